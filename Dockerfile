@@ -1,0 +1,25 @@
+# The PINS programme service image: web (gunicorn), Celery worker and beat all run from it.
+
+FROM node:20-bookworm-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY static/scss static/scss
+RUN npm run build:css
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+COPY requirements.lock .
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+COPY --from=assets /build/node_modules/govuk-frontend node_modules/govuk-frontend
+COPY --from=assets /build/static/build static/build
+# collectstatic needs settings but no secrets or servers.
+RUN SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --no-input -v 0
+RUN useradd --system --uid 10001 pins && chown -R pins /app
+USER pins
+EXPOSE 8000
+CMD ["gunicorn", "pins.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,73 @@
+# The two commands a newcomer needs: `make run` (the demo service) and `make test` (the whole suite).
+# Both install what is missing and are quick the second time.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+# The test suite talks to real servers; override these to point elsewhere.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pins
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+PYTEST_ARGS ?=
+
+.PHONY: run test deps lint lock compose-check chromium clean
+
+run: deps
+	@DEBUG=true DATABASE_URL= REDIS_URL= $(BIN)/python manage.py migrate --no-input -v 0
+	@DEBUG=true DATABASE_URL= REDIS_URL= $(BIN)/python manage.py demo_setup
+	@echo "Serving the PINS programme service on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	@DEBUG=true DATABASE_URL= REDIS_URL= exec $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: deps chromium
+	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pins.preflight
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run -v 1
+	@$(MAKE) --no-print-directory compose-check
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SECRET_KEY=tests-only-not-secret HTTPS_ONLY=false \
+		STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage WHITENOISE_USE_FINDERS=true \
+		PINS_CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
+
+deps: $(VENV)/.installed node_modules/.installed static/build/pins.css
+	@mkdir -p staticfiles  # whitenoise expects STATIC_ROOT to exist even when serving from the finders
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.8
+
+$(VENV)/.installed: requirements-dev.lock | $(BIN)/uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.lock
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+static/build/pins.css: static/scss/*.scss node_modules/.installed
+	npm run --silent build:css
+
+# Browser tests drive Debian's chromium; install it when missing (the tests say loudly if they cannot run).
+chromium:
+	@test -x $(CHROMIUM) || { \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		( $$SUDO apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		  { $$SUDO apt-get update -qq >/dev/null 2>&1 && $$SUDO apt-get install -y -qq chromium >/dev/null 2>&1; } ) || \
+		echo "WARNING: could not install chromium; browser tests will be skipped"; }
+
+# docker-compose.yml is validated by docker-compose when it is installed (no engine is needed for `config`);
+# tests/test_compose.py checks its shape either way.
+compose-check:
+	@if command -v docker-compose >/dev/null 2>&1; then \
+		SECRET_KEY=compose-check ALLOWED_HOSTS=localhost docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"; \
+	else echo "docker-compose is not installed: docker-compose.yml is checked by tests/test_compose.py only"; fi
+
+# Regenerate the pinned dependency sets after editing pyproject.toml.
+lock: $(BIN)/uv
+	$(BIN)/uv pip compile --quiet pyproject.toml -p 3.11 -o requirements.lock
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev -p 3.11 -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles demo.sqlite3

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SpecialistsConfig(AppConfig):
+    name = "specialists"
+    verbose_name = "Specialists and visits"

@@ -1,0 +1,80 @@
+"""Browser tests: headless Debian chromium driven by Playwright, every page checked with axe-core."""
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are still sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("PINS_CHROMIUM", "/usr/bin/chromium"))
+REQUIRED = os.environ.get("PINS_REQUIRE_BROWSER_TESTS") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+    if CHROMIUM.exists():
+        return
+    message = f"BROWSER TESTS NOT RUN: no chromium at {CHROMIUM} (make test installs Debian's chromium)"
+    if REQUIRED:
+        raise pytest.UsageError(message)
+    print(f"\n{'!' * 100}\n{message}\n{'!' * 100}")
+    skip = pytest.mark.skipif(True, reason=message)
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+_axe = Axe()
+_checked_urls: dict[int, set[str]] = {}
+
+
+def assert_accessible(page):
+    """Fail on any axe-core violation on the page as it stands."""
+    results = _axe.run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    _checked_urls.setdefault(id(page), set()).add(page.url)
+
+
+@pytest.fixture
+def page(page):
+    """Playwright's page, which fails the test if it reached a page that was never checked with axe."""
+    reached = []
+    page.on("framenavigated", lambda frame: frame == page.main_frame and reached.append(frame.url))
+    yield page
+    checked = _checked_urls.pop(id(page), set())
+    unchecked = [url for url in reached if url not in checked]
+    assert not unchecked, f"pages reached without an axe check: {unchecked}"
+
+
+@pytest.fixture
+def visit(page, live_server):
+    """Open a path of the live service and check the page with axe before the test goes on."""
+
+    def _visit(path: str):
+        page.goto(f"{live_server.url}{path}")
+        assert_accessible(page)
+        return page
+
+    return _visit
