@@ -54,3 +54,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class StaffMembership(models.Model):
+    """Programme staff in DfE, DHSC or NHS England: they read everything; admins also run the programme."""
+
+    class Role(models.TextChoices):
+        DFE_STAFF = "dfe_staff", "DfE programme staff"
+        PROGRAMME_ADMIN = "programme_admin", "Programme admin"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["user", "role"]
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="staff_role_once_per_user")]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_role_display()}"

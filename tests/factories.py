@@ -1,6 +1,12 @@
+import datetime
+from decimal import Decimal
+
 import factory
 
-from pins.models import User
+from icbs.models import ICB, CoordinatorMembership, LocalAuthority, Region
+from pins.models import StaffMembership, User
+from schools.models import ClosureDate, Cohort, Enrolment, ProgrammeYear, School, SencoMembership
+from specialists.models import Capacity, Discipline, Specialist, Unavailability
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -12,3 +18,150 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Faker("name", locale="en_GB")
     password = factory.django.Password(PASSWORD)
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["name"]
+
+    name = "North East and Yorkshire"
+    code = "Y63"
+
+
+class ICBFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ICB
+
+    ods_code = factory.Sequence(lambda n: f"T{n % 100:02d}")
+    ons_code = factory.Sequence(lambda n: f"E54{900000 + n:06d}")
+    name = factory.Sequence(lambda n: f"NHS Test Area {n} Integrated Care Board")
+    region = factory.SubFactory(RegionFactory)
+    started_on = datetime.date(2022, 7, 1)
+
+
+class LocalAuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LocalAuthority
+
+    dfe_code = factory.Sequence(lambda n: f"{900 + n % 100:03d}")
+    ons_code = ""
+    name = factory.Sequence(lambda n: f"Testshire {n}")
+    icb = factory.SubFactory(ICBFactory)
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    urn = factory.Sequence(lambda n: 300000 + n)
+    local_authority = factory.SubFactory(LocalAuthorityFactory)
+    icb = factory.LazyAttribute(lambda school: school.local_authority.icb)
+    dfe_number = factory.LazyAttributeSequence(
+        lambda school, n: f"{school.local_authority.dfe_code}{2000 + n % 8000}"
+    )
+    name = factory.Sequence(lambda n: f"Test Primary School {n}")
+    phase = "Primary"
+    type = "Community school"
+    status = "Open"
+    postcode = "LS1 4AP"
+    easting = 430000
+    northing = 433000
+    pupil_count = 250
+
+
+class ProgrammeYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeYear
+        django_get_or_create = ["label"]
+
+    label = "2026-27"
+    starts_on = datetime.date(2026, 9, 1)
+    ends_on = datetime.date(2027, 7, 16)
+    default_quota_days = Decimal("5.0")
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+        django_get_or_create = ["programme_year", "name"]
+
+    programme_year = factory.SubFactory(ProgrammeYearFactory)
+    name = "New schools"
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    school = factory.SubFactory(SchoolFactory)
+    cohort = factory.SubFactory(CohortFactory)
+    programme_year = factory.LazyAttribute(lambda enrolment: enrolment.cohort.programme_year)
+    icb = factory.LazyAttribute(lambda enrolment: enrolment.school.icb)
+    status = Enrolment.Status.ENROLLED
+    quota_days = factory.LazyAttribute(lambda enrolment: enrolment.cohort.default_quota_days)
+
+
+class ClosureDateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClosureDate
+
+    school = factory.SubFactory(SchoolFactory)
+    kind = ClosureDate.Kind.INSET
+    starts_on = datetime.date(2027, 1, 4)
+    ends_on = datetime.date(2027, 1, 4)
+
+
+class SpecialistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Specialist
+
+    full_name = factory.Faker("name", locale="en_GB")
+    discipline = Discipline.OCCUPATIONAL_THERAPY
+    employer = "Test Community NHS Trust"
+    icb = factory.SubFactory(ICBFactory)
+    email = factory.Sequence(lambda n: f"specialist{n}@nhs.example.org")
+    base_postcode = "LS2 9JT"
+
+
+class CapacityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Capacity
+
+    specialist = factory.SubFactory(SpecialistFactory)
+    programme_year = factory.SubFactory(ProgrammeYearFactory)
+    days = Decimal("40.0")
+
+
+class UnavailabilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unavailability
+
+    specialist = factory.SubFactory(SpecialistFactory)
+    starts_on = datetime.date(2026, 10, 26)
+    ends_on = datetime.date(2026, 10, 30)
+    reason = "Annual leave"
+
+
+class CoordinatorMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoordinatorMembership
+
+    user = factory.SubFactory(UserFactory)
+    icb = factory.SubFactory(ICBFactory)
+
+
+class SencoMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SencoMembership
+
+    user = factory.SubFactory(UserFactory)
+    school = factory.SubFactory(SchoolFactory)
+
+
+class StaffMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffMembership
+
+    user = factory.SubFactory(UserFactory)
+    role = StaffMembership.Role.DFE_STAFF

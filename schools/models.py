@@ -1,0 +1,223 @@
+import datetime
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+
+from icbs.models import ICB, LocalAuthority
+from pins.units import DaysField, whole_half_days
+
+POSTCODE_PATTERN = r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$"
+
+
+class SchoolQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+
+class School(models.Model):
+    """A school as DfE's Get Information About Schools (GIAS) describes it; the URN is its natural key."""
+
+    urn = models.PositiveIntegerField("URN", primary_key=True)
+    dfe_number = models.CharField(
+        "DfE number", max_length=7, help_text="LA code and establishment number (LAESTAB), e.g. 2013614"
+    )
+    name = models.CharField(max_length=200)
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="schools")
+    icb = models.ForeignKey(ICB, verbose_name="ICB", on_delete=models.PROTECT, related_name="schools")
+    phase = models.CharField(max_length=50, blank=True)
+    type = models.CharField("type of establishment", max_length=100, blank=True)
+    status = models.CharField(max_length=50, blank=True)
+    street = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    easting = models.PositiveIntegerField(null=True, blank=True)
+    northing = models.PositiveIntegerField(null=True, blank=True)
+    lsoa_code = models.CharField("LSOA code", max_length=9, blank=True)
+    statutory_low_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    statutory_high_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    pupil_count = models.PositiveIntegerField("number of pupils", null=True, blank=True)
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["icb", "name"]), models.Index(fields=["local_authority"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(urn__gte=100000, urn__lte=999999), name="school_urn_six_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(dfe_number__regex=r"^[0-9]{7}$"), name="school_dfe_number_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(postcode="") | Q(postcode__regex=POSTCODE_PATTERN), name="school_postcode_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(opened_on__isnull=True)
+                | Q(closed_on__gte=F("opened_on")),
+                name="school_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.urn})"
+
+
+class ProgrammeYear(models.Model):
+    """A year of the programme, with its own dates, default quota and national blackout periods."""
+
+    label = models.CharField(max_length=7, unique=True, help_text="For example 2025-26")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    default_quota_days = DaysField(default=Decimal("5.0"))
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(label__regex=r"^[0-9]{4}-[0-9]{2}$"), name="year_label_format"
+            ),
+            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="year_ends_after_it_starts"),
+            whole_half_days("default_quota_days", name="year_default_quota_half_days"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def contains(self, day: datetime.date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class BlackoutPeriod(models.Model):
+    """Dates in a programme year when no visit is booked anywhere, such as national assessment weeks."""
+
+    programme_year = models.ForeignKey(
+        ProgrammeYear, on_delete=models.CASCADE, related_name="blackout_periods"
+    )
+    name = models.CharField(max_length=100)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="blackout_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.starts_on:%-d %b} to {self.ends_on:%-d %b %Y})"
+
+
+class Cohort(models.Model):
+    """A group of schools in a programme year, such as the schools new to the programme that year."""
+
+    programme_year = models.ForeignKey(ProgrammeYear, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=100)
+    quota_days = DaysField(
+        null=True, blank=True, help_text="Days per school in this cohort, if not the programme year's default"
+    )
+
+    class Meta:
+        ordering = ["programme_year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme_year", "name"], name="cohort_name_unique_in_year"),
+            whole_half_days("quota_days", name="cohort_quota_half_days", nullable=True),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.programme_year})"
+
+    @property
+    def default_quota_days(self) -> Decimal:
+        return self.quota_days if self.quota_days is not None else self.programme_year.default_quota_days
+
+
+class Enrolment(models.Model):
+    """A school taking part in a programme year, delivered by the ICB it belonged to that year."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ENROLLED = "enrolled", "Enrolled"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Support(models.TextChoices):
+        NEW = "new", "New to the programme"
+        CONTINUING = "continuing", "Continuing support"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrolments")
+    programme_year = models.ForeignKey(ProgrammeYear, on_delete=models.PROTECT, related_name="enrolments")
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrolments")
+    icb = models.ForeignKey(
+        ICB,
+        verbose_name="ICB",
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        help_text="The ICB that delivers this year's support; it stays with the ICB after a merger.",
+    )
+    support = models.CharField(max_length=10, choices=Support.choices, default=Support.NEW)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
+    quota_days = DaysField("quota of specialist days")
+
+    class Meta:
+        ordering = ["programme_year", "school__name"]
+        indexes = [models.Index(fields=["icb", "programme_year", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "programme_year"], name="enrolment_once_per_year"),
+            whole_half_days("quota_days", name="enrolment_quota_half_days"),
+        ]
+
+    def __str__(self):
+        return f"{self.school.name} in {self.programme_year}"
+
+
+class ClosureDate(models.Model):
+    """Days a school is closed or busy (INSET days, holidays, trips, events): no visit is booked on them."""
+
+    class Kind(models.TextChoices):
+        INSET = "inset", "INSET day"
+        HOLIDAY = "holiday", "School holiday"
+        EVENT = "event", "Trip or event"
+        OTHER = "other", "Other"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="closure_dates")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        indexes = [models.Index(fields=["school", "starts_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="closure_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.starts_on} to {self.ends_on}"
+
+
+class SencoMembership(models.Model):
+    """A school's special educational needs co-ordinator (SENCO), its contact for the programme."""
+
+    user = models.ForeignKey("pins.User", on_delete=models.CASCADE, related_name="senco_memberships")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="sencos")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        "pins.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "SENCO membership"
+        ordering = ["school", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "school"], name="senco_once_per_school")]
+
+    def __str__(self):
+        return f"{self.user} is SENCO at {self.school.name}"
