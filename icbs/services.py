@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from icbs.models import ICB, LocalAuthority, Region
+from icbs.models import ICB, CoordinatorMembership, LocalAuthority, Region
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -79,3 +79,18 @@ def reference_data_load() -> dict[str, LoadCounts]:
                 counts["local authorities"],
             )
     return counts
+
+
+def icb_succeed(*, predecessors: list[ICB], successor: ICB, effective_on: datetime.date) -> None:
+    """End the predecessors on the merger date, naming the successor, and move to it the local authorities
+    and coordinators they had. Part of a merger (pins.mergers.icbs_merge), inside its transaction."""
+    ids = [icb.pk for icb in predecessors]
+    ICB.objects.filter(pk__in=ids).update(ended_on=effective_on, successor=successor)
+    LocalAuthority.objects.filter(icb_id__in=ids).update(icb=successor)
+    # A coordinator of two merging ICBs keeps one membership of the successor.
+    for membership in CoordinatorMembership.objects.filter(icb_id__in=ids).order_by("pk"):
+        if CoordinatorMembership.objects.filter(user_id=membership.user_id, icb=successor).exists():
+            membership.delete()
+        else:
+            membership.icb = successor
+            membership.save(update_fields=["icb"])
