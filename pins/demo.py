@@ -1,0 +1,922 @@
+"""Demo data at national scale: every current ICB with its schools enrolled, specialists and sign-ins.
+
+Deterministic: the same seed and scale on the same day give the same schools, names, coordinates, dates and
+e-mail addresses (URNs and specialist ids included; other row ids and timestamps may differ). It builds on the
+programme's own reference data (ICBs and local authorities) and is for demonstrations and benchmarks, never
+for a live service: every demo account shares one published password.
+"""
+
+import dataclasses
+import datetime
+import itertools
+import random
+import re
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+
+import holidays
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from icbs.models import ICB, CoordinatorMembership, LocalAuthority
+from icbs.services import reference_data_load
+from pins.errors import RuleBroken
+from pins.models import StaffMembership, User
+from schools.models import (
+    BlackoutPeriod,
+    ClosureDate,
+    Cohort,
+    Enrolment,
+    ProgrammeYear,
+    School,
+    SencoMembership,
+)
+from specialists.models import Capacity, Discipline, Specialist, Unavailability
+
+# Printed by `make run` for anyone to read: the demo holds no secrets.
+DEMO_PASSWORD = "pins-demo-password"
+DFE_EMAIL = "dfe@example.org"
+ADMIN_EMAIL = "admin@example.org"
+SCHOOLS_PER_ICB = 40  # as in year 1 of the programme
+CONTINUING_SHARE = Decimal("0.75")  # 30 of every 40 schools continue from last year, 10 are new
+QUOTA_DAYS = Decimal("5.0")
+MAX_SCALE = 20  # England has about 16,800 primary schools: scale 10
+BATCH_SIZE = 2000
+
+
+def coordinator_email(*, icb: ICB) -> str:
+    return f"coordinator.{icb.ods_code.lower()}@example.org"
+
+
+def senco_email(*, urn: int) -> str:
+    return f"senco.{urn}@example.org"
+
+
+def specialist_email(*, specialist_id: int) -> str:
+    return f"specialist.{specialist_id}@example.org"
+
+
+# Where an ICB's schools are, in OSGB36 metres (easting min, northing min, easting max, northing max). Rough
+# boxes around each ICB's towns, drawn from the national grid; they lie inside their region's box below.
+REGION_BOUNDS = {
+    "London": (503_000, 155_000, 562_000, 201_000),
+    "South East": (400_000, 75_000, 655_000, 250_000),
+    "South West": (130_000, 10_000, 440_000, 245_000),
+    "East of England": (470_000, 180_000, 660_000, 345_000),
+    "Midlands": (290_000, 205_000, 560_000, 410_000),
+    "North West": (300_000, 340_000, 400_000, 585_000),
+    "North East and Yorkshire": (295_000, 375_000, 545_000, 660_000),
+}
+ICB_AREAS = {
+    "QHG": (480_000, 215_000, 520_000, 265_000),  # Bedford, Luton, Milton Keynes
+    "QUE": (505_000, 240_000, 565_000, 310_000),  # Cambridge, Peterborough, Wisbech
+    "QM7": (500_000, 195_000, 555_000, 240_000),  # Hertfordshire, Harlow, Epping
+    "QH8": (555_000, 180_000, 600_000, 215_000),  # Chelmsford, Basildon, Southend, Thurrock
+    "QMM": (560_000, 285_000, 655_000, 340_000),  # Norfolk, Lowestoft
+    "QJG": (565_000, 215_000, 645_000, 275_000),  # Ipswich, Bury St Edmunds, Colchester
+    "QMJ": (520_000, 180_000, 540_000, 200_000),  # Camden, Islington, Barnet, Enfield, Haringey
+    "QMF": (532_000, 178_000, 560_000, 194_000),  # Hackney to Havering
+    "QRV": (505_000, 175_000, 530_000, 192_000),  # Hillingdon to Westminster
+    "QKK": (530_000, 160_000, 553_000, 180_000),  # Lambeth to Bexley and Bromley
+    "QWE": (515_000, 158_000, 537_000, 178_000),  # Richmond to Croydon
+    "QHL": (400_000, 275_000, 422_000, 298_000),  # Birmingham, Solihull
+    "QUA": (385_000, 285_000, 405_000, 305_000),  # Wolverhampton, Walsall, Dudley, Sandwell
+    "QWU": (410_000, 235_000, 450_000, 300_000),  # Coventry, Warwickshire
+    "QJ2": (405_000, 320_000, 455_000, 400_000),  # Derby, Derbyshire
+    "QGH": (330_000, 225_000, 405_000, 280_000),  # Hereford, Worcester
+    "QK1": (440_000, 280_000, 495_000, 330_000),  # Leicester, Leicestershire, Rutland
+    "QJM": (480_000, 320_000, 555_000, 400_000),  # Lincolnshire
+    "QPM": (455_000, 235_000, 500_000, 295_000),  # Northamptonshire
+    "QT1": (445_000, 325_000, 480_000, 380_000),  # Nottingham, Nottinghamshire
+    "QOC": (320_000, 280_000, 380_000, 345_000),  # Shropshire, Telford
+    "QNC": (370_000, 300_000, 420_000, 360_000),  # Stoke-on-Trent, Staffordshire
+    "QOQ": (425_000, 410_000, 540_000, 500_000),  # Hull, York, North Yorkshire, North Lincolnshire
+    "QHM": (320_000, 500_000, 470_000, 630_000),  # Tyne and Wear, Durham, Teesside, Northumberland, Carlisle
+    "QF7": (425_000, 380_000, 470_000, 420_000),  # Sheffield, Rotherham, Barnsley, Doncaster
+    "QWO": (400_000, 410_000, 450_000, 455_000),  # Leeds, Bradford, Kirklees, Calderdale, Wakefield
+    "QYG": (320_000, 350_000, 395_000, 400_000),  # Liverpool, Wirral, Cheshire
+    "QOP": (365_000, 385_000, 400_000, 420_000),  # Greater Manchester
+    "QE1": (320_000, 410_000, 390_000, 500_000),  # Lancashire, Blackpool, Barrow, Kendal
+    "QU9": (425_000, 165_000, 500_000, 245_000),  # Oxfordshire, Buckinghamshire, Reading
+    "QNQ": (480_000, 150_000, 500_000, 185_000),  # Slough, Bracknell, Farnborough, Camberley
+    "QRL": (410_000, 80_000, 480_000, 165_000),  # Hampshire, Southampton, Portsmouth, Isle of Wight
+    "QKS": (550_000, 130_000, 640_000, 180_000),  # Kent, Medway
+    "QXU": (495_000, 135_000, 535_000, 170_000),  # Guildford, Woking, Epsom, Redhill
+    "QNX": (475_000, 100_000, 580_000, 140_000),  # Brighton, Crawley, Eastbourne, Chichester
+    "QOX": (360_000, 120_000, 435_000, 195_000),  # Bath, Swindon, Wiltshire
+    "QUY": (335_000, 160_000, 375_000, 195_000),  # Bristol, North Somerset, South Gloucestershire
+    "QT6": (150_000, 30_000, 240_000, 110_000),  # Cornwall
+    "QJK": (220_000, 45_000, 335_000, 150_000),  # Devon, Plymouth, Torbay
+    "QVV": (360_000, 75_000, 420_000, 120_000),  # Dorset, Bournemouth, Poole
+    "QR1": (365_000, 195_000, 420_000, 240_000),  # Gloucestershire
+    "QSL": (280_000, 105_000, 375_000, 160_000),  # Somerset
+}
+# Postcode areas covering each ICB, most used first.
+ICB_POSTCODE_AREAS = {
+    "QHG": ("MK", "LU", "SG"),
+    "QUE": ("CB", "PE"),
+    "QM7": ("AL", "SG", "WD", "HP", "EN", "CM"),
+    "QH8": ("CM", "SS", "RM"),
+    "QMM": ("NR", "PE"),
+    "QJG": ("IP", "CO", "CB"),
+    "QMJ": ("N", "NW", "EN"),
+    "QMF": ("E", "IG", "RM"),
+    "QRV": ("W", "NW", "HA", "UB", "TW"),
+    "QKK": ("SE", "BR", "DA"),
+    "QWE": ("SW", "CR", "SM", "KT", "TW"),
+    "QHL": ("B",),
+    "QUA": ("WV", "DY", "WS", "B"),
+    "QWU": ("CV", "B"),
+    "QJ2": ("DE", "S", "SK"),
+    "QGH": ("WR", "HR", "DY", "B"),
+    "QK1": ("LE",),
+    "QJM": ("LN", "PE", "NG", "DN"),
+    "QPM": ("NN",),
+    "QT1": ("NG",),
+    "QOC": ("SY", "TF"),
+    "QNC": ("ST", "WS", "DE"),
+    "QOQ": ("HU", "YO", "DN", "HG"),
+    "QHM": ("NE", "SR", "DH", "TS", "DL", "CA"),
+    "QF7": ("S", "DN"),
+    "QWO": ("LS", "BD", "HD", "HX", "WF"),
+    "QYG": ("L", "CH", "CW", "WA"),
+    "QOP": ("M", "BL", "OL", "SK", "WN"),
+    "QE1": ("PR", "BB", "FY", "LA"),
+    "QU9": ("OX", "HP", "RG", "MK"),
+    "QNQ": ("GU", "SL", "RG"),
+    "QRL": ("SO", "PO", "RG", "GU"),
+    "QKS": ("ME", "CT", "TN", "DA"),
+    "QXU": ("GU", "KT", "RH"),
+    "QNX": ("BN", "RH", "TN", "PO"),
+    "QOX": ("SN", "BA", "SP"),
+    "QUY": ("BS",),
+    "QT6": ("TR", "PL"),
+    "QJK": ("EX", "PL", "TQ"),
+    "QVV": ("DT", "BH"),
+    "QR1": ("GL",),
+    "QSL": ("TA", "BA"),
+}
+# Postcode districts in use, where they are not 1 to 9 (SO1-SO13 were retired; HX stops at HX7).
+POSTCODE_DISTRICTS = {
+    "B": (1, 45),
+    "M": (1, 40),
+    "S": (1, 40),
+    "L": (1, 36),
+    "NE": (1, 40),
+    "LS": (1, 28),
+    "E": (1, 18),
+    "N": (1, 22),
+    "SE": (1, 28),
+    "SW": (1, 20),
+    "W": (2, 14),
+    "SO": (14, 53),
+    "WD": (3, 7),
+    "HG": (1, 5),
+    "HX": (1, 7),
+    "LU": (1, 7),
+    "SM": (1, 7),
+    "SR": (1, 8),
+    "FY": (1, 8),
+    "WN": (1, 8),
+    "BR": (1, 8),
+}
+POSTCODE_INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the inward code never uses C, I, K, M, O or V
+
+# Authorities with very few primary schools (the City of London and the Isles of Scilly have one each).
+LA_WEIGHT_OVERRIDES = {"201": 0.02, "420": 0.02}
+COUNCIL_NAME_OVERRIDES = {
+    "201": "City of London Corporation",
+    "420": "Council of the Isles of Scilly",
+    "203": "Royal Borough of Greenwich",
+    "207": "Royal Borough of Kensington and Chelsea",
+    "213": "Westminster City Council",
+    "314": "Royal Borough of Kingston upon Thames",
+}
+
+# GIAS's TypeOfEstablishment names, weighted roughly as England's primary schools are.
+SCHOOL_TYPES = {
+    "Community school": 33,
+    "Academy converter": 30,
+    "Voluntary aided school": 11,
+    "Voluntary controlled school": 10,
+    "Academy sponsor led": 9,
+    "Foundation school": 4,
+    "Free schools": 3,
+}
+# Name patterns per type: (pattern, weight, kind of school); {place}, {ce} and {rc} are filled in below.
+SCHOOL_NAME_PATTERNS = {
+    "Community school": [
+        ("{place} Primary School", 6, "primary"),
+        ("{place} Community Primary School", 2, "primary"),
+        ("{place} Primary and Nursery School", 1, "primary with nursery"),
+        ("{place} Infant School", 1, "infant"),
+        ("{place} Infant and Nursery School", 1, "infant with nursery"),
+        ("{place} Junior School", 1, "junior"),
+    ],
+    "Academy converter": [
+        ("{place} Primary School", 3, "primary"),
+        ("{place} Primary Academy", 2, "primary"),
+        ("{place} Academy", 1, "primary"),
+        ("{ce} Church of England Primary Academy", 1, "primary"),
+        ("{rc} Catholic Primary School, A Voluntary Academy", 1, "primary"),
+        ("{place} Infant Academy", 1, "infant"),
+        ("{place} Junior Academy", 1, "junior"),
+    ],
+    "Voluntary aided school": [
+        ("{rc} Catholic Primary School", 4, "primary"),
+        ("{ce} Church of England Primary School", 3, "primary"),
+        ("{rc} RC Primary School", 1, "primary"),
+        ("{ce} CofE Infant School", 1, "infant"),
+    ],
+    "Voluntary controlled school": [
+        ("{place} Church of England Primary School", 3, "primary"),
+        ("{ce} Church of England Primary School", 2, "primary"),
+        ("{place} CofE Infant School", 1, "infant"),
+        ("{ce} CofE Junior School", 1, "junior"),
+    ],
+    "Academy sponsor led": [
+        ("{place} Primary Academy", 3, "primary"),
+        ("{place} Community Primary Academy", 1, "primary"),
+        ("{place} Academy", 1, "primary"),
+    ],
+    "Foundation school": [
+        ("{place} Primary School", 3, "primary"),
+        ("{place} Infant School", 1, "infant"),
+        ("{place} Junior School", 1, "junior"),
+    ],
+    "Free schools": [
+        ("{place} Primary School", 1, "primary"),
+        ("{place} Free School", 1, "primary"),
+    ],
+}
+# Establishment numbers (the last 4 digits of the DfE number) as LAs number their primary schools.
+ESTABLISHMENT_NUMBERS = {
+    "Community school": (2000, 2999),
+    "Voluntary controlled school": (3000, 3299),
+    "Voluntary aided school": (3300, 3799),
+    "Foundation school": (5200, 5299),
+    "Academy converter": (2000, 3999),
+    "Academy sponsor led": (2000, 3999),
+    "Free schools": (2000, 2999),
+}
+# Statutory ages and a (smallest, largest, most usual) number of pupils per kind of school.
+SCHOOL_KINDS = {
+    "primary": (4, 11, (100, 630, 240)),
+    "primary with nursery": (3, 11, (150, 630, 300)),
+    "infant": (4, 7, (80, 360, 180)),
+    "infant with nursery": (3, 7, (100, 380, 200)),
+    "junior": (7, 11, (120, 480, 250)),
+}
+
+PLACE_STEMS = (
+    "Oak", "Ash", "Elm", "Beech", "Birch", "Holly", "Willow", "Hazel", "Thorn", "Rowan", "Brook", "Mill",
+    "Church", "Castle", "Green", "Meadow", "Moor", "Hill", "Stone", "Bridge", "Spring", "Kings", "Queens",
+    "Fair", "Long", "Broad", "High", "Marsh", "Heath", "Fern", "Lark", "Red", "White", "Black", "Wood",
+    "Orchard", "Park", "Lime", "Cherry", "Haw", "Bram", "Cole", "Lang", "North", "South", "East", "West",
+    "Sand", "Well", "Ridge", "Wheat", "Barley", "Rye", "Hay", "Cross", "Chapel", "Grange", "Lea", "Swan",
+)  # fmt: skip
+PLACE_ENDINGS = (
+    "field", "side", "wood", "dale", "hill", "croft", "lands", "bridge", "mead", "ford", "gate", "lea",
+    "moor", "bank", "crest", "view", "grove", "well", "brook", "combe", "hurst", "ley", "stead", "worth",
+    "ton", "bury", "by", "thorpe", "ham", "wick",
+)  # fmt: skip
+STREET_KINDS = ("Road", "Lane", "Street", "Avenue", "Close", "Drive", "Way", "Crescent", "Grove")
+CHURCH_OF_ENGLAND_DEDICATIONS = (
+    "St Anne's", "St Mary's", "St Peter's", "St Paul's", "St John's", "St Michael's", "St Andrew's",
+    "St George's", "St Margaret's", "St James'", "St Matthew's", "St Luke's", "St Mark's", "St Chad's",
+    "St Helen's", "St Nicholas", "St Oswald's", "St Wilfrid's", "St Lawrence", "St Barnabas", "Holy Trinity",
+    "Christ Church", "All Saints", "St Stephen's", "St Bartholomew's", "St Leonard's",
+)  # fmt: skip
+CATHOLIC_DEDICATIONS = (
+    "St Joseph's", "St Bernadette's", "St Teresa's", "Holy Family", "Our Lady's", "Sacred Heart",
+    "St Francis", "St Augustine's", "St Bede's", "St Cuthbert's", "St Patrick's", "St Thomas More",
+    "St Edmund's", "St Mary's", "St Anne's", "St Peter and St Paul", "English Martyrs", "St Vincent's",
+    "Corpus Christi", "St Catherine's",
+)  # fmt: skip
+FIRST_NAMES = (
+    "Amelia", "Olivia", "Isla", "Ava", "Emily", "Sophie", "Grace", "Lily", "Hannah", "Chloe", "Priya",
+    "Aisha", "Fatima", "Zara", "Maryam", "Sarah", "Rachel", "Claire", "Helen", "Joanne", "Nicola", "Gemma",
+    "Laura", "Kirsty", "Siobhan", "Bethan", "Niamh", "Ewa", "Agnieszka", "Funmi", "Amara", "Mei", "Anjali",
+    "Oliver", "George", "Harry", "Jack", "Noah", "Leo", "Arthur", "Oscar", "Mohammed", "Yusuf", "Ibrahim",
+    "Rahul", "Arjun", "James", "Thomas", "Daniel", "Matthew", "David", "Andrew", "Mark", "Paul", "Richard",
+    "Gareth", "Rhys", "Callum", "Ciaran", "Tomasz", "Kwame", "Tunde", "Wei", "Sanjay", "Imran", "Declan",
+)  # fmt: skip
+SURNAMES = (
+    "Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas", "Johnson",
+    "Roberts", "Robinson", "Thompson", "Wright", "Walker", "White", "Edwards", "Hughes", "Green", "Hall",
+    "Lewis", "Harris", "Clarke", "Patel", "Jackson", "Wood", "Turner", "Martin", "Cooper", "Hill", "Ward",
+    "Morris", "Moore", "Clark", "Lee", "King", "Baker", "Harrison", "Morgan", "Allen", "James", "Scott",
+    "Phillips", "Watson", "Davis", "Parker", "Price", "Bennett", "Young", "Griffiths", "Mitchell", "Kelly",
+    "Cook", "Carter", "Richardson", "Bailey", "Collins", "Bell", "Shaw", "Murphy", "Miller", "Cox",
+    "Richards", "Khan", "Ali", "Ahmed", "Hussain", "Begum", "Shah", "Singh", "Kaur", "Chowdhury", "Mistry",
+    "Okafor", "Adeyemi", "Mensah", "Nowak", "Kowalski", "Chen", "Wong", "O'Brien", "McDonald", "Campbell",
+    "Stewart", "Fraser", "Doherty", "Byrne", "Lloyd", "Pritchard", "Fletcher", "Barker", "Holmes", "Dixon",
+)  # fmt: skip
+# How often each discipline appears among an ICB's specialists beyond the first of each.
+DISCIPLINE_WEIGHTS = {
+    Discipline.OCCUPATIONAL_THERAPY: 3,
+    Discipline.SPEECH_AND_LANGUAGE_THERAPY: 3,
+    Discipline.MENTAL_HEALTH: 2,
+    Discipline.EDUCATIONAL_PSYCHOLOGY: 2,
+    Discipline.SPECIALIST_NURSING: 1,
+    Discipline.SPECIALIST_TEACHING: 2,
+}
+# Employers by discipline: {area} is an authority's area, {council} its council, {place} a generated place.
+EMPLOYERS = {
+    Discipline.OCCUPATIONAL_THERAPY: (
+        "{area} NHS Foundation Trust",
+        "{area} Community Healthcare NHS Trust",
+        "{place} Therapy Partnership",
+    ),
+    Discipline.SPEECH_AND_LANGUAGE_THERAPY: (
+        "{area} Community Healthcare NHS Trust",
+        "{area} NHS Foundation Trust",
+        "{place} Speech and Language Therapy",
+    ),
+    Discipline.MENTAL_HEALTH: ("{area} Partnership NHS Foundation Trust", "{area} NHS Foundation Trust"),
+    Discipline.EDUCATIONAL_PSYCHOLOGY: ("{council}",),
+    Discipline.SPECIALIST_NURSING: ("{area} Community Healthcare NHS Trust", "{area} NHS Foundation Trust"),
+    Discipline.SPECIALIST_TEACHING: ("{council}", "{place} Learning Trust"),
+}
+# Why specialists are away: (reason, weight, shortest and longest run of working days).
+UNAVAILABILITY_REASONS = (
+    ("Annual leave", 5, (5, 5)),
+    ("Training course", 2, (1, 2)),
+    ("Clinic commitments", 1, (1, 1)),
+)
+SCHOOL_EVENTS = (
+    # (description, working days, window as (month, day) pairs within the school year)
+    ("Year 6 residential trip", 3, ((6, 14), (7, 9))),
+    ("Sports day", 1, ((6, 14), (7, 9))),
+    ("Christmas performances", 2, ((12, 7), (12, 18))),
+    ("Whole-school trip", 1, ((5, 17), (7, 2))),
+)
+# Windows where schools put single INSET days, as (month, day) pairs; the first day of term is one more.
+INSET_WINDOWS = (
+    ((10, 19), (11, 6)),  # around autumn half term
+    ((1, 4), (1, 8)),  # first days of the spring term
+    ((2, 15), (2, 26)),  # around February half term
+    ((4, 12), (4, 23)),  # start of the summer term
+    ((6, 1), (6, 11)),  # after the late May half term
+    ((7, 9), (7, 16)),  # end of the summer term
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoSummary:
+    programme_year: ProgrammeYear
+    icbs: int
+    schools: int
+    closure_dates: int
+    specialists: int
+    unavailabilities: int
+    users: int
+
+
+def demo_programme_year(*, today: datetime.date) -> ProgrammeYear:
+    """The programme year (unsaved) around a date: school years turn over on 1 August, run from 1 September
+    and end on the third Friday of July. Seeded in the summer break, the year stretches to contain today."""
+    first = today.year if today.month >= 8 else today.year - 1
+    july_first = datetime.date(first + 1, 7, 1)
+    third_friday = july_first + datetime.timedelta(days=(4 - july_first.weekday()) % 7 + 14)
+    return ProgrammeYear(
+        label=f"{first}-{(first + 1) % 100:02d}",
+        starts_on=min(datetime.date(first, 9, 1), today),
+        ends_on=max(third_friday, today),
+        default_quota_days=QUOTA_DAYS,
+    )
+
+
+def demo_blackout_periods(*, programme_year: ProgrammeYear) -> list[BlackoutPeriod]:
+    """National assessment weeks as they usually fall; the real dates are published each year."""
+    year = programme_year.ends_on.year
+
+    def monday_on_or_after(day: datetime.date) -> datetime.date:
+        return day + datetime.timedelta(days=-day.weekday() % 7)
+
+    sats = monday_on_or_after(datetime.date(year, 5, 1)) + datetime.timedelta(weeks=1)
+    multiplication = monday_on_or_after(datetime.date(year, 6, 1))
+    phonics = monday_on_or_after(datetime.date(year, 6, 8))
+    periods = [
+        ("Key stage 2 SATs week (demo dates)", sats, sats + datetime.timedelta(days=3)),
+        ("Year 4 multiplication tables check (demo dates)", multiplication, multiplication + _days(11)),
+        ("Year 1 phonics screening check week (demo dates)", phonics, phonics + _days(4)),
+    ]
+    return [
+        BlackoutPeriod(programme_year=programme_year, name=name, starts_on=starts_on, ends_on=ends_on)
+        for name, starts_on, ends_on in periods
+        if programme_year.contains(starts_on) and programme_year.contains(ends_on)
+    ]
+
+
+def demo_is_seeded() -> bool:
+    return User.objects.with_email(DFE_EMAIL).exists()
+
+
+@transaction.atomic
+def demo_seed(*, seed: int = 1, scale: int = 1, password: str = DEMO_PASSWORD) -> DemoSummary:
+    """Build the demo for the programme year containing today: every current ICB with 40 x scale primary
+    schools enrolled, 8 to 15 specialists, a coordinator, and a SENCO per school, all sharing one password.
+    Refuses if the demo (or anything it would create) is already there."""
+    if not 1 <= scale <= MAX_SCALE:
+        raise RuleBroken(f"The scale must be between 1 and {MAX_SCALE}, not {scale}")
+    if not password:
+        raise RuleBroken("Give the demo a password")
+    today = timezone.localdate()
+    year = demo_programme_year(today=today)
+    if ProgrammeYear.objects.filter(label=year.label).exists():
+        raise RuleBroken(
+            f"The programme year {year.label} already exists, so the demo has been seeded (or the year "
+            "set up) already. Seed an empty database: for `make run`, delete demo.sqlite3."
+        )
+    if not ICB.objects.exists():
+        reference_data_load()
+    icbs = list(ICB.objects.current(on=today).select_related("region").order_by("ods_code"))
+    plan = _DemoPlan(seed=seed, scale=scale, year=year, icbs=icbs)
+    plan.refuse_clashes()
+    # One hash for every account: hashing each one would take minutes at national scale.
+    return plan.write(password_hash=make_password(password))
+
+
+def demo_sign_ins(*, password: str = DEMO_PASSWORD) -> list[str]:
+    """The demo's sign-ins: one example of each role and the pattern for the rest."""
+    lines = ["Demo sign-ins (every account shares the demo password):"]
+
+    def sign_in(role: str, email: str, pattern: str = "") -> None:
+        lines.append(f"  {role:<22}{email}")
+        if pattern:
+            lines.append(f"  {'':<22}{pattern}")
+
+    sign_in("DfE programme staff", DFE_EMAIL)
+    sign_in("Programme admin", f"{ADMIN_EMAIL} (also the Django admin at /admin/)")
+    coordinators = CoordinatorMembership.objects.filter(user__email__startswith="coordinator.")
+    # West Yorkshire's is the example when it is there: it has five whole authorities.
+    coordinator = (
+        coordinators.filter(icb__ods_code="QWO").select_related("user", "icb").first()
+        or coordinators.select_related("user", "icb").order_by("icb__ods_code").first()
+    )
+    if coordinator:
+        sign_in(
+            "ICB coordinator",
+            f"{coordinator.user.email} ({coordinator.icb.short_name})",
+            "every ICB: coordinator.<ODS code in lower case>@example.org",
+        )
+        senco = (
+            SencoMembership.objects.filter(user__email__startswith="senco.", school__icb=coordinator.icb)
+            .select_related("user", "school")
+            .order_by("school__name")
+            .first()
+        )
+        if senco:
+            sign_in(
+                "SENCO", f"{senco.user.email} ({senco.school.name})", "every school: senco.<URN>@example.org"
+            )
+        specialist = (
+            Specialist.objects.filter(icb=coordinator.icb, user__email__startswith="specialist.")
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        if specialist:
+            discipline = specialist.get_discipline_display().lower()
+            sign_in(
+                "Specialist",
+                f"{specialist.user.email} ({specialist.full_name}, {discipline})",
+                "every specialist: specialist.<id>@example.org",
+            )
+    lines.append(f"Demo password: {password}")
+    return lines
+
+
+def _days(count: int) -> datetime.timedelta:
+    return datetime.timedelta(days=count)
+
+
+def _batches(items: Sequence, size: int = BATCH_SIZE) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _weighted(rng: random.Random, weights: dict):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+class _SchoolYearCalendar:
+    """The programme year's working days (weekdays that are not bank holidays in England)."""
+
+    def __init__(self, year: ProgrammeYear):
+        self.year = year
+        bank_holidays = holidays.country_holidays(
+            "GB", subdiv="ENG", years=range(year.starts_on.year, year.ends_on.year + 1)
+        )
+        day, self.days = year.starts_on, []
+        while day <= year.ends_on:
+            if day.weekday() < 5 and day not in bank_holidays:
+                self.days.append(day)
+            day += _days(1)
+        self.index = {day: position for position, day in enumerate(self.days)}
+        self._windows: dict[tuple, list[datetime.date]] = {}  # asked for once per school: worth keeping
+
+    def date(self, month: int, day: int) -> datetime.date:
+        """A month and day in the school year: September to December in its first calendar year."""
+        calendar_year = self.year.starts_on.year if month >= 8 else self.year.ends_on.year
+        return datetime.date(calendar_year, month, day)
+
+    def working_days(self, window: tuple[tuple[int, int], tuple[int, int]]) -> list[datetime.date]:
+        if window not in self._windows:
+            starts_on, ends_on = self.date(*window[0]), self.date(*window[1])
+            self._windows[window] = [day for day in self.days if starts_on <= day <= ends_on]
+        return self._windows[window]
+
+    def run_from(self, day: datetime.date, count: int) -> list[datetime.date]:
+        """`count` consecutive working days from `day` (fewer at the end of the year)."""
+        position = self.index[day]
+        return self.days[position : position + count]
+
+
+class _DemoPlan:
+    """Everything the demo writes, generated in memory first so it can be checked and written in bulk."""
+
+    def __init__(self, *, seed: int, scale: int, year: ProgrammeYear, icbs: list[ICB]):
+        self.seed, self.scale, self.year, self.icbs = seed, scale, year, icbs
+        self.calendar = _SchoolYearCalendar(year)
+        self.schools: list[School] = []
+        self.continuing: set[int] = set()  # URNs of schools continuing from last year
+        self.closure_dates: list[ClosureDate] = []
+        self.sencos: dict[int, str] = {}  # URN -> full name
+        self.coordinators: dict[str, str] = {}  # ODS code -> full name
+        self.specialists: list[Specialist] = []
+        self.capacities: list[Capacity] = []
+        self.unavailabilities: list[Unavailability] = []
+        self.staff_names: list[str] = []
+        self.users: list[User] = []
+        self._lineages = _lineages(icbs)
+        self._authorities = self._authorities_by_icb()
+        self._establishment_numbers: dict[str, set[int]] = {}
+        self._plan()
+
+    def _authorities_by_icb(self) -> dict[str, list[LocalAuthority]]:
+        """Each ICB's whole authorities; an ICB with none (QJG, QM7, QXU) uses the split authorities whose
+        note names it or an ICB it succeeded."""
+        authorities = list(LocalAuthority.objects.order_by("dfe_code"))
+        by_icb = {}
+        for icb in self.icbs:
+            whole = [authority for authority in authorities if authority.icb_id == icb.pk]
+            codes = "|".join(re.escape(code) for code in self._lineages[icb.ods_code])
+            by_icb[icb.ods_code] = whole or [
+                authority
+                for authority in authorities
+                if authority.icb_id is None and re.search(rf"\b({codes})\b", authority.note)
+            ]
+            if not by_icb[icb.ods_code]:
+                raise RuleBroken(f"No local authority lies in {icb.ods_code}: load the reference data first")
+        return by_icb
+
+    def _plan(self) -> None:
+        per_icb = SCHOOLS_PER_ICB * self.scale
+        # URNs are unique nationally, so they come from one draw rather than from each ICB's generator.
+        urns = random.Random(f"pins-demo:{self.seed}:urns").sample(
+            range(100_000, max(150_000, 100_000 + 3 * per_icb * len(self.icbs))), per_icb * len(self.icbs)
+        )
+        next_specialist_id = (Specialist.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+        for number, icb in enumerate(self.icbs):
+            # One generator per ICB: an ICB's schools do not change when another ICB merges or is added.
+            rng = random.Random(f"pins-demo:{self.seed}:{icb.ods_code}")
+            self.coordinators[icb.ods_code] = _person_name(rng)
+            self._plan_schools(rng, icb=icb, urns=urns[number * per_icb : (number + 1) * per_icb])
+            next_specialist_id = self._plan_specialists(rng, icb=icb, first_id=next_specialist_id)
+        staff_rng = random.Random(f"pins-demo:{self.seed}:staff")
+        self.staff_names = [_person_name(staff_rng), _person_name(staff_rng)]
+
+    def _plan_schools(self, rng: random.Random, *, icb: ICB, urns: list[int]) -> None:
+        authorities = self._authorities[icb.ods_code]
+        weights = [_authority_weight(authority) for authority in authorities]
+        area, region_bounds = self._area(icb), REGION_BOUNDS.get(icb.region.name)
+        postcode_areas = self._postcode_areas(icb)
+        names: set[str] = set()
+        for urn in urns:
+            school_type = _weighted(rng, SCHOOL_TYPES)
+            name, kind = _school_name(rng, school_type=school_type)
+            for attempt in itertools.count():
+                if name not in names:  # names repeat across England, but not within one ICB
+                    break
+                name, kind = _school_name(rng, school_type=school_type)
+                if attempt >= 5:  # as GIAS tells its many St Mary's apart
+                    name = f"{name}, {_place(rng)}"
+            names.add(name)
+            authority = rng.choices(authorities, weights=weights)[0]
+            low_age, high_age, pupils = SCHOOL_KINDS[kind]
+            easting, northing = _point(rng, area=area, bounds=region_bounds)
+            establishment_number = self._establishment_number(rng, authority, school_type)
+            self.schools.append(
+                School(
+                    urn=urn,
+                    dfe_number=f"{authority.dfe_code}{establishment_number}",
+                    name=name,
+                    local_authority=authority,
+                    icb=icb,
+                    phase="Primary",
+                    type=school_type,
+                    status="Open",
+                    street=f"{rng.choice(PLACE_STEMS)}{rng.choice(PLACE_ENDINGS)} {rng.choice(STREET_KINDS)}",
+                    town=_place(rng),
+                    postcode=_postcode(rng, areas=postcode_areas),
+                    easting=easting,
+                    northing=northing,
+                    statutory_low_age=low_age,
+                    statutory_high_age=high_age,
+                    pupil_count=round(rng.triangular(*pupils)),
+                    opened_on=_opened_on(rng, school_type=school_type),
+                )
+            )
+            self.sencos[urn] = _person_name(rng)
+            self.closure_dates.extend(self._closure_dates(rng, urn=urn))
+        continuing = round(len(urns) * CONTINUING_SHARE)
+        self.continuing.update(rng.sample(urns, continuing))
+
+    def _establishment_number(self, rng: random.Random, authority: LocalAuthority, school_type: str) -> int:
+        used = self._establishment_numbers.setdefault(authority.dfe_code, set())
+        low, high = ESTABLISHMENT_NUMBERS[school_type]
+        drawn = rng.randint(low, high)
+        # The next free number after the one drawn; any free primary number once the type's range is full.
+        for number in itertools.chain(range(drawn, high + 1), range(low, drawn), range(2000, 10_000)):
+            if number not in used:
+                used.add(number)
+                return number
+        raise RuleBroken(f"{authority.name} has no establishment numbers left: seed a smaller scale")
+
+    def _closure_dates(self, rng: random.Random, *, urn: int) -> list[ClosureDate]:
+        """Five INSET days (the first day or two of term, the rest spread through the year) and an event."""
+        calendar = self.calendar
+        first_day = next(day for day in calendar.days if day >= calendar.date(9, 1))
+        first_days = calendar.run_from(first_day, rng.choice((1, 2)))
+        runs = [first_days]
+        windows = [days for days in map(calendar.working_days, INSET_WINDOWS) if days]
+        for days in rng.sample(windows, min(len(windows), 5 - len(first_days))):
+            runs.append([rng.choice(days)])
+        closures = [
+            ClosureDate(
+                school_id=urn,
+                kind=ClosureDate.Kind.INSET,
+                starts_on=run[0],
+                ends_on=run[-1],
+                description="INSET days" if len(run) > 1 else "INSET day",
+            )
+            for run in runs
+        ]
+        description, length, window = rng.choice(SCHOOL_EVENTS)
+        if days := calendar.working_days(window):
+            run = calendar.run_from(rng.choice(days), length)
+            closures.append(
+                ClosureDate(
+                    school_id=urn,
+                    kind=ClosureDate.Kind.EVENT,
+                    starts_on=run[0],
+                    ends_on=run[-1],
+                    description=description,
+                )
+            )
+        return closures
+
+    def _plan_specialists(self, rng: random.Random, *, icb: ICB, first_id: int) -> int:
+        """8 to 15 specialists, at least one of each discipline. Ids are given here, so that their e-mail
+        addresses (specialist.<id>@example.org) are the same each time the demo is seeded."""
+        count = rng.randint(8, 15)
+        disciplines = list(Discipline) + [_weighted(rng, DISCIPLINE_WEIGHTS) for _ in range(count - 6)]
+        rng.shuffle(disciplines)
+        authorities = self._authorities[icb.ods_code]
+        weights = [_authority_weight(authority) for authority in authorities]
+        area, region_bounds = self._area(icb), REGION_BOUNDS.get(icb.region.name)
+        postcode_areas = self._postcode_areas(icb)
+        for specialist_id, discipline in enumerate(disciplines, start=first_id):
+            authority = rng.choices(authorities, weights=weights)[0]
+            easting, northing = _point(rng, area=area, bounds=region_bounds)
+            specialist = Specialist(
+                pk=specialist_id,
+                full_name=_person_name(rng),
+                discipline=discipline,
+                employer=rng.choice(EMPLOYERS[discipline]).format(
+                    area=_area_name(authority), council=_council_name(authority), place=_place(rng)
+                ),
+                icb=icb,
+                email=specialist_email(specialist_id=specialist_id),
+                base_postcode=_postcode(rng, areas=postcode_areas),
+                easting=easting,
+                northing=northing,
+            )
+            self.specialists.append(specialist)
+            self.capacities.append(
+                Capacity(
+                    specialist_id=specialist_id,
+                    programme_year=self.year,
+                    days=Decimal(rng.randint(60, 120)) / 2,
+                )
+            )
+            for _ in range(rng.randint(0, 3)):
+                reason, _, lengths = rng.choices(
+                    UNAVAILABILITY_REASONS, weights=[weight for _, weight, _ in UNAVAILABILITY_REASONS]
+                )[0]
+                run = self.calendar.run_from(rng.choice(self.calendar.days), rng.randint(*lengths))
+                self.unavailabilities.append(
+                    Unavailability(
+                        specialist_id=specialist_id, starts_on=run[0], ends_on=run[-1], reason=reason
+                    )
+                )
+        return first_id + count
+
+    def _area(self, icb: ICB) -> tuple[int, int, int, int] | None:
+        """The box an ICB's schools lie in; a successor covers its predecessors' boxes."""
+        boxes = [ICB_AREAS[code] for code in self._lineages[icb.ods_code] if code in ICB_AREAS]
+        if not boxes:
+            return REGION_BOUNDS.get(icb.region.name)
+        west, south, east, north = zip(*boxes, strict=True)
+        return min(west), min(south), max(east), max(north)
+
+    def _postcode_areas(self, icb: ICB) -> tuple[str, ...]:
+        codes = self._lineages[icb.ods_code]
+        areas = [area for code in codes for area in ICB_POSTCODE_AREAS.get(code, ())]
+        return tuple(dict.fromkeys(areas)) or ("LS",)
+
+    def _user(self, email: str, full_name: str, **flags) -> User:
+        user = User(email=email, full_name=full_name, **flags)
+        self.users.append(user)
+        return user
+
+    def refuse_clashes(self) -> None:
+        """Refuse, rather than duplicate, when accounts or schools the demo would create already exist."""
+        emails = [DFE_EMAIL, ADMIN_EMAIL]
+        emails += [coordinator_email(icb=icb) for icb in self.icbs]
+        emails += [senco_email(urn=school.urn) for school in self.schools]
+        emails += [specialist.email for specialist in self.specialists]
+        for batch in _batches(emails):
+            if clash := User.objects.filter(email__in=batch).values_list("email", flat=True).first():
+                raise RuleBroken(
+                    f"The demo has been seeded already: an account for {clash} exists. "
+                    "Seed an empty database: for `make run`, delete demo.sqlite3."
+                )
+        for batch in _batches([school.urn for school in self.schools]):
+            if clash := School.objects.filter(urn__in=batch).values_list("urn", flat=True).first():
+                raise RuleBroken(
+                    f"A school with the URN {clash} exists already: seed the demo into an empty database"
+                )
+
+    def write(self, *, password_hash: str) -> DemoSummary:
+        year = self.year
+        year.save()
+        BlackoutPeriod.objects.bulk_create(demo_blackout_periods(programme_year=year))
+        cohorts = {
+            support: Cohort.objects.create(programme_year=year, name=name)
+            for support, name in (
+                (Enrolment.Support.CONTINUING, "Continuing schools"),
+                (Enrolment.Support.NEW, "New schools"),
+            )
+        }
+        School.objects.bulk_create(self.schools, batch_size=BATCH_SIZE)
+        enrolments = []
+        for school in self.schools:
+            support = Enrolment.Support.CONTINUING if school.urn in self.continuing else Enrolment.Support.NEW
+            enrolments.append(
+                Enrolment(
+                    school_id=school.urn,
+                    programme_year=year,
+                    cohort=cohorts[support],
+                    icb=school.icb,
+                    support=support,
+                    status=Enrolment.Status.ENROLLED,
+                    quota_days=year.default_quota_days,
+                )
+            )
+        Enrolment.objects.bulk_create(enrolments, batch_size=BATCH_SIZE)
+        ClosureDate.objects.bulk_create(self.closure_dates, batch_size=BATCH_SIZE)
+
+        dfe = self._user(DFE_EMAIL, self.staff_names[0])
+        admin = self._user(ADMIN_EMAIL, self.staff_names[1], is_staff=True, is_superuser=True)
+        coordinators = {
+            icb: self._user(coordinator_email(icb=icb), self.coordinators[icb.ods_code]) for icb in self.icbs
+        }
+        sencos = {urn: self._user(senco_email(urn=urn), name) for urn, name in self.sencos.items()}
+        specialists = [self._user(specialist.email, specialist.full_name) for specialist in self.specialists]
+        joined = timezone.now()
+        for user in self.users:
+            user.password, user.date_joined = password_hash, joined
+        User.objects.bulk_create(self.users, batch_size=BATCH_SIZE)
+
+        StaffMembership.objects.bulk_create(
+            [
+                StaffMembership(user=dfe, role=StaffMembership.Role.DFE_STAFF),
+                StaffMembership(user=admin, role=StaffMembership.Role.PROGRAMME_ADMIN),
+            ]
+        )
+        CoordinatorMembership.objects.bulk_create(
+            CoordinatorMembership(user=user, icb=icb) for icb, user in coordinators.items()
+        )
+        SencoMembership.objects.bulk_create(
+            (SencoMembership(user=user, school_id=urn) for urn, user in sencos.items()), batch_size=BATCH_SIZE
+        )
+        for specialist, user in zip(self.specialists, specialists, strict=True):
+            specialist.user = user
+        Specialist.objects.bulk_create(self.specialists, batch_size=BATCH_SIZE)
+        # The ids were given above: move the id sequence past them, as loaddata does.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [Specialist]):
+                cursor.execute(sql)
+        Capacity.objects.bulk_create(self.capacities, batch_size=BATCH_SIZE)
+        Unavailability.objects.bulk_create(self.unavailabilities, batch_size=BATCH_SIZE)
+        return DemoSummary(
+            programme_year=year,
+            icbs=len(self.icbs),
+            schools=len(self.schools),
+            closure_dates=len(self.closure_dates),
+            specialists=len(self.specialists),
+            unavailabilities=len(self.unavailabilities),
+            users=len(self.users),
+        )
+
+
+def _lineages(icbs: list[ICB]) -> dict[str, list[str]]:
+    """Each ICB's ODS code and those of the ICBs it succeeded, however many mergers back."""
+    predecessors: dict[int, list[ICB]] = {}
+    for ended in ICB.objects.filter(successor__isnull=False):
+        predecessors.setdefault(ended.successor_id, []).append(ended)
+
+    def lineage(icb: ICB) -> list[str]:
+        return [icb.ods_code, *(code for older in predecessors.get(icb.pk, []) for code in lineage(older))]
+
+    return {icb.ods_code: lineage(icb) for icb in icbs}
+
+
+def _point(
+    rng: random.Random, *, area: tuple[int, int, int, int] | None, bounds: tuple[int, int, int, int] | None
+) -> tuple[int, int]:
+    """A grid reference in the area, more often near its middle, and never outside the region."""
+    west, south, east, north = area or bounds or (140_000, 10_000, 655_000, 657_000)
+    easting, northing = round(rng.triangular(west, east)), round(rng.triangular(south, north))
+    if bounds:
+        easting = min(max(easting, bounds[0]), bounds[2])
+        northing = min(max(northing, bounds[1]), bounds[3])
+    return easting, northing
+
+
+def _postcode(rng: random.Random, *, areas: Sequence[str]) -> str:
+    area = rng.choices(areas, weights=range(len(areas) * 2, 0, -2))[0]
+    district = rng.randint(*POSTCODE_DISTRICTS.get(area, (1, 9)))
+    letters = "".join(rng.choices(POSTCODE_INWARD_LETTERS, k=2))
+    return f"{area}{district} {rng.randint(0, 9)}{letters}"
+
+
+def _place(rng: random.Random) -> str:
+    """A place-like name such as Oakfield, Brookside or Hillcrest."""
+    stem, ending = rng.choice(PLACE_STEMS), rng.choice(PLACE_ENDINGS)
+    while stem.lower().endswith(ending) or stem.lower() == ending:
+        ending = rng.choice(PLACE_ENDINGS)
+    return f"{stem}{ending}"
+
+
+def _school_name(rng: random.Random, *, school_type: str) -> tuple[str, str]:
+    patterns = SCHOOL_NAME_PATTERNS[school_type]
+    pattern, _, kind = rng.choices(patterns, weights=[weight for _, weight, _ in patterns])[0]
+    name = pattern.format(
+        place=_place(rng), ce=rng.choice(CHURCH_OF_ENGLAND_DEDICATIONS), rc=rng.choice(CATHOLIC_DEDICATIONS)
+    )
+    return name, kind
+
+
+def _opened_on(rng: random.Random, *, school_type: str) -> datetime.date | None:
+    """Academies open on conversion (the first of a month), free schools in September; GIAS gives no useful
+    opening date for long-established maintained schools."""
+    if school_type.startswith("Academy"):
+        return datetime.date(rng.randint(2011, 2024), rng.randint(1, 12), 1)
+    if school_type == "Free schools":
+        return datetime.date(rng.randint(2012, 2022), 9, 1)
+    return None
+
+
+def _person_name(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+
+
+def _authority_weight(authority: LocalAuthority) -> float:
+    """Counties have more primary schools than unitary authorities or boroughs."""
+    if authority.dfe_code in LA_WEIGHT_OVERRIDES:
+        return LA_WEIGHT_OVERRIDES[authority.dfe_code]
+    return {"E10": 4.0, "E08": 2.0}.get(authority.ons_code[:3], 1.5)
+
+
+def _area_name(authority: LocalAuthority) -> str:
+    """'Bristol, City of' -> 'Bristol'."""
+    return authority.name.split(", ")[0]
+
+
+def _council_name(authority: LocalAuthority) -> str:
+    if authority.dfe_code in COUNCIL_NAME_OVERRIDES:
+        return COUNCIL_NAME_OVERRIDES[authority.dfe_code]
+    if authority.name.endswith(", City of"):
+        return f"{_area_name(authority)} City Council"
+    if authority.ons_code.startswith("E09"):
+        return f"London Borough of {authority.name}"
+    if authority.ons_code.startswith("E10"):
+        return f"{authority.name} County Council"
+    return f"{_area_name(authority)} Council"
