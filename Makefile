@@ -15,10 +15,10 @@ PYTEST_ARGS ?=
 .PHONY: run test deps lint lock compose-check chromium clean
 
 run: deps
-	@DEBUG=true DATABASE_URL= REDIS_URL= $(BIN)/python manage.py migrate --no-input -v 0
-	@DEBUG=true DATABASE_URL= REDIS_URL= $(BIN)/python manage.py demo_setup
+	@DEBUG=true MFA_REQUIRED=false DATABASE_URL= REDIS_URL= $(BIN)/python manage.py migrate --no-input -v 0
+	@DEBUG=true MFA_REQUIRED=false DATABASE_URL= REDIS_URL= $(BIN)/python manage.py demo_setup
 	@echo "Serving the PINS programme service on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	@DEBUG=true DATABASE_URL= REDIS_URL= exec $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@DEBUG=true MFA_REQUIRED=false DATABASE_URL= REDIS_URL= exec $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: deps chromium
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pins.preflight

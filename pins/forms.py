@@ -129,3 +129,8 @@ class GovukDateField(forms.DateField):
             return datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
         except ValueError:
             raise forms.ValidationError(f"{label} must be a real date", code="invalid") from None
+
+
+def show_rule_broken(form: forms.Form, error) -> None:
+    """Put a service's RuleBroken on the form: on its field when it names one, else above the form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

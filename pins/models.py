@@ -74,3 +74,100 @@ class StaffMembership(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_role_display()}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link that gives someone a role once they set a password (or sign in).
+    Only a hash of the token is stored: the link itself exists only in the e-mail."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", "ICB coordinator"
+        SENCO = "senco", "School SENCO"
+        SPECIALIST = "specialist", "Specialist"
+
+    email = models.EmailField("e-mail address")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    icb = models.ForeignKey(
+        "icbs.ICB", verbose_name="ICB", on_delete=models.CASCADE, related_name="invitations"
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    specialist = models.ForeignKey(
+        "specialists.Specialist", on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    expires_at = models.DateTimeField()
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="senco", school__isnull=False, specialist__isnull=True)
+                | models.Q(role="specialist", specialist__isnull=False, school__isnull=True)
+                | models.Q(role="coordinator", school__isnull=True, specialist__isnull=True),
+                name="invitation_target_matches_role",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(withdrawn_at__isnull=True),
+                name="invitation_not_both_accepted_and_withdrawn",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} invitation for {self.email}"
+
+    @property
+    def target(self) -> str:
+        if self.school_id:
+            return self.school.name
+        if self.specialist_id:
+            return f"{self.specialist.full_name} ({self.specialist.get_discipline_display()})"
+        return self.icb.short_name
+
+
+class AccessEvent(models.Model):
+    """Who gave or took away access to what, and when: every grant, removal and invitation is recorded."""
+
+    class Action(models.TextChoices):
+        INVITED = "invited", "Invited"
+        INVITATION_WITHDRAWN = "invitation_withdrawn", "Withdrew the invitation"
+        GRANTED = "granted", "Access granted"
+        REMOVED = "removed", "Access removed"
+
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=30, choices=Action.choices)
+    role = models.CharField(max_length=20, choices=Invitation.Role.choices + StaffMembership.Role.choices)
+    email = models.EmailField("e-mail address of the person concerned")
+    icb = models.ForeignKey(
+        "icbs.ICB", verbose_name="ICB", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    specialist = models.ForeignKey(
+        "specialists.Specialist", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["icb", "-at"])]
+
+    def __str__(self):
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.email} ({self.get_role_display()})"
+        )

@@ -45,9 +45,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_filters",
     "django_celery_beat",
     "govuk_frontend_django",
+    "health_check",
     "pins",
     "icbs",
     "schools",
@@ -65,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "pins.middleware.AccessMiddleware",
+    "pins.middleware.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "pins.urls"
@@ -158,6 +163,36 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "PINS programme: "
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PINS programme"
+# DfE staff, programme admins and ICB coordinators must set up MFA before reaching data. Only the local demo
+# turns this off (make run); `check --deploy` warns if it is off with DEBUG off.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+
+# Single sign-on through OpenID Connect identity providers (DfE Sign-in, an NHS identity provider), as JSON:
+# [{"id": "dfe-sign-in", "name": "DfE Sign-in", "server_url": "https://...", "client_id": "...",
+#   "secret": "...", "enforces_mfa": true}]
+# Sign-in through a provider only reaches an account that already exists (accounts are invited), matched by
+# verified e-mail address.
+OIDC_PROVIDERS = env.json("OIDC_PROVIDERS", default=[])
+SOCIALACCOUNT_ADAPTER = "pins.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": provider["id"],
+                "name": provider["name"],
+                "client_id": provider["client_id"],
+                "secret": provider["secret"],
+                "settings": {"server_url": provider["server_url"]},
+            }
+            for provider in OIDC_PROVIDERS
+        ],
+    }
+}
 
 # Flash messages live in the session, so the service sets no cookies beyond the session and CSRF ones.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -193,7 +228,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # Signing in through an identity provider posts here, then redirects there.
+        "form-action": [SELF, *(provider["server_url"] for provider in OIDC_PROVIDERS)],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
         "object-src": [NONE],

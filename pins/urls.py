@@ -15,7 +15,11 @@ urlpatterns = [
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
+    path("accounts/email/", views.email_address, name="account_email"),
     path("accounts/", include("allauth.urls")),
+    path("icbs/", include("icbs.urls")),
+    path("schools/", include("schools.urls")),
+    path("", include("pins.access_urls")),
     path("admin/", admin.site.urls),
     path("healthz", HealthCheckView.as_view(checks=health.CHECKS), name="healthz"),
 ]

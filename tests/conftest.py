@@ -1,8 +1,13 @@
+import dataclasses
+
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 
 from pins import preflight
 from pins.celery import app as celery_app
+from pins.models import StaffMembership
+from tests import factories
 from tests.factories import PASSWORD, UserFactory
 
 
@@ -17,6 +22,12 @@ def _celery_runs_tasks_in_process():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher takes a fraction of a second by design; tests create many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -35,3 +46,75 @@ def password():
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+def with_mfa(user):
+    """Give a user an authenticator app, as if they had set up two-factor authentication."""
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@dataclasses.dataclass
+class World:
+    """Two ICBs, A and B, each with an enrolled school and a specialist, and a person in every role."""
+
+    icb_a: object
+    icb_b: object
+    school_a: object
+    school_b: object
+    enrolment_a: object
+    enrolment_b: object
+    specialist_a: object
+    specialist_b: object
+    people: dict
+
+    def __getitem__(self, role):
+        return self.people[role]
+
+
+@pytest.fixture
+def world(db):
+    icb_a = factories.ICBFactory(ods_code="QAA", name="NHS Alpha Integrated Care Board")
+    icb_b = factories.ICBFactory(ods_code="QBB", name="NHS Beta Integrated Care Board")
+    enrolment_a = factories.EnrolmentFactory(
+        school__local_authority__icb=icb_a, school__name="Alpha Primary School"
+    )
+    enrolment_b = factories.EnrolmentFactory(
+        school__local_authority__icb=icb_b, school__name="Beta Primary School"
+    )
+    specialist_a = factories.SpecialistFactory(icb=icb_a, full_name="Ada Alpha")
+    specialist_b = factories.SpecialistFactory(icb=icb_b, full_name="Bea Beta")
+    people = {
+        "coordinator_a": with_mfa(
+            factories.CoordinatorMembershipFactory(icb=icb_a, user__email="coord.a@example.org").user
+        ),
+        "coordinator_b": with_mfa(
+            factories.CoordinatorMembershipFactory(icb=icb_b, user__email="coord.b@example.org").user
+        ),
+        "senco_a": factories.SencoMembershipFactory(
+            school=enrolment_a.school, user__email="senco.a@example.org"
+        ).user,
+        "specialist_a": factories.UserFactory(email="specialist.a@example.org"),
+        "dfe_staff": with_mfa(factories.StaffMembershipFactory(user__email="dfe@example.org").user),
+        "programme_admin": with_mfa(
+            factories.StaffMembershipFactory(
+                role=StaffMembership.Role.PROGRAMME_ADMIN,
+                user__email="admin@example.org",
+                user__is_staff=True,
+                user__is_superuser=True,
+            ).user
+        ),
+    }
+    specialist_a.user = people["specialist_a"]
+    specialist_a.save(update_fields=["user"])
+    return World(
+        icb_a=icb_a,
+        icb_b=icb_b,
+        school_a=enrolment_a.school,
+        school_b=enrolment_b.school,
+        enrolment_a=enrolment_a,
+        enrolment_b=enrolment_b,
+        specialist_a=specialist_a,
+        specialist_b=specialist_b,
+        people=people,
+    )

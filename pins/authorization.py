@@ -1,0 +1,202 @@
+"""Who may see and do what. Every view and queryset goes through here.
+
+Roles come from memberships (a coordinator of an ICB, the SENCO of a school, a specialist's own record, and
+programme staff), never from flags on the user. A view fetches objects through the scoped querysets of
+`request.access` (so an object the user may not see is a 404), then asks `require(...)` before changing
+anything (so a reader who may see but not change gets a 403).
+"""
+
+import dataclasses
+import enum
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from icbs.models import ICB, CoordinatorMembership
+from pins.models import StaffMembership
+from schools.models import Enrolment, School, SencoMembership
+from specialists.models import Specialist
+
+
+class Permission(enum.StrEnum):
+    VIEW_NATIONAL_PROGRESS = "view national progress"
+    EXPORT_PROGRAMME_DATA = "export programme data"
+    MANAGE_PROGRAMME = "manage programme years and settings"
+    MANAGE_COORDINATORS = "invite and remove ICB coordinators"
+    VIEW_ICB = "view an ICB's schools, specialists and schedule"
+    MANAGE_ICB_SCHOOLS = "enrol and import an ICB's schools"
+    MANAGE_ICB_SPECIALISTS = "manage an ICB's specialists"
+    ALLOCATE_VISITS = "allocate specialist visits"
+    MANAGE_ICB_ACCESS = "invite and remove SENCOs and specialists"
+    VIEW_SCHOOL = "view a school's support schedule"
+    CONFIRM_VISITS = "confirm visits or ask for changes"
+    MANAGE_SCHOOL_PROFILE = "record closure dates, self-assessment and parent carer meetings"
+    VIEW_OWN_SCHEDULE = "view one's own visits as a specialist"
+    RECORD_OUTCOMES = "record the outcome of a visit"
+
+
+@dataclasses.dataclass(frozen=True)
+class Role:
+    name: str
+    description: str
+    permissions: frozenset[Permission]
+    requires_mfa: bool = False
+
+
+P = Permission
+PROGRAMME_ADMIN = Role(
+    "Programme admin",
+    "Runs the programme nationally: programme years, settings and ICB coordinators. Reads everything.",
+    frozenset({P.VIEW_NATIONAL_PROGRESS, P.EXPORT_PROGRAMME_DATA, P.MANAGE_PROGRAMME, P.MANAGE_COORDINATORS}
+              | {P.VIEW_ICB, P.VIEW_SCHOOL}),
+    requires_mfa=True,
+)  # fmt: skip
+DFE_STAFF = Role(
+    "DfE programme staff",
+    "Follows the national rollout: reads every ICB and school and exports the figures; changes nothing.",
+    frozenset({P.VIEW_NATIONAL_PROGRESS, P.EXPORT_PROGRAMME_DATA, P.VIEW_ICB, P.VIEW_SCHOOL}),
+    requires_mfa=True,
+)
+COORDINATOR = Role(
+    "ICB coordinator",
+    "Runs the programme for an ICB: enrols schools, manages specialists, allocates visits, gives access.",
+    frozenset({P.VIEW_ICB, P.MANAGE_ICB_SCHOOLS, P.MANAGE_ICB_SPECIALISTS, P.ALLOCATE_VISITS}
+              | {P.MANAGE_ICB_ACCESS, P.VIEW_SCHOOL, P.CONFIRM_VISITS, P.RECORD_OUTCOMES}),
+    requires_mfa=True,
+)  # fmt: skip
+# A coordinator of a successor ICB reads what its predecessors delivered, but cannot change it.
+PREDECESSOR_READER = Role(
+    "Reader of a predecessor ICB",
+    "Sees the history of an ICB that merged into one they coordinate.",
+    frozenset({P.VIEW_ICB, P.VIEW_SCHOOL}),
+)
+SENCO = Role(
+    "School SENCO",
+    "The school's contact: sees and confirms its support schedule, keeps its profile up to date.",
+    frozenset({P.VIEW_SCHOOL, P.CONFIRM_VISITS, P.MANAGE_SCHOOL_PROFILE}),
+)
+SPECIALIST = Role(
+    "Specialist",
+    "Sees their own visits and records what happened at each.",
+    frozenset({P.VIEW_OWN_SCHEDULE, P.RECORD_OUTCOMES}),
+)
+STAFF_ROLES = {
+    StaffMembership.Role.PROGRAMME_ADMIN: PROGRAMME_ADMIN,
+    StaffMembership.Role.DFE_STAFF: DFE_STAFF,
+}
+
+
+class Access:
+    """What one signed-in person may see and do, loaded once per request."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def staff_roles(self) -> frozenset[Role]:
+        if not self.user.is_authenticated:
+            return frozenset()
+        roles = StaffMembership.objects.filter(user=self.user).values_list("role", flat=True)
+        return frozenset(STAFF_ROLES[role] for role in roles)
+
+    @cached_property
+    def coordinated_icb_ids(self) -> frozenset[int]:
+        if not self.user.is_authenticated:
+            return frozenset()
+        return frozenset(
+            CoordinatorMembership.objects.filter(user=self.user).values_list("icb_id", flat=True)
+        )
+
+    @cached_property
+    def predecessor_icb_ids(self) -> frozenset[int]:
+        """ICBs that merged, directly or through earlier mergers, into the ones this person coordinates."""
+        found: set[int] = set()
+        frontier = set(self.coordinated_icb_ids)
+        while frontier:
+            frontier = set(ICB.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) - found
+            found |= frontier
+        return frozenset(found)
+
+    @cached_property
+    def senco_school_urns(self) -> frozenset[int]:
+        if not self.user.is_authenticated:
+            return frozenset()
+        return frozenset(SencoMembership.objects.filter(user=self.user).values_list("school_id", flat=True))
+
+    @cached_property
+    def specialist(self) -> Specialist | None:
+        if not self.user.is_authenticated:
+            return None
+        return Specialist.objects.filter(user=self.user).select_related("icb").first()
+
+    @property
+    def reads_everything(self) -> bool:
+        return bool(self.staff_roles)
+
+    @property
+    def has_any_role(self) -> bool:
+        return bool(self.staff_roles or self.coordinated_icb_ids or self.senco_school_urns or self.specialist)
+
+    @property
+    def requires_mfa(self) -> bool:
+        return any(role.requires_mfa for role in self.staff_roles) or bool(self.coordinated_icb_ids)
+
+    # Roles and permissions
+
+    def roles(
+        self, *, icb: ICB | None = None, school: School | None = None, specialist: Specialist | None = None
+    ):
+        roles = set(self.staff_roles)
+        icb_id = icb.pk if icb else (school.icb_id if school else (specialist.icb_id if specialist else None))
+        if icb_id in self.coordinated_icb_ids:
+            roles.add(COORDINATOR)
+        elif icb_id in self.predecessor_icb_ids:
+            roles.add(PREDECESSOR_READER)
+        if school is not None and school.pk in self.senco_school_urns:
+            roles.add(SENCO)
+        if specialist is not None and self.specialist is not None and specialist.pk == self.specialist.pk:
+            roles.add(SPECIALIST)
+        return roles
+
+    def can(self, permission: Permission, **objects) -> bool:
+        return any(permission in role.permissions for role in self.roles(**objects))
+
+    def require(self, permission: Permission, **objects) -> None:
+        if not self.can(permission, **objects):
+            raise PermissionDenied(f"You cannot {permission.value} here")
+
+    # Querysets scoped from the start: never fetch and then check.
+
+    def icbs(self) -> QuerySet[ICB]:
+        if self.reads_everything:
+            return ICB.objects.all()
+        return ICB.objects.filter(pk__in=self.coordinated_icb_ids | self.predecessor_icb_ids)
+
+    def schools(self) -> QuerySet[School]:
+        if self.reads_everything:
+            return School.objects.all()
+        delivered_by_predecessors = Enrolment.objects.filter(icb_id__in=self.predecessor_icb_ids).values(
+            "school_id"
+        )
+        return School.objects.filter(
+            Q(icb_id__in=self.coordinated_icb_ids)
+            | Q(pk__in=self.senco_school_urns)
+            | (Q(pk__in=delivered_by_predecessors) if self.predecessor_icb_ids else Q(pk__in=[]))
+        )
+
+    def enrolments(self) -> QuerySet[Enrolment]:
+        if self.reads_everything:
+            return Enrolment.objects.all()
+        return Enrolment.objects.filter(
+            Q(icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids)
+            | Q(school_id__in=self.senco_school_urns)
+        )
+
+    def specialists(self) -> QuerySet[Specialist]:
+        if self.reads_everything:
+            return Specialist.objects.all()
+        own = Q(pk=self.specialist.pk) if self.specialist else Q(pk__in=[])
+        return Specialist.objects.filter(
+            Q(icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids) | own
+        )

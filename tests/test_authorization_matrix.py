@@ -1,0 +1,281 @@
+"""The authorization matrix: every URL pattern of the project, for every kind of person, on ICB A's objects.
+
+A new URL pattern without a rule here fails `test_every_url_pattern_has_a_rule`. Outcomes:
+  page   200            login  redirected to sign-in          done  302 after a successful POST
+  403    may see, may not change                              404   may not see (or it does not exist)
+  405    method not allowed
+A refused request (403, 404, 405, sign-in) must leave the database exactly as it was.
+"""
+
+import dataclasses
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from icbs.models import CoordinatorMembership
+from pins import access as access_services
+from pins.models import AccessEvent, Invitation, User
+from schools.models import SencoMembership
+from specialists.models import Specialist
+from tests.factories import SpecialistFactory
+
+ROLES = [
+    "anonymous",
+    "coordinator_a",
+    "coordinator_b",
+    "senco_a",
+    "specialist_a",
+    "dfe_staff",
+    "programme_admin",
+]
+
+
+@dataclasses.dataclass
+class Rule:
+    url: Callable  # world -> URL
+    get: dict  # role -> outcome
+    post: dict | None = None  # role -> outcome; None: the view takes no POST (checked as 405 or refused)
+    post_data: Callable = lambda world: {}
+
+
+def _everyone(outcome, **overrides):
+    return {role: overrides.get(role, outcome) for role in ROLES}
+
+
+SIGNED_IN_PAGE = _everyone("page", anonymous="login")
+ICB_A_READERS = _everyone(
+    "404", anonymous="login", coordinator_a="page", dfe_staff="page", programme_admin="page"
+)  # coordinator_b, senco_a and specialist_a cannot see ICB A at all
+
+
+def _invite_rule(path_name, manager, data):
+    return Rule(
+        url=lambda w: reverse(path_name, args=[w.icb_a.ods_code]),
+        get={
+            **ICB_A_READERS,
+            "coordinator_a": "403",
+            "dfe_staff": "403",
+            "programme_admin": "403",
+            manager: "page",
+        },
+        post={
+            **ICB_A_READERS,
+            "coordinator_a": "403",
+            "dfe_staff": "403",
+            "programme_admin": "403",
+            manager: "done",
+        },
+        post_data=data,
+    )
+
+
+def _removal_rule(path_name, manager, target):
+    return Rule(
+        url=lambda w: reverse(path_name, args=[w.icb_a.ods_code, target(w)]),
+        get={
+            **ICB_A_READERS,
+            "coordinator_a": "403",
+            "dfe_staff": "403",
+            "programme_admin": "403",
+            manager: "page",
+        },
+        post={
+            **ICB_A_READERS,
+            "coordinator_a": "403",
+            "dfe_staff": "403",
+            "programme_admin": "403",
+            manager: "done",
+        },
+    )
+
+
+def _pending_invitation(w):
+    return access_services.invitation_send(
+        email="new.senco@example.org",
+        role=Invitation.Role.SENCO,
+        icb=w.icb_a,
+        school=w.school_a,
+        by=w["coordinator_a"],
+    ).pk
+
+
+def _invitation_action_rule(path_name):
+    return Rule(
+        url=lambda w: reverse(path_name, args=[w.icb_a.ods_code, _pending_invitation(w)]),
+        get=_everyone("405", anonymous="login"),
+        post={**ICB_A_READERS, "coordinator_a": "done", "dfe_staff": "403", "programme_admin": "403"},
+    )
+
+
+PUBLIC = Rule(url=None, get=_everyone("page"))
+
+RULES = {
+    "home": Rule(url=lambda w: reverse("home"), get=SIGNED_IN_PAGE, post=_everyone("405", anonymous="login")),
+    "accessibility": PUBLIC,
+    "privacy": PUBLIC,
+    "cookies": PUBLIC,
+    "healthz": PUBLIC,
+    "icbs:list": Rule(url=lambda w: reverse("icbs:list"), get=SIGNED_IN_PAGE),
+    "icbs:detail": Rule(url=lambda w: reverse("icbs:detail", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
+    "schools:detail": Rule(
+        url=lambda w: reverse("schools:detail", args=[w.school_a.urn]),
+        get={**ICB_A_READERS, "senco_a": "page"},
+    ),
+    "access:icb": Rule(url=lambda w: reverse("access:icb", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
+    "access:invite_coordinator": _invite_rule(
+        "access:invite_coordinator", "programme_admin", lambda w: {"email": "new.coordinator@example.org"}
+    ),
+    "access:invite_senco": _invite_rule(
+        "access:invite_senco", "coordinator_a", lambda w: {"school": w.school_a.urn, "email": "x@example.org"}
+    ),
+    "access:invite_specialist": _invite_rule(
+        "access:invite_specialist",
+        "coordinator_a",
+        lambda w: {"specialist": SpecialistFactory(icb=w.icb_a).pk},
+    ),
+    "access:remove_coordinator": _removal_rule(
+        "access:remove_coordinator",
+        "programme_admin",
+        lambda w: CoordinatorMembership.objects.get(user=w["coordinator_a"]).pk,
+    ),
+    "access:remove_senco": _removal_rule(
+        "access:remove_senco", "coordinator_a", lambda w: SencoMembership.objects.get(user=w["senco_a"]).pk
+    ),
+    "access:remove_specialist_account": _removal_rule(
+        "access:remove_specialist_account", "coordinator_a", lambda w: w.specialist_a.pk
+    ),
+    "access:withdraw_invitation": _invitation_action_rule("access:withdraw_invitation"),
+    "access:resend_invitation": _invitation_action_rule("access:resend_invitation"),
+}
+
+# Pages of allauth (sign-in, password reset, MFA set-up) and of the Django admin hold no programme data of
+# their own; they are checked as groups below.
+ALLAUTH_PREFIX = "accounts/"
+ADMIN_PREFIX = "admin/"
+# Invitation links are public by design; their behaviour has its own tests (tests/pins/test_access.py).
+SEPARATELY_TESTED = {"access:accept_invitation"}
+
+
+def _url_patterns(patterns=None, prefix="", namespace=None):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace and (
+                f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            )
+            yield from _url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner or namespace)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield prefix + str(pattern.pattern), name
+
+
+def test_every_url_pattern_has_a_rule():
+    unruled = [
+        (path, name)
+        for path, name in _url_patterns()
+        if not path.startswith((ALLAUTH_PREFIX, ADMIN_PREFIX))
+        and name not in RULES
+        and name not in SEPARATELY_TESTED
+    ]
+
+    assert unruled == [], "add a rule to RULES for each new view"
+
+
+def _state():
+    """Everything a refused request must not change."""
+    tables = [User, CoordinatorMembership, SencoMembership, Invitation, AccessEvent]
+    counts = {model.__name__: model.objects.count() for model in tables}
+    counts["specialist accounts"] = list(Specialist.objects.order_by("pk").values_list("pk", "user_id"))
+    counts["pending invitations"] = Invitation.objects.pending().count()
+    return counts
+
+
+def _sign_in(client, world, role):
+    if role != "anonymous":
+        client.force_login(world[role])
+
+
+def _outcome(response, method) -> str:
+    if response.status_code == 302:
+        return "login" if response.url.startswith(reverse("account_login")) else "done"
+    return {200: "page", 403: "403", 404: "404", 405: "405"}.get(
+        response.status_code, str(response.status_code)
+    )
+
+
+def _cases(method):
+    for name, rule in RULES.items():
+        outcomes = rule.get if method == "GET" else rule.post
+        if outcomes is None:
+            outcomes = dict.fromkeys(ROLES, "refused")
+        for role in ROLES:
+            yield pytest.param(name, role, outcomes[role], id=f"{name}-{role}")
+
+
+def _url(name, rule, world):
+    return rule.url(world) if rule.url else reverse(name)
+
+
+@pytest.mark.parametrize(("name", "role", "expected"), list(_cases("GET")))
+def test_get(client, world, name, role, expected):
+    rule = RULES[name]
+    url = _url(name, rule, world)
+    _sign_in(client, world, role)
+    before = _state()
+
+    response = client.get(url)
+
+    assert _outcome(response, "GET") == expected
+    assert _state() == before
+
+
+@pytest.mark.parametrize(("name", "role", "expected"), list(_cases("POST")))
+def test_post(client, world, name, role, expected):
+    rule = RULES[name]
+    url = _url(name, rule, world)
+    data = rule.post_data(world)
+    _sign_in(client, world, role)
+    before = _state()
+
+    response = client.post(url, data)
+
+    outcome = _outcome(response, "POST")
+    if expected == "refused":
+        assert outcome in {"405", "403", "404", "login"}
+    else:
+        assert outcome == expected
+    if outcome != "done":
+        assert _state() == before
+
+
+def _allauth_and_admin_paths():
+    for path, name in _url_patterns():
+        if path.startswith((ALLAUTH_PREFIX, ADMIN_PREFIX)) and "<" not in path and "(?P" not in path:
+            yield pytest.param(path, id=name or path)
+
+
+@pytest.mark.parametrize("path", list(_allauth_and_admin_paths()))
+def test_sign_in_and_admin_pages_show_no_programme_data_to_the_wrong_people(client, world, path):
+    url = "/" + path.replace("^", "").replace("$", "")
+    for role in ROLES:
+        client.logout()
+        _sign_in(client, world, role)
+        response = client.get(url, follow=True)
+        assert response.status_code in {200, 401, 403, 404, 405}, (role, response.status_code)
+        if role in {"anonymous", "coordinator_b", "specialist_a"}:
+            # People who may see none of ICB A's schools see none here either (the admin lets in staff only).
+            assert world.school_a.name not in response.content.decode(), role
+
+
+def test_admin_pages_open_for_programme_admins(client, world):
+    client.force_login(world["programme_admin"])
+
+    response = client.get(reverse("admin:schools_school_changelist"))
+
+    assert response.status_code == 200
+    assert world.school_a.name in response.content.decode()
+
+
+def test_matrix_runs_against_postgresql():
+    assert connection.vendor == "postgresql"
