@@ -33,9 +33,7 @@ class ICB(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="icbs")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
-    successor = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="predecessors"
-    )
+    successor = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="predecessors")
 
     objects = ICBQuerySet.as_manager()
 
@@ -48,9 +46,7 @@ class ICB(models.Model):
             models.CheckConstraint(
                 condition=Q(ons_code="") | Q(ons_code__regex=r"^E54[0-9]{6}$"), name="icb_ons_code_format"
             ),
-            models.UniqueConstraint(
-                fields=["ons_code"], condition=~Q(ons_code=""), name="icb_ons_code_unique"
-            ),
+            models.UniqueConstraint(fields=["ons_code"], condition=~Q(ons_code=""), name="icb_ons_code_unique"),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gt=models.F("started_on")),
                 name="icb_ends_after_it_starts",
@@ -115,9 +111,7 @@ class CoordinatorMembership(models.Model):
     user = models.ForeignKey("pins.User", on_delete=models.CASCADE, related_name="coordinator_memberships")
     icb = models.ForeignKey(ICB, verbose_name="ICB", on_delete=models.CASCADE, related_name="coordinators")
     granted_at = models.DateTimeField(auto_now_add=True)
-    granted_by = models.ForeignKey(
-        "pins.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    granted_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["icb", "user"]

@@ -26,9 +26,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _has_role_already(
-    *, email: str, role: str, icb: ICB, school: School | None, specialist: Specialist | None
-):
+def _has_role_already(*, email: str, role: str, icb: ICB, school: School | None, specialist: Specialist | None):
     user = User.objects.with_email(email).first()
     if user is None:
         return False
@@ -57,9 +55,7 @@ def invitation_send(
             raise RuleBroken(f"{specialist.full_name} already has an account", field="specialist")
         email = specialist.email.lower()
     if not icb.is_current():
-        raise RuleBroken(
-            f"{icb.short_name} ICB has merged into another ICB: invite people to that one instead"
-        )
+        raise RuleBroken(f"{icb.short_name} ICB has merged into another ICB: invite people to that one instead")
     if _has_role_already(email=email, role=role, icb=icb, school=school, specialist=specialist):
         raise RuleBroken(f"{email} already has this access", field="email")
 
@@ -94,11 +90,7 @@ def invitation_send(
 
 
 def invitation_for_token(token: str) -> Invitation | None:
-    return (
-        Invitation.objects.select_related("icb", "school", "specialist")
-        .filter(token_hash=_hash(token))
-        .first()
-    )
+    return Invitation.objects.select_related("icb", "school", "specialist").filter(token_hash=_hash(token)).first()
 
 
 def invitation_problem(invitation: Invitation | None) -> str | None:

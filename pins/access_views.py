@@ -221,9 +221,7 @@ def accept_invitation(request, token):
         else:
             if signed_in is None:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request, f"You now have access as {invitation.get_role_display()} for {invitation.target}"
-            )
+            messages.success(request, f"You now have access as {invitation.get_role_display()} for {invitation.target}")
             return redirect("home")
     has_account = signed_in is None and access_services.invitation_has_account(invitation)
     return render(

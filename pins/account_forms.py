@@ -1,4 +1,5 @@
 from allauth.account.forms import LoginForm
+from allauth.mfa.base.forms import AuthenticateForm
 from django import forms
 
 
@@ -63,9 +64,7 @@ class InviteSpecialistForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(
-        label="Full name", max_length=200, error_messages={"required": "Enter your full name"}
-    )
+    full_name = forms.CharField(label="Full name", max_length=200, error_messages={"required": "Enter your full name"})
     password1 = forms.CharField(
         label="Create a password",
         help_text="Use at least 12 characters. Avoid common words and passwords you use elsewhere.",
@@ -80,10 +79,19 @@ class AcceptInvitationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("password1")
-            and cleaned.get("password2")
-            and cleaned["password1"] != cleaned["password2"]
-        ):
+        if cleaned.get("password1") and cleaned.get("password2") and cleaned["password1"] != cleaned["password2"]:
             self.add_error("password2", "The passwords do not match")
         return cleaned
+
+
+class SecurityCodeForm(AuthenticateForm):
+    """allauth's second step of signing in, in GOV.UK words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Security code"
+        self.fields[
+            "code"
+        ].help_text = "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+        self.fields["code"].widget.attrs.update({"inputmode": "numeric", "spellcheck": "false"})
+        self.fields["code"].error_messages["required"] = "Enter the security code"

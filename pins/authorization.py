@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from icbs.models import ICB, CoordinatorMembership
 from pins.models import StaffMembership
 from schools.models import Enrolment, School, SencoMembership
-from specialists.models import Specialist
+from specialists.models import Specialist, Visit
 
 
 class Permission(enum.StrEnum):
@@ -104,9 +104,7 @@ class Access:
     def coordinated_icb_ids(self) -> frozenset[int]:
         if not self.user.is_authenticated:
             return frozenset()
-        return frozenset(
-            CoordinatorMembership.objects.filter(user=self.user).values_list("icb_id", flat=True)
-        )
+        return frozenset(CoordinatorMembership.objects.filter(user=self.user).values_list("icb_id", flat=True))
 
     @cached_property
     def predecessor_icb_ids(self) -> frozenset[int]:
@@ -145,8 +143,17 @@ class Access:
     # Roles and permissions
 
     def roles(
-        self, *, icb: ICB | None = None, school: School | None = None, specialist: Specialist | None = None
+        self,
+        *,
+        icb: ICB | None = None,
+        school: School | None = None,
+        specialist: Specialist | None = None,
+        visit=None,
     ):
+        """The person's roles for an object; a visit counts for its enrolment's ICB, its school and its
+        specialist (whoever of them this person is)."""
+        if visit is not None:
+            icb, school, specialist = visit.enrolment.icb, visit.enrolment.school, visit.specialist
         roles = set(self.staff_roles)
         icb_id = icb.pk if icb else (school.icb_id if school else (specialist.icb_id if specialist else None))
         if icb_id in self.coordinated_icb_ids:
@@ -176,9 +183,7 @@ class Access:
     def schools(self) -> QuerySet[School]:
         if self.reads_everything:
             return School.objects.all()
-        delivered_by_predecessors = Enrolment.objects.filter(icb_id__in=self.predecessor_icb_ids).values(
-            "school_id"
-        )
+        delivered_by_predecessors = Enrolment.objects.filter(icb_id__in=self.predecessor_icb_ids).values("school_id")
         return School.objects.filter(
             Q(icb_id__in=self.coordinated_icb_ids)
             | Q(pk__in=self.senco_school_urns)
@@ -189,14 +194,21 @@ class Access:
         if self.reads_everything:
             return Enrolment.objects.all()
         return Enrolment.objects.filter(
-            Q(icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids)
-            | Q(school_id__in=self.senco_school_urns)
+            Q(icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids) | Q(school_id__in=self.senco_school_urns)
+        )
+
+    def visits(self) -> QuerySet[Visit]:
+        if self.reads_everything:
+            return Visit.objects.all()
+        own = Q(specialist=self.specialist) if self.specialist else Q(pk__in=[])
+        return Visit.objects.filter(
+            Q(enrolment__icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids)
+            | Q(enrolment__school_id__in=self.senco_school_urns)
+            | own
         )
 
     def specialists(self) -> QuerySet[Specialist]:
         if self.reads_everything:
             return Specialist.objects.all()
         own = Q(pk=self.specialist.pk) if self.specialist else Q(pk__in=[])
-        return Specialist.objects.filter(
-            Q(icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids) | own
-        )
+        return Specialist.objects.filter(Q(icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids) | own)

@@ -471,9 +471,7 @@ def demo_sign_ins(*, password: str = DEMO_PASSWORD) -> list[str]:
             .first()
         )
         if senco:
-            sign_in(
-                "SENCO", f"{senco.user.email} ({senco.school.name})", "every school: senco.<URN>@example.org"
-            )
+            sign_in("SENCO", f"{senco.user.email} ({senco.school.name})", "every school: senco.<URN>@example.org")
         specialist = (
             Specialist.objects.filter(icb=coordinator.icb, user__email__startswith="specialist.")
             .select_related("user")
@@ -721,9 +719,7 @@ class _DemoPlan:
                 )[0]
                 run = self.calendar.run_from(rng.choice(self.calendar.days), rng.randint(*lengths))
                 self.unavailabilities.append(
-                    Unavailability(
-                        specialist_id=specialist_id, starts_on=run[0], ends_on=run[-1], reason=reason
-                    )
+                    Unavailability(specialist_id=specialist_id, starts_on=run[0], ends_on=run[-1], reason=reason)
                 )
         return first_id + count
 
@@ -759,9 +755,7 @@ class _DemoPlan:
                 )
         for batch in _batches([school.urn for school in self.schools]):
             if clash := School.objects.filter(urn__in=batch).values_list("urn", flat=True).first():
-                raise RuleBroken(
-                    f"A school with the URN {clash} exists already: seed the demo into an empty database"
-                )
+                raise RuleBroken(f"A school with the URN {clash} exists already: seed the demo into an empty database")
 
     def write(self, *, password_hash: str) -> DemoSummary:
         year = self.year

@@ -48,7 +48,7 @@ class GovukBoundField(forms.BoundField):
         if self.widget_type in {"radioselect", "checkboxselectmultiple"}:
             return f"{self.auto_id}_0"
         if isinstance(self.field.widget, GovukDateInput):
-            return f"{self.auto_id}_day"
+            return f"{self.auto_id}_0"
         return self.id_for_label or self.auto_id
 
     @property
@@ -90,6 +90,8 @@ class GovukDateInput(forms.MultiWidget):
         super().__init__(widgets, attrs)
 
     def decompress(self, value):
+        if isinstance(value, dict):  # as typed, when the form is shown again with an error
+            return [value.get("day"), value.get("month"), value.get("year")]
         if value:
             return [value.day, value.month, value.year]
         return [None, None, None]

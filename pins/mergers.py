@@ -27,9 +27,7 @@ def icbs_merge(
     What the predecessors delivered before stays with them."""
     codes = sorted({code.strip().upper() for code in predecessor_codes})
     if not re.fullmatch(r"[A-Z0-9]{3}", successor_code):
-        raise RuleBroken(
-            f"The successor's ODS code must be 3 letters or digits, like QWO, not {successor_code!r}"
-        )
+        raise RuleBroken(f"The successor's ODS code must be 3 letters or digits, like QWO, not {successor_code!r}")
     if successor_ons_code and not re.fullmatch(r"E54[0-9]{6}", successor_ons_code):
         raise RuleBroken(f"The successor's ONS code must look like E54000054, not {successor_ons_code!r}")
     if not successor_name.strip():
@@ -37,16 +35,12 @@ def icbs_merge(
     if len(codes) < 2:
         raise RuleBroken("A merger needs at least two ICBs to merge")
     if effective_on > timezone.localdate():
-        raise RuleBroken(
-            f"A merger takes effect on its date: run it on or after {effective_on:%-d %B %Y}, not before"
-        )
+        raise RuleBroken(f"A merger takes effect on its date: run it on or after {effective_on:%-d %B %Y}, not before")
     predecessors = list(ICB.objects.select_for_update().filter(ods_code__in=codes).order_by("ods_code"))
     if missing := sorted(set(codes) - {icb.ods_code for icb in predecessors}):
         raise RuleBroken(f"No ICB has the ODS code {', '.join(missing)}")
     if ended := [icb.ods_code for icb in predecessors if not icb.is_current(effective_on)]:
-        raise RuleBroken(
-            f"{', '.join(ended)} did not exist on {effective_on:%-d %B %Y}: it has already ended"
-        )
+        raise RuleBroken(f"{', '.join(ended)} did not exist on {effective_on:%-d %B %Y}: it has already ended")
     if early := [icb.ods_code for icb in predecessors if icb.started_on >= effective_on]:
         raise RuleBroken(f"{', '.join(early)} started on or after {effective_on:%-d %B %Y}")
     if ICB.objects.filter(ods_code=successor_code).exists():
@@ -65,8 +59,6 @@ def icbs_merge(
         started_on=effective_on,
     )
     schools_transfer_to_successor(predecessors=predecessors, successor=successor, effective_on=effective_on)
-    specialists_transfer_to_successor(
-        predecessors=predecessors, successor=successor, effective_on=effective_on
-    )
+    specialists_transfer_to_successor(predecessors=predecessors, successor=successor, effective_on=effective_on)
     icb_succeed(predecessors=predecessors, successor=successor, effective_on=effective_on)
     return successor

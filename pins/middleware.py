@@ -46,6 +46,4 @@ def _mfa_satisfied(request) -> bool:
     # An identity provider that enforces MFA itself (DfE Sign-in, NHS identity) satisfies the requirement.
     records = get_authentication_records(request, request.user)
     trusted = {provider["id"] for provider in settings.OIDC_PROVIDERS if provider.get("enforces_mfa")}
-    return any(
-        record.get("method") == "socialaccount" and record.get("provider") in trusted for record in records
-    )
+    return any(record.get("method") == "socialaccount" and record.get("provider") in trusted for record in records)

@@ -92,9 +92,7 @@ class Invitation(models.Model):
 
     email = models.EmailField("e-mail address")
     role = models.CharField(max_length=20, choices=Role.choices)
-    icb = models.ForeignKey(
-        "icbs.ICB", verbose_name="ICB", on_delete=models.CASCADE, related_name="invitations"
-    )
+    icb = models.ForeignKey("icbs.ICB", verbose_name="ICB", on_delete=models.CASCADE, related_name="invitations")
     school = models.ForeignKey(
         "schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
     )
@@ -156,9 +154,7 @@ class AccessEvent(models.Model):
     icb = models.ForeignKey(
         "icbs.ICB", verbose_name="ICB", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    school = models.ForeignKey(
-        "schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     specialist = models.ForeignKey(
         "specialists.Specialist", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -168,6 +164,4 @@ class AccessEvent(models.Model):
         indexes = [models.Index(fields=["icb", "-at"])]
 
     def __str__(self):
-        return (
-            f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.email} ({self.get_role_display()})"
-        )
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.email} ({self.get_role_display()})"

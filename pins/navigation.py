@@ -2,10 +2,12 @@
 
 from django.urls import reverse
 
+# Beyond this many, a person's ICBs or schools are reached from the home page instead.
+MOST_LINKS_OF_A_KIND = 2
 
-def _item(request, text: str, url_name: str) -> dict:
-    href = reverse(url_name)
-    current = request.path == href if href == "/" else request.path.startswith(href)
+
+def _item(request, text: str, href: str, *, exact: bool = False) -> dict:
+    current = request.path == href if exact else request.path.startswith(href)
     return {"text": text, "href": href, "current": current}
 
 
@@ -13,9 +15,24 @@ def navigation_for(request) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    items = [_item(request, "Home", "home")]
+    access = request.access
+    items = [_item(request, "Home", reverse("home"), exact=True)]
+    if access.reads_everything:
+        items.append(_item(request, "ICBs", reverse("icbs:list"), exact=True))
+    icbs = list(access.icbs().filter(pk__in=access.coordinated_icb_ids)[: MOST_LINKS_OF_A_KIND + 1])
+    if len(icbs) <= MOST_LINKS_OF_A_KIND:
+        items += [_item(request, icb.short_name, reverse("icbs:detail", args=[icb.ods_code])) for icb in icbs]
+    urns = sorted(access.senco_school_urns)
+    if 0 < len(urns) <= MOST_LINKS_OF_A_KIND:
+        label = "Your school" if len(urns) == 1 else "School {n}"
+        items += [
+            _item(request, label.format(n=n), reverse("schools:detail", args=[urn]))
+            for n, urn in enumerate(urns, start=1)
+        ]
+    if access.specialist is not None:
+        items.append(_item(request, "Your visits", reverse("visits:specialist", args=[access.specialist.pk])))
     if user.is_staff:
-        items.append(_item(request, "Admin", "admin:index"))
-    items.append(_item(request, "Your account", "account_change_password"))
-    items.append(_item(request, "Sign out", "account_logout"))
+        items.append(_item(request, "Admin", reverse("admin:index")))
+    items.append(_item(request, "Your account", reverse("account_change_password")))
+    items.append(_item(request, "Sign out", reverse("account_logout")))
     return items

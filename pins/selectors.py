@@ -18,7 +18,5 @@ def icb_access_overview(icb: ICB) -> dict:
         "invitations": Invitation.objects.pending()
         .filter(icb=icb)
         .select_related("school", "specialist", "created_by", "icb"),
-        "events": AccessEvent.objects.filter(icb=icb).select_related("actor", "school", "specialist")[
-            :RECENT_EVENTS
-        ],
+        "events": AccessEvent.objects.filter(icb=icb).select_related("actor", "school", "specialist")[:RECENT_EVENTS],
     }

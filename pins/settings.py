@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "govuk_frontend_django",
     "health_check",
+    "simple_history",
     "pins",
     "icbs",
     "schools",
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "pins.middleware.AccessMiddleware",
     "pins.middleware.MfaRequiredMiddleware",
 ]
@@ -163,6 +165,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "PINS programme: "
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PINS programme"
+MFA_FORMS = {"authenticate": "pins.account_forms.SecurityCodeForm"}
 # DfE staff, programme admins and ICB coordinators must set up MFA before reaching data. Only the local demo
 # turns this off (make run); `check --deploy` warns if it is off with DEBUG off.
 MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)

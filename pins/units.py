@@ -30,8 +30,12 @@ def is_whole_half_days(value: Decimal) -> bool:
     return value >= 0 and (value * 2) == (value * 2).to_integral_value()
 
 
+def days_number(value: Decimal | None) -> str:
+    """A number of days without trailing zeros: 5.0 -> "5", 4.5 -> "4.5"."""
+    return f"{Decimal(value or 0).normalize():f}"
+
+
 def format_days(value: Decimal | None) -> str:
     """5 -> "5 days", 0.5 -> "0.5 days", 1 -> "1 day"."""
-    value = Decimal(value or 0).normalize()
-    text = f"{value:f}"
-    return f"{text} day" if value == 1 else f"{text} days"
+    text = days_number(value)
+    return f"{text} day" if text == "1" else f"{text} days"

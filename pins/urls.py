@@ -1,14 +1,57 @@
+"""The project's URLs. Pages that combine several apps (an ICB's schools with their visits) are wired here,
+in the one layer that knows every app."""
+
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
+from icbs import views as icb_views
 from pins import health, views
+from schools import views as school_views
+from specialists.views import icb as icb_pages
+from specialists.views import schedule, uploads, visits
+from specialists.views import schools as school_pages
 
 # The admin signs people in through allauth, so its sign-in gets the same rate limits and MFA.
 admin.site.login = login_required(admin.site.login)
 admin.site.site_header = "PINS programme administration"
 admin.site.site_title = "PINS programme"
+
+icb_urls = (
+    [
+        path("", icb_views.icb_list, name="list"),
+        path("<str:ods_code>/", icb_pages.icb_overview, name="detail"),
+    ],
+    "icbs",
+)
+school_urls = (
+    [
+        path("<int:urn>/", school_pages.school_detail, name="detail"),
+        path(
+            "<int:urn>/enrolments/<int:enrolment_id>/status/",
+            school_views.change_enrolment_status,
+            name="enrolment_status",
+        ),
+    ],
+    "schools",
+)
+visit_urls = (
+    [
+        path("icbs/<str:ods_code>/visits/new/", visits.allocate, name="allocate"),
+        path("icbs/<str:ods_code>/schedule/", schedule.icb_schedule, name="schedule"),
+        path("icbs/<str:ods_code>/schools/enrol/", school_views.enrol_schools, name="enrol"),
+        path("icbs/<str:ods_code>/schools/upload/", school_views.upload_schools, name="upload_schools"),
+        path("icbs/<str:ods_code>/specialists/upload/", uploads.upload_specialists, name="upload_specialists"),
+        path("visits/<int:visit_id>/", visits.visit_detail, name="detail"),
+        path("visits/<int:visit_id>/confirm/", visits.confirm, name="confirm"),
+        path("visits/<int:visit_id>/cancel/", visits.cancel, name="cancel"),
+        path("visits/<int:visit_id>/reschedule/", visits.reschedule, name="reschedule"),
+        path("visits/<int:visit_id>/outcome/", visits.record_outcome, name="outcome"),
+        path("specialists/<int:specialist_id>/", schedule.specialist_schedule, name="specialist"),
+    ],
+    "visits",
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,8 +60,9 @@ urlpatterns = [
     path("cookies/", views.cookies, name="cookies"),
     path("accounts/email/", views.email_address, name="account_email"),
     path("accounts/", include("allauth.urls")),
-    path("icbs/", include("icbs.urls")),
-    path("schools/", include("schools.urls")),
+    path("icbs/", include(icb_urls)),
+    path("schools/", include(school_urls)),
+    path("", include(visit_urls)),
     path("", include("pins.access_urls")),
     path("admin/", admin.site.urls),
     path("healthz", HealthCheckView.as_view(checks=health.CHECKS), name="healthz"),

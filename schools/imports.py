@@ -239,9 +239,7 @@ def schools_import(
         report.errors = file.errors
         return report
     area_map = area_map or {}
-    authorities = {
-        authority.dfe_code: authority for authority in LocalAuthority.objects.select_related("icb")
-    }
+    authorities = {authority.dfe_code: authority for authority in LocalAuthority.objects.select_related("icb")}
     new_authorities: dict[str, LocalAuthority] = {}
     new_authority_lines: dict[str, int] = {}
     urn_lines: dict[int, int] = {}
@@ -261,15 +259,11 @@ def schools_import(
         la_code = row["LA (code)"]
         authority = None
         if not LA_CODE.fullmatch(la_code):
-            problems.append(
-                f"LA (code) “{la_code}” is not a DfE local authority code: three digits, like 383"
-            )
+            problems.append(f"LA (code) “{la_code}” is not a DfE local authority code: three digits, like 383")
         elif la_code in authorities:
             authority = authorities[la_code]
         elif not row["LA (name)"]:
-            problems.append(
-                f"LA (code) {la_code} is not a local authority the service knows, and LA (name) is empty"
-            )
+            problems.append(f"LA (code) {la_code} is not a local authority the service knows, and LA (name) is empty")
         elif la_code in new_authorities:
             authority = new_authorities[la_code]
             if authority.name != row["LA (name)"]:
@@ -316,9 +310,9 @@ def schools_import(
     # One query whatever the file's size: an IN list of 10,000 URNs would break SQLite's parameter limit.
     existing = {
         school.pop("urn"): school
-        for school in School.objects.filter(
-            urn__range=(min(schools, default=0), max(schools, default=0))
-        ).values("urn", *SCHOOL_FIELDS, la_code=F("local_authority__dfe_code"))
+        for school in School.objects.filter(urn__range=(min(schools, default=0), max(schools, default=0))).values(
+            "urn", *SCHOOL_FIELDS, la_code=F("local_authority__dfe_code")
+        )
         if school["urn"] in schools
     }
     changed = []
@@ -336,9 +330,7 @@ def schools_import(
 
     LocalAuthority.objects.bulk_create(new_authorities.values())
     if any(authority.pk is None for authority in new_authorities.values()):  # SQLite before 3.35
-        new_authorities = {
-            la.dfe_code: la for la in LocalAuthority.objects.filter(dfe_code__in=new_authorities)
-        }
+        new_authorities = {la.dfe_code: la for la in LocalAuthority.objects.filter(dfe_code__in=new_authorities)}
     authority_ids = {code: authority.pk for code, authority in (authorities | new_authorities).items()}
     School.objects.bulk_create(
         [

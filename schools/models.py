@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from icbs.models import ICB, LocalAuthority
 from pins.units import DaysField, whole_half_days
@@ -46,19 +47,13 @@ class School(models.Model):
         ordering = ["name"]
         indexes = [models.Index(fields=["icb", "name"]), models.Index(fields=["local_authority"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(urn__gte=100000, urn__lte=999999), name="school_urn_six_digits"
-            ),
-            models.CheckConstraint(
-                condition=Q(dfe_number__regex=r"^[0-9]{7}$"), name="school_dfe_number_format"
-            ),
+            models.CheckConstraint(condition=Q(urn__gte=100000, urn__lte=999999), name="school_urn_six_digits"),
+            models.CheckConstraint(condition=Q(dfe_number__regex=r"^[0-9]{7}$"), name="school_dfe_number_format"),
             models.CheckConstraint(
                 condition=Q(postcode="") | Q(postcode__regex=POSTCODE_PATTERN), name="school_postcode_format"
             ),
             models.CheckConstraint(
-                condition=Q(closed_on__isnull=True)
-                | Q(opened_on__isnull=True)
-                | Q(closed_on__gte=F("opened_on")),
+                condition=Q(closed_on__isnull=True) | Q(opened_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
                 name="school_closes_after_it_opens",
             ),
         ]
@@ -78,9 +73,7 @@ class ProgrammeYear(models.Model):
     class Meta:
         ordering = ["-starts_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(label__regex=r"^[0-9]{4}-[0-9]{2}$"), name="year_label_format"
-            ),
+            models.CheckConstraint(condition=Q(label__regex=r"^[0-9]{4}-[0-9]{2}$"), name="year_label_format"),
             models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="year_ends_after_it_starts"),
             whole_half_days("default_quota_days", name="year_default_quota_half_days"),
         ]
@@ -95,9 +88,7 @@ class ProgrammeYear(models.Model):
 class BlackoutPeriod(models.Model):
     """Dates in a programme year when no visit is booked anywhere, such as national assessment weeks."""
 
-    programme_year = models.ForeignKey(
-        ProgrammeYear, on_delete=models.CASCADE, related_name="blackout_periods"
-    )
+    programme_year = models.ForeignKey(ProgrammeYear, on_delete=models.CASCADE, related_name="blackout_periods")
     name = models.CharField(max_length=100)
     starts_on = models.DateField()
     ends_on = models.DateField()
@@ -105,9 +96,7 @@ class BlackoutPeriod(models.Model):
     class Meta:
         ordering = ["starts_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="blackout_ends_after_it_starts"
-            ),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="blackout_ends_after_it_starts"),
         ]
 
     def __str__(self):
@@ -163,6 +152,9 @@ class Enrolment(models.Model):
     support = models.CharField(max_length=10, choices=Support.choices, default=Support.NEW)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
     quota_days = DaysField("quota of specialist days")
+    # The days of visits not cancelled: kept with each booking, under the row's lock, never above the quota.
+    allocated_days = DaysField(default=Decimal("0"), editable=False)
+    history = HistoricalRecords(excluded_fields=["allocated_days"])
 
     class Meta:
         ordering = ["programme_year", "school__name"]
@@ -170,10 +162,18 @@ class Enrolment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["school", "programme_year"], name="enrolment_once_per_year"),
             whole_half_days("quota_days", name="enrolment_quota_half_days"),
+            whole_half_days("allocated_days", name="enrolment_allocated_half_days"),
+            models.CheckConstraint(
+                condition=Q(allocated_days__lte=F("quota_days")), name="enrolment_quota_not_exceeded"
+            ),
         ]
 
     def __str__(self):
         return f"{self.school.name} in {self.programme_year}"
+
+    @property
+    def remaining_days(self) -> Decimal:
+        return self.quota_days - self.allocated_days
 
 
 class ClosureDate(models.Model):
@@ -195,9 +195,7 @@ class ClosureDate(models.Model):
         ordering = ["starts_on"]
         indexes = [models.Index(fields=["school", "starts_on"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="closure_ends_after_it_starts"
-            ),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="closure_ends_after_it_starts"),
         ]
 
     def __str__(self):
@@ -210,9 +208,7 @@ class SencoMembership(models.Model):
     user = models.ForeignKey("pins.User", on_delete=models.CASCADE, related_name="senco_memberships")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="sencos")
     granted_at = models.DateTimeField(auto_now_add=True)
-    granted_by = models.ForeignKey(
-        "pins.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    granted_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = "SENCO membership"

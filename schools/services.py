@@ -1,15 +1,75 @@
 import datetime
 
+from django.db import transaction
+from simple_history.utils import bulk_update_with_history
+
 from icbs.models import ICB
-from schools.models import Enrolment, School
+from pins.errors import RuleBroken
+from schools.models import Cohort, Enrolment, School
 
 
-def schools_transfer_to_successor(
-    *, predecessors: list[ICB], successor: ICB, effective_on: datetime.date
-) -> None:
+def schools_transfer_to_successor(*, predecessors: list[ICB], successor: ICB, effective_on: datetime.date) -> None:
     """Move the predecessors' schools to the successor ICB, and the enrolments of programme years still
     running on the merger date. Enrolments of years that ended before it stay with the ICB that delivered
     them. Part of a merger (pins.mergers.icbs_merge), inside its transaction."""
     ids = [icb.pk for icb in predecessors]
     School.objects.filter(icb_id__in=ids).update(icb=successor)
-    Enrolment.objects.filter(icb_id__in=ids, programme_year__ends_on__gte=effective_on).update(icb=successor)
+    moving = list(Enrolment.objects.filter(icb_id__in=ids, programme_year__ends_on__gte=effective_on))
+    for enrolment in moving:
+        enrolment.icb = successor
+    # With history, like every change to an enrolment.
+    bulk_update_with_history(moving, Enrolment, ["icb"], batch_size=1000)
+
+
+@transaction.atomic
+def enrolments_create(
+    *,
+    schools: list[School],
+    cohort: Cohort,
+    icb: ICB,
+    support: Enrolment.Support,
+    status: Enrolment.Status,
+    by,
+) -> list[Enrolment]:
+    """Enrol schools of an ICB in a programme year, each with the cohort's quota of specialist days."""
+    if not schools:
+        raise RuleBroken("Choose at least one school", field="schools")
+    year = cohort.programme_year
+    if already := list(
+        Enrolment.objects.filter(school__in=schools, programme_year=year).values_list("school__name", flat=True)
+    ):
+        raise RuleBroken(f"Already enrolled in {year}: {', '.join(sorted(already))}", field="schools")
+    if outside := [school.name for school in schools if school.icb_id != icb.pk]:
+        raise RuleBroken(f"Not schools of {icb.short_name} ICB: {', '.join(outside)}", field="schools")
+    enrolments = []
+    for school in schools:
+        enrolment = Enrolment(
+            school=school,
+            programme_year=year,
+            cohort=cohort,
+            icb=icb,
+            support=support,
+            status=status,
+            quota_days=cohort.default_quota_days,
+        )
+        enrolment._history_user = by
+        enrolment.save()
+        enrolments.append(enrolment)
+    return enrolments
+
+
+@transaction.atomic
+def enrolment_change_status(*, enrolment: Enrolment, status: Enrolment.Status, by) -> Enrolment:
+    """Move an enrolment between invited, enrolled and withdrawn. A school with days still booked cannot be
+    withdrawn: its visits are cancelled first, so no specialist turns up at a school that left."""
+    enrolment = Enrolment.objects.select_for_update().select_related("school").get(pk=enrolment.pk)
+    if status == Enrolment.Status.WITHDRAWN and enrolment.allocated_days > 0:
+        raise RuleBroken(
+            f"{enrolment.school.name} still has {enrolment.allocated_days:g} days of visits booked: "
+            "cancel them before withdrawing the school",
+            field="status",
+        )
+    enrolment.status = status
+    enrolment._history_user = by
+    enrolment.save(update_fields=["status"])
+    return enrolment

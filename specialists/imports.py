@@ -101,9 +101,7 @@ def specialists_import(*, data: bytes, icb: ICB | None = None, dry_run: bool = F
             problems.append(f"email “{email}” is not an e-mail address" if email else "email is empty")
         else:
             if key in email_lines:
-                problems.append(
-                    f"e-mail address {email} appears twice: it is already on line {email_lines[key]}"
-                )
+                problems.append(f"e-mail address {email} appears twice: it is already on line {email_lines[key]}")
             email_lines.setdefault(key, line)
             matches = existing.get(key, [])
             if len(matches) > 1:
@@ -210,10 +208,7 @@ def specialists_import(*, data: bytes, icb: ICB | None = None, dry_run: bool = F
         changed, [field.removesuffix("_id") for field in SPECIALIST_FIELDS], batch_size=BATCH_SIZE
     )
     Capacity.objects.bulk_create(
-        [
-            Capacity(specialist=specialist, programme_year=year, days=days)
-            for specialist, year, days in capacity_rows
-        ],
+        [Capacity(specialist=specialist, programme_year=year, days=days) for specialist, year, days in capacity_rows],
         update_conflicts=True,
         unique_fields=["specialist", "programme_year"],
         update_fields=["days"],

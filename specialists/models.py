@@ -1,9 +1,12 @@
 from decimal import Decimal
 
+from django.contrib.postgres.fields import IntegerRangeField, RangeOperators
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
+from simple_history.models import HistoricalRecords
 
 from icbs.models import ICB
+from pins.constraints import PostgresExclusionConstraint
 from pins.units import DaysField, whole_half_days
 from schools.models import POSTCODE_PATTERN, ProgrammeYear
 
@@ -65,6 +68,8 @@ class Capacity(models.Model):
     specialist = models.ForeignKey(Specialist, on_delete=models.CASCADE, related_name="capacities")
     programme_year = models.ForeignKey(ProgrammeYear, on_delete=models.PROTECT, related_name="capacities")
     days = DaysField("days of capacity", default=Decimal("0"))
+    # The days of this year's visits not cancelled: kept with each booking, under the row's lock.
+    allocated_days = DaysField(default=Decimal("0"), editable=False)
 
     class Meta:
         verbose_name_plural = "capacities"
@@ -72,6 +77,8 @@ class Capacity(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["specialist", "programme_year"], name="capacity_once_per_year"),
             whole_half_days("days", name="capacity_half_days"),
+            whole_half_days("allocated_days", name="capacity_allocated_half_days"),
+            models.CheckConstraint(condition=Q(allocated_days__lte=F("days")), name="capacity_not_exceeded"),
         ]
 
     def __str__(self):
@@ -98,3 +105,137 @@ class Unavailability(models.Model):
 
     def __str__(self):
         return f"{self.specialist.full_name} unavailable {self.starts_on} to {self.ends_on}"
+
+
+class Session(models.TextChoices):
+    """Which part of a day a visit takes. Each covers half-day slots: morning [0, 1), afternoon [1, 2)."""
+
+    FULL_DAY = "full_day", "Full day"
+    MORNING = "morning", "Morning"
+    AFTERNOON = "afternoon", "Afternoon"
+
+
+SESSION_SLOTS = {Session.FULL_DAY: (0, 2), Session.MORNING: (0, 1), Session.AFTERNOON: (1, 2)}
+SESSION_DAYS = {
+    Session.FULL_DAY: Decimal("1.0"),
+    Session.MORNING: Decimal("0.5"),
+    Session.AFTERNOON: Decimal("0.5"),
+}
+
+
+class VisitQuerySet(models.QuerySet):
+    def booked(self):
+        """Visits that take up a specialist's time and a school's days: everything but cancelled ones."""
+        return self.exclude(status=Visit.Status.CANCELLED)
+
+
+class Visit(models.Model):
+    """A specialist's visit to an enrolled school on a date: a full day, a morning or an afternoon."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        CONFIRMED = "confirmed", "Confirmed"
+        DELIVERED = "delivered", "Delivered"
+        CANCELLED = "cancelled", "Cancelled"
+
+    enrolment = models.ForeignKey("schools.Enrolment", on_delete=models.PROTECT, related_name="visits")
+    specialist = models.ForeignKey(Specialist, on_delete=models.PROTECT, related_name="visits")
+    date = models.DateField()
+    session = models.CharField(max_length=10, choices=Session.choices)
+    slot_start = models.PositiveSmallIntegerField(editable=False)
+    slot_end = models.PositiveSmallIntegerField(editable=False)
+    days = DaysField(editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    purpose = models.TextField("purpose of the visit", blank=True)
+    preparation = models.TextField("what the school should prepare", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    cancellation_reason = models.TextField(blank=True)
+    # Raised on every change: calendar feeds publish it as SEQUENCE and reminders are claimed per version.
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["slot_start", "slot_end"])
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "slot_start"]
+        indexes = [
+            models.Index(fields=["specialist", "date"]),
+            models.Index(fields=["enrolment", "status"]),
+            models.Index(fields=["date", "status"]),
+        ]
+        constraints = [
+            # No specialist is booked twice for overlapping sessions.
+            PostgresExclusionConstraint(
+                name="visit_no_specialist_double_booking",
+                expressions=[
+                    (F("specialist"), RangeOperators.EQUAL),
+                    (F("date"), RangeOperators.EQUAL),
+                    (
+                        Func(
+                            F("slot_start"),
+                            F("slot_end"),
+                            function="int4range",
+                            output_field=IntegerRangeField(),
+                        ),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                condition=~Q(status="cancelled"),
+            ),
+            models.CheckConstraint(
+                condition=Q(session="full_day", slot_start=0, slot_end=2, days=Decimal("1.0"))
+                | Q(session="morning", slot_start=0, slot_end=1, days=Decimal("0.5"))
+                | Q(session="afternoon", slot_start=1, slot_end=2, days=Decimal("0.5")),
+                name="visit_slots_and_days_match_session",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="cancelled", cancelled_at__isnull=False)
+                | (~Q(status="cancelled") & Q(cancelled_at__isnull=True)),
+                name="visit_cancelled_with_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | Q(confirmed_by__isnull=False) | Q(status="cancelled"),
+                name="visit_confirmed_by_someone",
+            ),
+        ]
+
+    def __str__(self):
+        school = self.enrolment.school.name
+        return f"{self.specialist.full_name} at {school}, {self.date} ({self.get_session_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        """Still to happen or to be recorded: it can be confirmed, rescheduled or cancelled."""
+        return self.status in {self.Status.PROPOSED, self.Status.CONFIRMED}
+
+
+class Activity(models.TextChoices):
+    WHOLE_SCHOOL_TRAINING = "whole_school_training", "Whole-school training"
+    CLASSROOM_OBSERVATION = "classroom_observation", "Classroom observation"
+    STAFF_CONSULTATION = "staff_consultation", "Staff consultation"
+    PARENT_CARER_SESSION = "parent_carer_session", "Parent and carer session"
+    RESOURCES_OR_PLANS = "resources_or_plans", "Resources or plans produced"
+
+
+class Outcome(models.Model):
+    """What happened at a delivered visit: the programme's monitoring data."""
+
+    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="outcome")
+    activities = models.JSONField(default=list)
+    staff_reached = models.PositiveIntegerField("number of staff reached")
+    notes = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(auto_now=True)
+    recorded_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Outcome of {self.visit}"
+
+    def get_activities_display(self) -> list[str]:
+        labels = dict(Activity.choices)
+        return [labels.get(activity, activity) for activity in self.activities]

@@ -1,11 +1,257 @@
+"""Writes for specialists and their visits. Every scheduling rule is checked here, and the limits a database
+can hold are held by it too: the exclusion constraint on visits, and the days counters on enrolments and
+capacities, changed under their row locks in the booking's own transaction."""
+
 import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from icbs.models import ICB
-from specialists.models import Specialist
+from pins.errors import RuleBroken
+from pins.units import HALF_DAY, format_days
+from schools.models import Enrolment
+from specialists.models import SESSION_DAYS, SESSION_SLOTS, Capacity, Outcome, Session, Specialist, Visit
+from specialists.rules import BookingCalendar, clash_message, long_date
+
+DOUBLE_BOOKING_CONSTRAINT = "visit_no_specialist_double_booking"
 
 
-def specialists_transfer_to_successor(
-    *, predecessors: list[ICB], successor: ICB, effective_on: datetime.date
-) -> None:
+def specialists_transfer_to_successor(*, predecessors: list[ICB], successor: ICB, effective_on: datetime.date) -> None:
     """Move the predecessors' specialists to the successor ICB. Part of a merger (pins.mergers.icbs_merge)."""
     Specialist.objects.filter(icb__in=predecessors).update(icb=successor)
+
+
+def _check_can_book(enrolment: Enrolment, specialist: Specialist) -> None:
+    school = enrolment.school
+    if enrolment.status != Enrolment.Status.ENROLLED:
+        raise RuleBroken(
+            f"{school.name} is {enrolment.get_status_display().lower()}, not enrolled, in {enrolment.programme_year}",
+            field="enrolment",
+        )
+    if not enrolment.icb.is_current():
+        raise RuleBroken(f"{enrolment.icb.short_name} ICB has merged: book visits through its successor")
+    if not specialist.active:
+        raise RuleBroken(f"{specialist.full_name} is not active", field="specialist")
+    if specialist.icb_id != enrolment.icb_id:
+        raise RuleBroken(
+            f"{specialist.full_name} works for {specialist.icb.short_name} ICB, not {enrolment.icb.short_name}",
+            field="specialist",
+        )
+
+
+def _first_problem(calendar: BookingCalendar, day: datetime.date, session: Session) -> None:
+    if problems := calendar.problems(day, session):
+        raise RuleBroken(problems[0].message, field=problems[0].field)
+
+
+def _take_days(*, enrolment: Enrolment, specialist: Specialist, days: Decimal) -> None:
+    """Count the days against the school's quota and the specialist's capacity. Each UPDATE takes its row's
+    lock, so concurrent bookings queue, and its condition refuses what would go over."""
+    if not Enrolment.objects.filter(pk=enrolment.pk, allocated_days__lte=F("quota_days") - days).update(
+        allocated_days=F("allocated_days") + days
+    ):
+        enrolment.refresh_from_db(fields=["allocated_days", "quota_days"])
+        length = "half-day" if days == HALF_DAY else "full-day"
+        raise RuleBroken(
+            f"{enrolment.school.name} has {format_days(enrolment.remaining_days)} left of its "
+            f"{format_days(enrolment.quota_days)}: a {length} visit does not fit",
+            field="session",
+        )
+    capacity = Capacity.objects.filter(specialist=specialist, programme_year_id=enrolment.programme_year_id)
+    if not capacity.filter(allocated_days__lte=F("days") - days).update(allocated_days=F("allocated_days") + days):
+        left = capacity.values_list(F("days") - F("allocated_days"), flat=True).first()
+        if left is None:
+            raise RuleBroken(
+                f"{specialist.full_name} has no capacity recorded for {enrolment.programme_year}",
+                field="specialist",
+            )
+        raise RuleBroken(
+            f"{specialist.full_name} has {format_days(left)} of capacity left in {enrolment.programme_year}",
+            field="specialist",
+        )
+
+
+def _give_back_days(*, enrolment_id: int, specialist_id: int, programme_year_id: int, days: Decimal) -> None:
+    Enrolment.objects.filter(pk=enrolment_id).update(allocated_days=F("allocated_days") - days)
+    Capacity.objects.filter(specialist_id=specialist_id, programme_year_id=programme_year_id).update(
+        allocated_days=F("allocated_days") - days
+    )
+
+
+def _save_checking_clashes(visit: Visit, **save_options) -> None:
+    """Save, turning the database's refusal of a double booking (a booking made meanwhile) into the rule's
+    message. The savepoint keeps the outer transaction usable to raise from."""
+    try:
+        with transaction.atomic():
+            visit.save(**save_options)
+    except IntegrityError as error:
+        if DOUBLE_BOOKING_CONSTRAINT not in str(error):
+            raise
+        clash = (
+            Visit.objects.booked()
+            .filter(
+                specialist=visit.specialist,
+                date=visit.date,
+                slot_start__lt=visit.slot_end,
+                slot_end__gt=visit.slot_start,
+            )
+            .exclude(pk=visit.pk)
+            .select_related("enrolment__school", "specialist")
+            .first()
+        )
+        message = clash_message(clash) if clash else f"{visit.specialist.full_name} is already booked then"
+        raise RuleBroken(message, field="session") from None
+
+
+@transaction.atomic
+def visit_allocate(
+    *,
+    enrolment: Enrolment,
+    specialist: Specialist,
+    date: datetime.date,
+    session: Session,
+    by,
+    purpose: str = "",
+    preparation: str = "",
+) -> Visit:
+    """Book a specialist's visit to an enrolled school, if every scheduling rule allows it."""
+    enrolment = Enrolment.objects.select_related("school", "programme_year", "icb").get(pk=enrolment.pk)
+    specialist = Specialist.objects.select_related("icb").get(pk=specialist.pk)
+    _check_can_book(enrolment, specialist)
+    _first_problem(BookingCalendar(enrolment=enrolment, specialist=specialist, start=date, end=date), date, session)
+    days = SESSION_DAYS[session]
+    _take_days(enrolment=enrolment, specialist=specialist, days=days)
+    slot_start, slot_end = SESSION_SLOTS[session]
+    visit = Visit(
+        enrolment=enrolment,
+        specialist=specialist,
+        date=date,
+        session=session,
+        slot_start=slot_start,
+        slot_end=slot_end,
+        days=days,
+        purpose=purpose.strip(),
+        preparation=preparation.strip(),
+        created_by=by,
+    )
+    visit._history_user = by
+    _save_checking_clashes(visit)
+    return visit
+
+
+def _lock_open_visit(visit: Visit) -> Visit:
+    """Lock the visit's enrolment, then the visit (the order bookings take), and check it is still open."""
+    Enrolment.objects.select_for_update().filter(pk=visit.enrolment_id).first()
+    visit = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("enrolment__school", "enrolment__programme_year", "enrolment__icb", "specialist")
+        .get(pk=visit.pk)
+    )
+    if not visit.is_open:
+        raise RuleBroken(f"This visit is {visit.get_status_display().lower()}: it can no longer be changed")
+    return visit
+
+
+@transaction.atomic
+def visit_confirm(*, visit: Visit, by) -> Visit:
+    visit = _lock_open_visit(visit)
+    if visit.status == Visit.Status.CONFIRMED:
+        return visit
+    visit.status = Visit.Status.CONFIRMED
+    visit.confirmed_at = timezone.now()
+    visit.confirmed_by = by
+    visit.version += 1
+    visit._history_user = by
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def visit_cancel(*, visit: Visit, reason: str, by) -> Visit:
+    if not reason.strip():
+        raise RuleBroken("Enter why the visit is cancelled", field="reason")
+    visit = _lock_open_visit(visit)
+    visit.status = Visit.Status.CANCELLED
+    visit.cancelled_at = timezone.now()
+    visit.cancelled_by = by
+    visit.cancellation_reason = reason.strip()
+    visit.version += 1
+    visit._history_user = by
+    visit.save()
+    _give_back_days(
+        enrolment_id=visit.enrolment_id,
+        specialist_id=visit.specialist_id,
+        programme_year_id=visit.enrolment.programme_year_id,
+        days=visit.days,
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_reschedule(*, visit: Visit, date: datetime.date, session: Session, by) -> Visit:
+    """Move a visit to another date or session. It needs confirming again; its history keeps the old slot."""
+    visit = _lock_open_visit(visit)
+    if (visit.date, visit.session) == (date, session):
+        raise RuleBroken("Choose a different date or session", field="date")
+    enrolment, specialist = visit.enrolment, visit.specialist
+    _check_can_book(enrolment, specialist)
+    calendar = BookingCalendar(enrolment=enrolment, specialist=specialist, start=date, end=date, ignoring=visit)
+    _first_problem(calendar, date, session)
+    extra = SESSION_DAYS[session] - visit.days
+    if extra > 0:
+        _take_days(enrolment=enrolment, specialist=specialist, days=extra)
+    elif extra < 0:
+        _give_back_days(
+            enrolment_id=enrolment.pk,
+            specialist_id=specialist.pk,
+            programme_year_id=enrolment.programme_year_id,
+            days=-extra,
+        )
+    visit.date = date
+    visit.session = session
+    visit.slot_start, visit.slot_end = SESSION_SLOTS[session]
+    visit.days = SESSION_DAYS[session]
+    visit.status = Visit.Status.PROPOSED
+    visit.confirmed_at = None
+    visit.confirmed_by = None
+    visit.version += 1
+    visit._history_user = by
+    _save_checking_clashes(visit)
+    return visit
+
+
+@transaction.atomic
+def visit_record_outcome(
+    *,
+    visit: Visit,
+    activities: list[str],
+    staff_reached: int,
+    notes: str,
+    by,
+    today: datetime.date | None = None,
+) -> Outcome:
+    """Record what happened at a visit, which marks it delivered. A delivered visit's record can be corrected."""
+    today = today or timezone.localdate()
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("specialist").get(pk=visit.pk)
+    if visit.status == Visit.Status.CANCELLED:
+        raise RuleBroken("This visit was cancelled: there is nothing to record")
+    if visit.date > today:
+        raise RuleBroken(f"This visit is on {long_date(visit.date)}: record what happened once it has taken place")
+    if not activities:
+        raise RuleBroken("Choose at least one activity", field="activities")
+    outcome = Outcome.objects.filter(visit=visit).first() or Outcome(visit=visit)
+    outcome.activities = list(activities)
+    outcome.staff_reached = staff_reached
+    outcome.notes = notes.strip()
+    outcome.recorded_by = by
+    outcome._history_user = by
+    outcome.save()
+    if visit.status != Visit.Status.DELIVERED:
+        visit.status = Visit.Status.DELIVERED
+        visit.version += 1
+        visit._history_user = by
+        visit.save()
+    return outcome

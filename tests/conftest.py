@@ -66,6 +66,7 @@ class World:
     enrolment_b: object
     specialist_a: object
     specialist_b: object
+    visit_a: object
     people: dict
 
     def __getitem__(self, role):
@@ -76,12 +77,8 @@ class World:
 def world(db):
     icb_a = factories.ICBFactory(ods_code="QAA", name="NHS Alpha Integrated Care Board")
     icb_b = factories.ICBFactory(ods_code="QBB", name="NHS Beta Integrated Care Board")
-    enrolment_a = factories.EnrolmentFactory(
-        school__local_authority__icb=icb_a, school__name="Alpha Primary School"
-    )
-    enrolment_b = factories.EnrolmentFactory(
-        school__local_authority__icb=icb_b, school__name="Beta Primary School"
-    )
+    enrolment_a = factories.EnrolmentFactory(school__local_authority__icb=icb_a, school__name="Alpha Primary School")
+    enrolment_b = factories.EnrolmentFactory(school__local_authority__icb=icb_b, school__name="Beta Primary School")
     specialist_a = factories.SpecialistFactory(icb=icb_a, full_name="Ada Alpha")
     specialist_b = factories.SpecialistFactory(icb=icb_b, full_name="Bea Beta")
     people = {
@@ -91,9 +88,7 @@ def world(db):
         "coordinator_b": with_mfa(
             factories.CoordinatorMembershipFactory(icb=icb_b, user__email="coord.b@example.org").user
         ),
-        "senco_a": factories.SencoMembershipFactory(
-            school=enrolment_a.school, user__email="senco.a@example.org"
-        ).user,
+        "senco_a": factories.SencoMembershipFactory(school=enrolment_a.school, user__email="senco.a@example.org").user,
         "specialist_a": factories.UserFactory(email="specialist.a@example.org"),
         "dfe_staff": with_mfa(factories.StaffMembershipFactory(user__email="dfe@example.org").user),
         "programme_admin": with_mfa(
@@ -107,6 +102,9 @@ def world(db):
     }
     specialist_a.user = people["specialist_a"]
     specialist_a.save(update_fields=["user"])
+    for specialist in (specialist_a, specialist_b):
+        factories.CapacityFactory(specialist=specialist, programme_year=enrolment_a.programme_year)
+    visit_a = factories.VisitFactory(enrolment=enrolment_a, specialist=specialist_a)
     return World(
         icb_a=icb_a,
         icb_b=icb_b,
@@ -116,5 +114,6 @@ def world(db):
         enrolment_b=enrolment_b,
         specialist_a=specialist_a,
         specialist_b=specialist_b,
+        visit_a=visit_a,
         people=people,
     )

@@ -2,11 +2,12 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.db.models import F
 
 from icbs.models import ICB, CoordinatorMembership, LocalAuthority, Region
 from pins.models import StaffMembership, User
 from schools.models import ClosureDate, Cohort, Enrolment, ProgrammeYear, School, SencoMembership
-from specialists.models import Capacity, Discipline, Specialist, Unavailability
+from specialists.models import Capacity, Discipline, Session, Specialist, Unavailability, Visit
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -57,9 +58,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     urn = factory.Sequence(lambda n: 300000 + n)
     local_authority = factory.SubFactory(LocalAuthorityFactory)
     icb = factory.LazyAttribute(lambda school: school.local_authority.icb)
-    dfe_number = factory.LazyAttributeSequence(
-        lambda school, n: f"{school.local_authority.dfe_code}{2000 + n % 8000}"
-    )
+    dfe_number = factory.LazyAttributeSequence(lambda school, n: f"{school.local_authority.dfe_code}{2000 + n % 8000}")
     name = factory.Sequence(lambda n: f"Test Primary School {n}")
     phase = "Primary"
     type = "Community school"
@@ -165,3 +164,28 @@ class StaffMembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = StaffMembership.Role.DFE_STAFF
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    """A proposed morning visit on a Tuesday in October 2026. It bypasses the allocation service, so the
+    days counters are raised here to match."""
+
+    class Meta:
+        model = Visit
+        skip_postgeneration_save = True
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    specialist = factory.SubFactory(SpecialistFactory, icb=factory.SelfAttribute("..enrolment.icb"))
+    date = datetime.date(2026, 10, 6)
+    session = Session.MORNING
+    slot_start = 0
+    slot_end = 1
+    days = Decimal("0.5")
+
+    @factory.post_generation
+    def count_the_days(visit, create, extracted, **kwargs):
+        if create and visit.status != Visit.Status.CANCELLED:
+            Enrolment.objects.filter(pk=visit.enrolment_id).update(allocated_days=F("allocated_days") + visit.days)
+            Capacity.objects.filter(specialist=visit.specialist, programme_year=visit.enrolment.programme_year).update(
+                allocated_days=F("allocated_days") + visit.days
+            )

@@ -8,18 +8,22 @@ A refused request (403, 404, 405, sign-in) must leave the database exactly as it
 """
 
 import dataclasses
+import datetime
 from collections.abc import Callable
 
 import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from icbs.models import CoordinatorMembership
 from pins import access as access_services
 from pins.models import AccessEvent, Invitation, User
-from schools.models import SencoMembership
-from specialists.models import Specialist
-from tests.factories import SpecialistFactory
+from schools.models import Enrolment, School, SencoMembership
+from specialists.models import Outcome, Specialist, Visit
+from tests.factories import SchoolFactory, SpecialistFactory
+from tests.gias import gias_csv, gias_row
 
 ROLES = [
     "anonymous",
@@ -109,7 +113,42 @@ def _invitation_action_rule(path_name):
     )
 
 
+def _changes(path_name, changers, data=lambda w: {}, **seers):
+    """A page that changes ICB A's objects: `changers` may, others who can see it get a 403."""
+    outcomes = {**ICB_A_READERS, "coordinator_a": "403", "dfe_staff": "403", "programme_admin": "403", **seers}
+    return Rule(
+        url=lambda w: reverse(path_name, args=_args(path_name, w)),
+        get={**outcomes, **dict.fromkeys(changers, "page")},
+        post={**outcomes, **dict.fromkeys(changers, "done")},
+        post_data=data,
+    )
+
+
+VISIT_PAGES = {"visits:cancel", "visits:reschedule", "visits:outcome"}
+
+
+def _args(path_name, w):
+    return [w.visit_a.pk] if path_name in VISIT_PAGES else [w.icb_a.ods_code]
+
+
+def _gias_file(w):
+    return SimpleUploadedFile("schools.csv", gias_csv([gias_row(123456)]), content_type="text/csv")
+
+
+def _specialists_file(w):
+    content = (
+        "full_name,discipline,employer,icb_ods_code,email,base_postcode,programme_year,capacity_days,active\r\n"
+        "Sam Speech,Speech and language therapy,NHS Trust,,sam@nhs.example.org,LS2 9JT,2026-27,20,yes\r\n"
+    )
+    return SimpleUploadedFile("specialists.csv", content.encode(), content_type="text/csv")
+
+
+def _free_date(**fields):
+    return {"date_day": "2", "date_month": "12", "date_year": "2026", **fields}  # a Wednesday in term
+
+
 PUBLIC = Rule(url=None, get=_everyone("page"))
+VISIT_SEERS = {"senco_a": "403", "specialist_a": "403"}  # they see the visit but may not change it
 
 RULES = {
     "home": Rule(url=lambda w: reverse("home"), get=SIGNED_IN_PAGE, post=_everyone("405", anonymous="login")),
@@ -146,6 +185,62 @@ RULES = {
     "access:remove_specialist_account": _removal_rule(
         "access:remove_specialist_account", "coordinator_a", lambda w: w.specialist_a.pk
     ),
+    "schools:enrolment_status": Rule(
+        url=lambda w: reverse("schools:enrolment_status", args=[w.school_a.urn, w.enrolment_a.pk]),
+        get={**ICB_A_READERS, "coordinator_a": "page", "senco_a": "403", "dfe_staff": "403", "programme_admin": "403"},
+        post={**ICB_A_READERS, "coordinator_a": "done", "senco_a": "403", "dfe_staff": "403", "programme_admin": "403"},
+        post_data=lambda w: {"status": "invited"},
+    ),
+    "visits:allocate": _changes(
+        "visits:allocate",
+        ["coordinator_a"],
+        lambda w: _free_date(enrolment=w.enrolment_a.pk, specialist=w.specialist_a.pk, session="afternoon"),
+    ),
+    "visits:schedule": Rule(url=lambda w: reverse("visits:schedule", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
+    "visits:enrol": _changes(
+        "visits:enrol",
+        ["coordinator_a"],
+        lambda w: {
+            "schools": [SchoolFactory(local_authority=w.school_a.local_authority).urn],
+            "cohort": w.enrolment_a.cohort_id,
+            "support": "new",
+            "status": "enrolled",
+        },
+    ),
+    "visits:upload_schools": _changes("visits:upload_schools", ["coordinator_a"], lambda w: {"file": _gias_file(w)}),
+    "visits:upload_specialists": _changes(
+        "visits:upload_specialists", ["coordinator_a"], lambda w: {"file": _specialists_file(w)}
+    ),
+    "visits:detail": Rule(
+        url=lambda w: reverse("visits:detail", args=[w.visit_a.pk]),
+        get={**ICB_A_READERS, "senco_a": "page", "specialist_a": "page"},
+    ),
+    "visits:confirm": Rule(
+        url=lambda w: reverse("visits:confirm", args=[w.visit_a.pk]),
+        get=_everyone("405", anonymous="login"),
+        post={
+            **ICB_A_READERS,
+            "coordinator_a": "done",
+            "senco_a": "done",
+            "specialist_a": "403",
+            "dfe_staff": "403",
+            "programme_admin": "403",
+        },
+    ),
+    "visits:cancel": _changes("visits:cancel", ["coordinator_a"], lambda w: {"reason": "Closed"}, **VISIT_SEERS),
+    "visits:reschedule": _changes(
+        "visits:reschedule", ["coordinator_a"], lambda w: _free_date(session="morning"), **VISIT_SEERS
+    ),
+    "visits:outcome": _changes(
+        "visits:outcome",
+        ["coordinator_a", "specialist_a"],
+        lambda w: {"activities": ["staff_consultation"], "staff_reached": "5"},
+        **VISIT_SEERS,
+    ),
+    "visits:specialist": Rule(
+        url=lambda w: reverse("visits:specialist", args=[w.specialist_a.pk]),
+        get={**ICB_A_READERS, "specialist_a": "page"},
+    ),
     "access:withdraw_invitation": _invitation_action_rule("access:withdraw_invitation"),
     "access:resend_invitation": _invitation_action_rule("access:resend_invitation"),
 }
@@ -158,12 +253,16 @@ ADMIN_PREFIX = "admin/"
 SEPARATELY_TESTED = {"access:accept_invitation"}
 
 
+@pytest.fixture(autouse=True)
+def _during_the_programme_year():
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC), tick=True):
+        yield
+
+
 def _url_patterns(patterns=None, prefix="", namespace=None):
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
-            inner = pattern.namespace and (
-                f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-            )
+            inner = pattern.namespace and (f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace)
             yield from _url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner or namespace)
         elif isinstance(pattern, URLPattern):
             name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
@@ -174,9 +273,7 @@ def test_every_url_pattern_has_a_rule():
     unruled = [
         (path, name)
         for path, name in _url_patterns()
-        if not path.startswith((ALLAUTH_PREFIX, ADMIN_PREFIX))
-        and name not in RULES
-        and name not in SEPARATELY_TESTED
+        if not path.startswith((ALLAUTH_PREFIX, ADMIN_PREFIX)) and name not in RULES and name not in SEPARATELY_TESTED
     ]
 
     assert unruled == [], "add a rule to RULES for each new view"
@@ -184,8 +281,10 @@ def test_every_url_pattern_has_a_rule():
 
 def _state():
     """Everything a refused request must not change."""
-    tables = [User, CoordinatorMembership, SencoMembership, Invitation, AccessEvent]
+    tables = [User, CoordinatorMembership, SencoMembership, Invitation, AccessEvent, School, Specialist, Outcome]
     counts = {model.__name__: model.objects.count() for model in tables}
+    counts["visits"] = list(Visit.objects.order_by("pk").values_list("pk", "status", "date", "session"))
+    counts["enrolments"] = list(Enrolment.objects.order_by("pk").values_list("pk", "status", "allocated_days"))
     counts["specialist accounts"] = list(Specialist.objects.order_by("pk").values_list("pk", "user_id"))
     counts["pending invitations"] = Invitation.objects.pending().count()
     return counts
@@ -199,9 +298,7 @@ def _sign_in(client, world, role):
 def _outcome(response, method) -> str:
     if response.status_code == 302:
         return "login" if response.url.startswith(reverse("account_login")) else "done"
-    return {200: "page", 403: "403", 404: "404", 405: "405"}.get(
-        response.status_code, str(response.status_code)
-    )
+    return {200: "page", 403: "403", 404: "404", 405: "405"}.get(response.status_code, str(response.status_code))
 
 
 def _cases(method):

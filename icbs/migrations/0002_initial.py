@@ -71,9 +71,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="icb",
             name="region",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="icbs", to="icbs.region"
-            ),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="icbs", to="icbs.region"),
         ),
         migrations.AddConstraint(
             model_name="coordinatormembership",

@@ -23,9 +23,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("label", models.CharField(help_text="For example 2025-26", max_length=7, unique=True)),
                 ("starts_on", models.DateField()),
@@ -71,9 +69,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=100)),
                 (
@@ -104,9 +100,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=100)),
                 ("starts_on", models.DateField()),
@@ -181,9 +175,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "support",
@@ -207,9 +199,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "quota_days",
-                    models.DecimalField(
-                        decimal_places=1, max_digits=5, verbose_name="quota of specialist days"
-                    ),
+                    models.DecimalField(decimal_places=1, max_digits=5, verbose_name="quota of specialist days"),
                 ),
                 (
                     "cohort",
@@ -255,9 +245,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "kind",
@@ -292,9 +280,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("granted_at", models.DateTimeField(auto_now_add=True)),
                 (
@@ -331,9 +317,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="cohort",
-            constraint=models.UniqueConstraint(
-                fields=("programme_year", "name"), name="cohort_name_unique_in_year"
-            ),
+            constraint=models.UniqueConstraint(fields=("programme_year", "name"), name="cohort_name_unique_in_year"),
         ),
         migrations.AddConstraint(
             model_name="cohort",
@@ -412,15 +396,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="enrolment",
-            index=models.Index(
-                fields=["icb", "programme_year", "status"], name="schools_enr_icb_id_938e54_idx"
-            ),
+            index=models.Index(fields=["icb", "programme_year", "status"], name="schools_enr_icb_id_938e54_idx"),
         ),
         migrations.AddConstraint(
             model_name="enrolment",
-            constraint=models.UniqueConstraint(
-                fields=("school", "programme_year"), name="enrolment_once_per_year"
-            ),
+            constraint=models.UniqueConstraint(fields=("school", "programme_year"), name="enrolment_once_per_year"),
         ),
         migrations.AddConstraint(
             model_name="enrolment",

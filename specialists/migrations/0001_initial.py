@@ -24,9 +24,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("full_name", models.CharField(max_length=200)),
                 (
@@ -79,9 +77,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "days",
@@ -116,9 +112,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("starts_on", models.DateField()),
                 ("ends_on", models.DateField()),
@@ -154,9 +148,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="capacity",
-            constraint=models.UniqueConstraint(
-                fields=("specialist", "programme_year"), name="capacity_once_per_year"
-            ),
+            constraint=models.UniqueConstraint(fields=("specialist", "programme_year"), name="capacity_once_per_year"),
         ),
         migrations.AddConstraint(
             model_name="capacity",
@@ -166,9 +158,7 @@ class Migration(migrations.Migration):
                         "days",
                         django.db.models.expressions.CombinedExpression(
                             django.db.models.functions.math.Round(
-                                django.db.models.expressions.CombinedExpression(
-                                    models.F("days"), "*", models.Value(2)
-                                )
+                                django.db.models.expressions.CombinedExpression(models.F("days"), "*", models.Value(2))
                             ),
                             "/",
                             models.Value(2),

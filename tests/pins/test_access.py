@@ -42,9 +42,7 @@ def test_coordinator_invites_a_senco_who_sets_a_password_and_sees_their_school(
     assert "School SENCO" in mail.outbox[0].subject
     page = client.get(path)
     assert "Accept your invitation" in page.text
-    response = client.post(
-        path, {"full_name": "Sam Senco", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
-    )
+    response = client.post(path, {"full_name": "Sam Senco", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
 
     assert response.status_code == 302
     user = User.objects.get(email="new.senco@example.org")
@@ -63,9 +61,7 @@ def test_an_invitation_link_works_once(client, world, django_capture_on_commit_c
     client.post(path, {"full_name": "Sam Senco", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     client.logout()
 
-    again = client.post(
-        path, {"full_name": "Someone Else", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
-    )
+    again = client.post(path, {"full_name": "Someone Else", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
 
     assert again.status_code == 404
     assert "already been used" in again.text
@@ -118,9 +114,7 @@ def test_someone_with_an_account_signs_in_and_accepts(client, world, django_capt
     assert SencoMembership.objects.filter(user=world["senco_a"], school=second_school).exists()
 
 
-def test_an_invitation_cannot_be_taken_by_someone_else_signed_in(
-    client, world, django_capture_on_commit_callbacks
-):
+def test_an_invitation_cannot_be_taken_by_someone_else_signed_in(client, world, django_capture_on_commit_callbacks):
     path = _invite_senco(client, world, django_capture_on_commit_callbacks)
     client.force_login(world["coordinator_b"])
 
@@ -156,21 +150,15 @@ def test_a_coordinator_cannot_invite_a_senco_for_another_icbs_school_by_editing_
     assert not Invitation.objects.exists()
 
 
-def test_specialist_invitation_links_the_account_to_their_record(
-    client, world, django_capture_on_commit_callbacks
-):
+def test_specialist_invitation_links_the_account_to_their_record(client, world, django_capture_on_commit_callbacks):
     specialist = SpecialistFactory(icb=world.icb_a, email="Sol.Specialist@nhs.example.org")
     client.force_login(world["coordinator_a"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("access:invite_specialist", args=[world.icb_a.ods_code]), {"specialist": specialist.pk}
-        )
+        client.post(reverse("access:invite_specialist", args=[world.icb_a.ods_code]), {"specialist": specialist.pk})
     client.logout()
     link = re.search(r"/invitations/\S+/", mail.outbox[0].body).group(0)
 
-    client.post(
-        link, {"full_name": specialist.full_name, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
-    )
+    client.post(link, {"full_name": specialist.full_name, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
 
     specialist.refresh_from_db()
     assert mail.outbox[0].to == ["sol.specialist@nhs.example.org"]
@@ -249,12 +237,8 @@ def test_the_access_page_query_count_does_not_grow_with_people(client, world, dj
         client.get(url)
     for n in range(15):
         school = SchoolFactory(local_authority=world.school_a.local_authority)
-        SencoMembership.objects.create(
-            user=User.objects.create_user(f"s{n}@example.org", PASSWORD), school=school
-        )
-        invitation_send(
-            email=f"i{n}@example.org", role=Invitation.Role.SENCO, icb=world.icb_a, school=school, by=None
-        )
+        SencoMembership.objects.create(user=User.objects.create_user(f"s{n}@example.org", PASSWORD), school=school)
+        invitation_send(email=f"i{n}@example.org", role=Invitation.Role.SENCO, icb=world.icb_a, school=school, by=None)
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)

@@ -37,9 +37,7 @@ FACTORIES = {
 
 def test_every_model_has_an_admin():
     registered = {model._meta.label_lower for model in admin.site._registry}
-    ours = {
-        label for label in registered if label.split(".")[0] in {"pins", "icbs", "schools", "specialists"}
-    }
+    ours = {label for label in registered if label.split(".")[0] in {"pins", "icbs", "schools", "specialists"}}
 
     assert ours == set(FACTORIES)
 

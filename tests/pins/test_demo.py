@@ -140,9 +140,7 @@ def test_schools_look_like_gias_primary_schools_of_their_icb(seeded):
         west, south, east, north = REGION_BOUNDS[school.icb.region.name]
         assert west <= school.easting <= east and south <= school.northing <= north, school
     # The three ICBs with no whole authority take their schools from the split ones naming them.
-    split_authorities = set(
-        LocalAuthority.objects.filter(icb__isnull=True).values_list("dfe_code", flat=True)
-    )
+    split_authorities = set(LocalAuthority.objects.filter(icb__isnull=True).values_list("dfe_code", flat=True))
     for code in ("QJG", "QM7", "QXU"):
         used = {school.local_authority.dfe_code for school in schools if school.icb.ods_code == code}
         assert used and used <= split_authorities
@@ -205,9 +203,7 @@ def test_every_sign_in_pattern_has_an_account_sharing_the_demo_password(seeded):
     assert authenticate(None, email="coordinator.qwo@example.org", password="not-the-password") is None
     # One hash for all: every account takes the same password.
     assert User.objects.values("password").distinct().count() == 1
-    assert User.objects.get(email=f"senco.{sencos.first().school_id}@example.org").check_password(
-        DEMO_PASSWORD
-    )
+    assert User.objects.get(email=f"senco.{sencos.first().school_id}@example.org").check_password(DEMO_PASSWORD)
 
 
 def test_the_same_seed_gives_the_same_data_and_another_seed_does_not():

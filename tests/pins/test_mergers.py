@@ -117,9 +117,7 @@ def test_a_coordinator_of_both_icbs_keeps_one_membership(east):
 
     successor = _merge()
 
-    assert list(CoordinatorMembership.objects.filter(user=both).values_list("icb", flat=True)) == [
-        successor.pk
-    ]
+    assert list(CoordinatorMembership.objects.filter(user=both).values_list("icb", flat=True)) == [successor.pk]
 
 
 @time_machine.travel(datetime.date(2026, 11, 25))
@@ -154,6 +152,4 @@ def test_an_ended_icb_cannot_merge_again(east):
     _merge()
 
     with pytest.raises(CommandError, match="already ended"):
-        call_command(
-            "merge_icbs", "QMM", "QHG", "--into", "QYY", "--name", "X", "--from", "2026-05-01", stdout=None
-        )
+        call_command("merge_icbs", "QMM", "QHG", "--into", "QYY", "--name", "X", "--from", "2026-05-01", stdout=None)

@@ -25,9 +25,8 @@ def test_footer_pages_are_public_and_linked_from_every_page(client, url_name, he
 def test_accessibility_statement_names_the_regulations(client):
     response = client.get(reverse("accessibility"))
 
-    assert (
-        "Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018"
-        in (response.text)
+    assert "Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018" in (
+        response.text
     )
 
 

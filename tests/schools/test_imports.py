@@ -145,9 +145,7 @@ def test_empty_values_are_left_empty():
 
 
 def test_postcodes_are_written_in_capitals_with_one_space():
-    schools_import(
-        data=gias_csv([gias_row(107654, Postcode="ls14ap"), gias_row(107655, Postcode="sw1a 1aa")])
-    )
+    schools_import(data=gias_csv([gias_row(107654, Postcode="ls14ap"), gias_row(107655, Postcode="sw1a 1aa")]))
 
     assert set(School.objects.values_list("postcode", flat=True)) == {"LS1 4AP", "SW1A 1AA"}
 
@@ -243,9 +241,7 @@ def test_a_split_authoritys_school_without_a_map_is_a_bad_row():
 def test_a_new_authoritys_school_without_icb_or_map_is_a_bad_row():
     report = import_one(LA_code="999", LA_name="Testborough")
 
-    assert messages(report) == [
-        "line 2: Testborough (999) is not in any ICB the service knows: use --icb or --map"
-    ]
+    assert messages(report) == ["line 2: Testborough (999) is not in any ICB the service knows: use --icb or --map"]
     assert not LocalAuthority.objects.filter(dfe_code="999").exists()
 
 
@@ -345,9 +341,7 @@ def test_only_the_columns_read_are_needed():
 def test_an_empty_file_is_refused():
     report = schools_import(data=b"")
 
-    assert messages(report) == [
-        f"line 1: the file has no header row: it needs the columns {', '.join(GIAS_COLUMNS)}"
-    ]
+    assert messages(report) == [f"line 1: the file has no header row: it needs the columns {', '.join(GIAS_COLUMNS)}"]
 
 
 def test_a_row_with_too_many_values_is_reported():
@@ -478,13 +472,10 @@ def test_a_map_reads_la_and_lsoa_codes():
 def test_every_bad_map_line_is_reported():
     ended = ICBFactory(ods_code="QZ1", ended_on=datetime.date(2026, 1, 1), successor=icb("QXU"))
 
-    area_map = area_map_read(
-        data=map_csv(f"936,QXU\r\n93,QXU\r\nE01030800,QZZ\r\n936,QNQ\r\n383,{ended.ods_code}\r\n")
-    )
+    area_map = area_map_read(data=map_csv(f"936,QXU\r\n93,QXU\r\nE01030800,QZZ\r\n936,QNQ\r\n383,{ended.ods_code}\r\n"))
 
     assert [str(error) for error in area_map.errors] == [
-        "line 3: area code “93” is neither a DfE LA code (three digits, like 383) "
-        "nor an LSOA code (like E01011229)",
+        "line 3: area code “93” is neither a DfE LA code (three digits, like 383) nor an LSOA code (like E01011229)",
         "line 4: no ICB has the ODS code “QZZ”",
         "line 5: area 936 is already mapped on line 2",
         "line 6: ICB QZ1 ended on 1 January 2026 and was replaced by QXU Surrey Heartlands: use QXU",

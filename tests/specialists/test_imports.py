@@ -148,9 +148,7 @@ def test_a_changed_capacity_is_an_update_and_other_years_are_kept(year):
     last_year = ProgrammeYearFactory(
         label="2025-26", starts_on=datetime.date(2025, 9, 1), ends_on=datetime.date(2026, 7, 17)
     )
-    specialist = SpecialistFactory(
-        email="specialist1@nhs.example.org", icb=icb("QWO"), full_name="Test Specialist 1"
-    )
+    specialist = SpecialistFactory(email="specialist1@nhs.example.org", icb=icb("QWO"), full_name="Test Specialist 1")
     specialist.employer, specialist.discipline = (
         "Leeds Community Healthcare NHS Trust",
         Discipline.OCCUPATIONAL_THERAPY,
@@ -225,9 +223,7 @@ def test_an_e_mail_address_twice_is_reported_on_the_later_line_naming_the_earlie
 
     report = import_rows(*rows)
 
-    assert messages(report) == [
-        "line 4: e-mail address JANE@nhs.example.org appears twice: it is already on line 2"
-    ]
+    assert messages(report) == ["line 4: e-mail address JANE@nhs.example.org appears twice: it is already on line 2"]
 
 
 def test_a_few_bad_rows_import_nothing_and_each_is_reported(year):
@@ -264,9 +260,7 @@ def test_a_failure_while_writing_undoes_the_specialists_too(year, monkeypatch):
 
 
 def test_every_missing_column_is_named():
-    columns = [
-        column for column in SPECIALIST_COLUMNS if column not in {"full_name", "email", "icb_ods_code"}
-    ]
+    columns = [column for column in SPECIALIST_COLUMNS if column not in {"full_name", "email", "icb_ods_code"}]
 
     report = specialists_import(data=specialists_csv([specialist_row()], columns=columns))
 
@@ -292,18 +286,14 @@ def test_only_name_discipline_and_e_mail_address_are_needed_with_one_icb():
 
 
 def test_icb_places_every_row_in_it(year):
-    report = import_rows(
-        specialist_row(1, icb_ods_code=""), specialist_row(2, icb_ods_code="qxu"), icb=icb("QXU")
-    )
+    report = import_rows(specialist_row(1, icb_ods_code=""), specialist_row(2, icb_ods_code="qxu"), icb=icb("QXU"))
 
     assert report.errors == []
     assert set(Specialist.objects.values_list("icb__ods_code", flat=True)) == {"QXU"}
 
 
 def test_with_one_icb_a_row_naming_another_is_bad(year):
-    report = import_rows(
-        specialist_row(1, icb_ods_code="QXU"), specialist_row(2, icb_ods_code="QWO"), icb=icb("QXU")
-    )
+    report = import_rows(specialist_row(1, icb_ods_code="QXU"), specialist_row(2, icb_ods_code="QWO"), icb=icb("QXU"))
 
     assert messages(report) == ["line 3: icb_ods_code QWO is not QXU, the ICB this import is for"]
     assert not Specialist.objects.exists()
@@ -409,9 +399,7 @@ def test_the_command_imports_and_prints_the_counts(year, path):
 
 
 def test_the_command_prints_every_bad_row_and_fails(year, path):
-    file = path(
-        specialists_csv([specialist_row(1, email="x"), specialist_row(2), specialist_row(3, active="?")])
-    )
+    file = path(specialists_csv([specialist_row(1, email="x"), specialist_row(2), specialist_row(3, active="?")]))
     stderr = io.StringIO()
 
     with pytest.raises(

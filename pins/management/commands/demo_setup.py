@@ -13,9 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError(
-                "demo_setup creates accounts with a shared password: it runs only with DEBUG on."
-            )
+            raise CommandError("demo_setup creates accounts with a shared password: it runs only with DEBUG on.")
         reference_data_load()
         if not demo_is_seeded():
             call_command("seed_demo", stdout=self.stdout, stderr=self.stderr)

@@ -18,16 +18,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=1, help="Same seed, same data (default 1)")
         parser.add_argument("--scale", type=int, default=1, help="40 x SCALE schools per ICB (default 1)")
-        parser.add_argument(
-            "--password", default=DEMO_PASSWORD, help="The password every demo account shares"
-        )
+        parser.add_argument("--password", default=DEMO_PASSWORD, help="The password every demo account shares")
 
     def handle(self, *args, **options):
         # Every account it creates shares a published password, the admin's included.
         if not settings.DEBUG:
-            raise CommandError(
-                "seed_demo creates accounts with a shared password: it runs only with DEBUG on."
-            )
+            raise CommandError("seed_demo creates accounts with a shared password: it runs only with DEBUG on.")
         started = time.perf_counter()
         try:
             summary = demo_seed(seed=options["seed"], scale=options["scale"], password=options["password"])

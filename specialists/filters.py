@@ -1,0 +1,78 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from schools.models import Enrolment
+from specialists.models import Discipline
+from specialists.selectors import without_discipline
+
+
+class EnrolmentFilter(django_filters.FilterSet):
+    """Finding schools on the ICB page: by name or URN, local authority, days left, a discipline not yet
+    booked, and enrolment status; sortable."""
+
+    REMAINING_CHOICES = [
+        ("some", "Some days left to allocate"),
+        ("none", "All days allocated"),
+        ("untouched", "No days allocated yet"),
+    ]
+
+    q = django_filters.CharFilter(label="School name or URN", method="search")
+    local_authority = django_filters.ModelChoiceFilter(
+        field_name="school__local_authority", queryset=None, label="Local authority", empty_label="Any"
+    )
+    remaining = django_filters.ChoiceFilter(
+        label="Days remaining", choices=REMAINING_CHOICES, method="filter_remaining", empty_label="Any"
+    )
+    missing_discipline = django_filters.ChoiceFilter(
+        label="No visit yet from", choices=Discipline.choices, method="filter_missing", empty_label="Any discipline"
+    )
+    status = django_filters.ChoiceFilter(label="Enrolment status", choices=Enrolment.Status.choices, empty_label="Any")
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        fields=[
+            ("school__name", "school"),
+            ("remaining", "remaining"),
+            ("allocated_days", "allocated"),
+            ("school__local_authority__name", "local_authority"),
+        ],
+        field_labels={
+            "school": "School name (A to Z)",
+            "-school": "School name (Z to A)",
+            "remaining": "Fewest days remaining",
+            "-remaining": "Most days remaining",
+            "allocated": "Fewest days allocated",
+            "-allocated": "Most days allocated",
+            "local_authority": "Local authority",
+            "-local_authority": "Local authority (Z to A)",
+        },
+        empty_label="School name (A to Z)",
+    )
+
+    class Meta:
+        model = Enrolment
+        fields = ["q", "local_authority", "remaining", "missing_discipline", "status"]
+
+    def __init__(self, *args, local_authorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["local_authority"].queryset = local_authorities
+        self.form.fields["q"].widget = forms.TextInput(attrs={"spellcheck": "false"})
+        self.form.fields["local_authority"].error_messages["invalid_choice"] = "Choose a local authority from the list"
+        for name in ("remaining", "missing_discipline", "status", "sort"):
+            self.form.fields[name].error_messages["invalid_choice"] = "Choose one of the options in the list"
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if value.isdigit() and len(value) <= 6:
+            return queryset.filter(Q(school__urn=int(value)) | Q(school__name__icontains=value))
+        return queryset.filter(school__name__icontains=value)
+
+    def filter_remaining(self, queryset, name, value):
+        return {
+            "some": queryset.filter(remaining__gt=0),
+            "none": queryset.filter(remaining__lte=0),
+            "untouched": queryset.filter(allocated_days=0),
+        }[value]
+
+    def filter_missing(self, queryset, name, value):
+        return without_discipline(queryset, value)

@@ -1,0 +1,120 @@
+from django import forms
+
+from pins.forms import GovukDateField
+from pins.units import days_number, format_days
+from specialists.models import Activity, Session
+
+
+class AllocateVisitForm(forms.Form):
+    enrolment = forms.ModelChoiceField(
+        queryset=None,
+        label="School",
+        empty_label="Choose a school",
+        error_messages={"required": "Choose the school", "invalid_choice": "Choose one of your ICB's enrolled schools"},
+    )
+    specialist = forms.ModelChoiceField(
+        queryset=None,
+        label="Specialist",
+        empty_label="Choose a specialist",
+        error_messages={"required": "Choose the specialist", "invalid_choice": "Choose one of your ICB's specialists"},
+    )
+    date = GovukDateField(
+        label="Date of the visit",
+        help_text="For example, 3 11 2026",
+        required=False,  # not needed to look up free dates; checked in clean() when booking
+    )
+    session = forms.ChoiceField(
+        label="Session",
+        choices=Session.choices,
+        widget=forms.RadioSelect,
+        initial=Session.FULL_DAY,
+        error_messages={"required": "Choose a full day, a morning or an afternoon"},
+    )
+    purpose = forms.CharField(
+        label="Purpose of the visit (optional)",
+        help_text="For example, a sensory audit of the reception classrooms, or staff training on regulation.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+    preparation = forms.CharField(
+        label="What the school should prepare (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, enrolments, specialists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolment"].queryset = enrolments
+        self.fields["enrolment"].label_from_instance = lambda enrolment: (
+            f"{enrolment.school.name} ({days_number(enrolment.remaining_days)} of "
+            f"{format_days(enrolment.quota_days)} left)"
+        )
+        self.fields["specialist"].queryset = specialists
+        self.fields["specialist"].label_from_instance = lambda specialist: (
+            f"{specialist.full_name}, {specialist.get_discipline_display().lower()}"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("date") and "date" not in self.errors:
+            self.add_error("date", "Enter the date of the visit")
+        return cleaned
+
+
+class FreeDatesForm(forms.Form):
+    """The allocation form's inputs read from the query string, to offer the next free dates."""
+
+    enrolment = forms.IntegerField()
+    specialist = forms.IntegerField()
+    session = forms.ChoiceField(choices=Session.choices, required=False)
+
+
+class RescheduleVisitForm(forms.Form):
+    date = GovukDateField(label="New date", help_text="For example, 3 11 2026")
+    session = forms.ChoiceField(
+        label="Session",
+        choices=Session.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a full day, a morning or an afternoon"},
+    )
+
+
+class CancelVisitForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the visit cancelled?",
+        help_text="The school and the specialist will see this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter why the visit is cancelled"},
+    )
+
+
+class OutcomeForm(forms.Form):
+    activities = forms.MultipleChoiceField(
+        label="What happened at the visit?",
+        help_text="Select all that apply.",
+        choices=Activity.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one activity"},
+    )
+    staff_reached = forms.IntegerField(
+        label="Number of staff reached",
+        min_value=0,
+        max_value=1000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        error_messages={
+            "required": "Enter the number of staff reached",
+            "invalid": "Number of staff reached must be a whole number, like 12",
+            "min_value": "Number of staff reached must be 0 or more",
+            "max_value": "Number of staff reached must be 1,000 or fewer",
+        },
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        help_text="What was covered, what the school will do next. Do not name children.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=5000,
+    )

@@ -1,0 +1,77 @@
+"""Display logic for visits that grew beyond a template."""
+
+import dataclasses
+
+from specialists.models import Visit
+
+# The fields a visit's timeline reports changes to, in the words the page uses.
+TRACKED = {
+    "date": "Date",
+    "session": "Session",
+    "status": "Status",
+    "purpose": "Purpose",
+    "preparation": "What to prepare",
+    "cancellation_reason": "Reason for cancelling",
+}
+STATUS_EVENTS = {
+    Visit.Status.CONFIRMED: "Confirmed",
+    Visit.Status.DELIVERED: "Marked as delivered",
+    Visit.Status.CANCELLED: "Cancelled",
+    Visit.Status.PROPOSED: "Proposed again",
+}
+
+
+@dataclasses.dataclass
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclasses.dataclass
+class Event:
+    at: object
+    who: str
+    what: str
+    changes: list[Change]
+
+
+def _shown(record, field: str) -> str:
+    value = getattr(record, field)
+    if field in {"session", "status"}:
+        return getattr(record, f"get_{field}_display")()
+    if hasattr(value, "strftime"):
+        return f"{value:%A} {value.day} {value:%B %Y}"
+    return str(value or "–")
+
+
+class VisitHistory:
+    """A visit's timeline, oldest first: who created, confirmed, moved or cancelled it, with before and after."""
+
+    def __init__(self, visit: Visit):
+        self.records = list(visit.history.select_related("history_user").order_by("history_date", "history_id"))
+
+    def __iter__(self):
+        previous = None
+        for record in self.records:
+            who = record.history_user.get_full_name() if record.history_user else "The PINS programme service"
+            if previous is None:
+                yield Event(record.history_date, who, "Visit proposed", [])
+            else:
+                changes = [
+                    Change(label, _shown(previous, field), _shown(record, field))
+                    for field, label in TRACKED.items()
+                    if getattr(previous, field) != getattr(record, field)
+                ]
+                if record.status != previous.status:
+                    what = STATUS_EVENTS[record.status]
+                    if record.date != previous.date or record.session != previous.session:
+                        what = "Rescheduled"
+                else:
+                    what = (
+                        "Rescheduled"
+                        if record.date != previous.date or record.session != previous.session
+                        else "Changed"
+                    )
+                yield Event(record.history_date, who, what, changes)
+            previous = record

@@ -1,0 +1,145 @@
+"""Schedules as accessible tables: an ICB's visits by week or month, and a specialist's own visits."""
+
+import dataclasses
+import datetime
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from icbs.views import icb_for
+from pins.authorization import Permission
+from schools.models import Enrolment
+from schools.selectors import programme_year_for
+from specialists.models import Visit
+from specialists.selectors import visits_between
+
+ROWS_PER_PAGE = 40
+
+
+class ScheduleForm(forms.Form):
+    view = forms.ChoiceField(
+        label="Show a",
+        choices=[("week", "Week"), ("month", "Month")],
+        required=False,
+        error_messages={"invalid_choice": "Show a week or a month"},
+    )
+    start = forms.DateField(
+        label="From",
+        help_text="For example, 2026-11-02",
+        input_formats=["%Y-%m-%d"],
+        required=False,
+        error_messages={"invalid": "The date to show from must be a real date, like 2026-11-02"},
+    )
+    rows = forms.ChoiceField(
+        label="Down the side",
+        choices=[("schools", "Schools"), ("specialists", "Specialists")],
+        required=False,
+        error_messages={"invalid_choice": "List schools or specialists down the side"},
+    )
+
+
+@dataclasses.dataclass
+class Row:
+    label: str
+    url: str
+    cells: list[list[Visit]]
+
+
+def _period(view: str, day: datetime.date) -> tuple[datetime.date, datetime.date, list[datetime.date]]:
+    if view == "month":
+        start = day.replace(day=1)
+        end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    else:
+        start = day - datetime.timedelta(days=day.weekday())
+        end = start + datetime.timedelta(days=6)
+    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+    return start, end, [d for d in days if d.weekday() < 5]
+
+
+@login_required
+@require_GET
+def icb_schedule(request, ods_code):
+    icb = icb_for(request, ods_code)
+    request.access.require(Permission.VIEW_ICB, icb=icb)
+    form = ScheduleForm(request.GET or None)
+    choice = form.cleaned_data if form.is_valid() else {}
+    if not form.is_bound:
+        form = ScheduleForm(initial={"view": "week", "rows": "schools", "start": timezone.localdate()})
+    view = choice.get("view") or "week"
+    rows_of = choice.get("rows") or "schools"
+    start, end, days = _period(view, choice.get("start") or timezone.localdate())
+    step = datetime.timedelta(days=7) if view == "week" else datetime.timedelta(days=1)
+    previous_start = start - step if view == "week" else (start - step).replace(day=1)
+    next_start = start + step if view == "week" else end + step
+
+    year = programme_year_for(today=start)
+    visits = visits_between(visits=Visit.objects.filter(enrolment__icb=icb), start=start, end=end)
+    if rows_of == "schools":
+        owners = (
+            Enrolment.objects.filter(icb=icb, programme_year=year).select_related("school").order_by("school__name")
+        )
+        page = Paginator(owners, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        key = "enrolment_id"
+        rows = [(owner.pk, owner.school.name, reverse("schools:detail", args=[owner.school.urn])) for owner in page]
+    else:
+        owners = icb.specialists.order_by("full_name")
+        page = Paginator(owners, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        key = "specialist_id"
+        rows = [(owner.pk, owner.full_name, reverse("visits:specialist", args=[owner.pk])) for owner in page]
+    wanted = {row_id for row_id, _, _ in rows}
+    by_cell: dict[tuple[int, datetime.date], list[Visit]] = {}
+    for visit in visits.filter(**{f"{key}__in": wanted}):
+        by_cell.setdefault((getattr(visit, key), visit.date), []).append(visit)
+
+    return render(
+        request,
+        "specialists/icb_schedule.html",
+        {
+            "icb": icb,
+            "form": form,
+            "view": view,
+            "rows_of": rows_of,
+            "start": start,
+            "end": end,
+            "days": days,
+            "rows": [Row(label, url, [by_cell.get((row_id, day), []) for day in days]) for row_id, label, url in rows],
+            "page": page,
+            "previous_start": previous_start,
+            "next_start": next_start,
+        },
+    )
+
+
+@login_required
+@require_GET
+def specialist_schedule(request, specialist_id):
+    specialist = get_object_or_404(request.access.specialists().select_related("icb"), pk=specialist_id)
+    today = timezone.localdate()
+    visits = (
+        request.access.visits()
+        .filter(specialist=specialist)
+        .select_related("enrolment__school", "outcome")
+        .order_by("date", "slot_start")
+    )
+    upcoming = visits.booked().filter(date__gte=today)
+    to_record = visits.filter(date__lt=today, status__in=[Visit.Status.PROPOSED, Visit.Status.CONFIRMED])
+    recent = Paginator(visits.filter(date__lt=today).order_by("-date", "-slot_start"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "specialists/specialist_schedule.html",
+        {
+            "specialist": specialist,
+            "is_self": request.access.specialist is not None and request.access.specialist.pk == specialist.pk,
+            "upcoming": upcoming,
+            "to_record": to_record,
+            "page": recent,
+            "can_record": request.access.can(Permission.RECORD_OUTCOMES, specialist=specialist),
+        },
+    )

@@ -1,0 +1,21 @@
+from django.contrib.auth.decorators import login_required
+from django.views.decorators.http import require_http_methods
+
+from icbs.views import icb_for
+from pins.authorization import Permission
+from pins.uploads import upload_page
+from specialists.imports import specialists_import
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload_specialists(request, ods_code):
+    icb = icb_for(request, ods_code)
+    request.access.require(Permission.MANAGE_ICB_SPECIALISTS, icb=icb)
+    return upload_page(
+        request,
+        icb=icb,
+        run=lambda data, dry_run: specialists_import(data=data, icb=icb, dry_run=dry_run),
+        kind="specialists",
+        template="specialists/upload.html",
+    )

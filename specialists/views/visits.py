@@ -1,0 +1,217 @@
+"""Allocating a visit, and a visit's own page: confirm, reschedule, cancel, record the outcome, history."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from icbs.views import icb_for
+from pins.authorization import Permission
+from pins.errors import RuleBroken
+from pins.forms import show_rule_broken
+from pins.units import format_days
+from schools.models import Enrolment
+from schools.views import programme_year_or_404
+from specialists.forms import AllocateVisitForm, CancelVisitForm, FreeDatesForm, OutcomeForm, RescheduleVisitForm
+from specialists.models import Session, Visit
+from specialists.presenters import VisitHistory
+from specialists.rules import long_date, next_free_dates
+from specialists.services import visit_allocate, visit_cancel, visit_confirm, visit_record_outcome, visit_reschedule
+
+SESSION_WORDS = {Session.FULL_DAY: "Full-day", Session.MORNING: "Morning", Session.AFTERNOON: "Afternoon"}
+
+
+def _initial_from_query(query) -> dict:
+    """What the allocation form shows when opened from a link (a free date: ?date=2026-11-03) or after a
+    'show free dates' search (which sends the date boxes as typed)."""
+    initial = {name: query.get(name) for name in ("enrolment", "specialist", "session", "purpose", "preparation")}
+    try:
+        initial["date"] = datetime.date.fromisoformat(query.get("date", ""))
+    except ValueError:
+        typed = {part: query.get(f"date_{part}", "") for part in ("day", "month", "year")}
+        initial["date"] = typed if any(typed.values()) else None
+    return {name: value for name, value in initial.items() if value}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allocate(request, ods_code):
+    icb = icb_for(request, ods_code)
+    request.access.require(Permission.ALLOCATE_VISITS, icb=icb)
+    year = programme_year_or_404(request.GET.get("year"))
+    enrolments = (
+        Enrolment.objects.filter(icb=icb, programme_year=year, status=Enrolment.Status.ENROLLED)
+        .select_related("school", "programme_year")
+        .order_by("school__name")
+    )
+    specialists = icb.specialists.active().filter(capacities__programme_year=year).order_by("full_name")
+    choices = {"enrolments": enrolments, "specialists": specialists}
+
+    if request.method == "POST":
+        form = AllocateVisitForm(request.POST, **choices)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                visit = visit_allocate(
+                    enrolment=data["enrolment"],
+                    specialist=data["specialist"],
+                    date=data["date"],
+                    session=data["session"],
+                    purpose=data["purpose"],
+                    preparation=data["preparation"],
+                    by=request.user,
+                )
+            except RuleBroken as error:
+                show_rule_broken(form, error)
+            else:
+                enrolment = Enrolment.objects.get(pk=visit.enrolment_id)
+                messages.success(
+                    request,
+                    f"{SESSION_WORDS[visit.session]} visit booked: {visit.specialist.full_name} at "
+                    f"{enrolment.school.name} on {long_date(visit.date)}. {enrolment.school.name} has "
+                    f"{format_days(enrolment.remaining_days)} left to allocate.",
+                )
+                return redirect("visits:detail", visit.pk)
+    else:
+        form = AllocateVisitForm(initial=_initial_from_query(request.GET), **choices)
+
+    free_dates = []
+    lookup = FreeDatesForm(request.GET)
+    if request.method == "GET" and lookup.is_valid():
+        enrolment = enrolments.filter(pk=lookup.cleaned_data["enrolment"]).first()
+        specialist = specialists.filter(pk=lookup.cleaned_data["specialist"]).first()
+        if enrolment and specialist:
+            session = lookup.cleaned_data["session"] or Session.FULL_DAY
+            free_dates = next_free_dates(
+                enrolment=enrolment,
+                specialist=specialist,
+                session=session,
+                after=max(timezone.localdate(), year.starts_on - datetime.timedelta(days=1)),
+            )
+    return render(
+        request,
+        "specialists/allocate.html",
+        {"icb": icb, "year": year, "form": form, "free_dates": free_dates, "searched": "find" in request.GET},
+    )
+
+
+def visit_for(request, visit_id) -> Visit:
+    """The visit, if the user may see it (otherwise 404)."""
+    return get_object_or_404(
+        request.access.visits().select_related(
+            "enrolment__school__local_authority", "enrolment__icb", "enrolment__programme_year", "specialist__icb"
+        ),
+        pk=visit_id,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def visit_detail(request, visit_id):
+    visit = visit_for(request, visit_id)
+    access = request.access
+    outcome = getattr(visit, "outcome", None) if visit.status == Visit.Status.DELIVERED else None
+    return render(
+        request,
+        "specialists/visit_detail.html",
+        {
+            "visit": visit,
+            "outcome": outcome,
+            "history": VisitHistory(visit),
+            "can_confirm": visit.status == Visit.Status.PROPOSED and access.can(Permission.CONFIRM_VISITS, visit=visit),
+            "can_change": visit.is_open and access.can(Permission.ALLOCATE_VISITS, visit=visit),
+            "can_record": visit.status != Visit.Status.CANCELLED
+            and visit.date <= timezone.localdate()
+            and access.can(Permission.RECORD_OUTCOMES, visit=visit),
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm(request, visit_id):
+    visit = visit_for(request, visit_id)
+    request.access.require(Permission.CONFIRM_VISITS, visit=visit)
+    try:
+        visit_confirm(visit=visit, by=request.user)
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Visit on {long_date(visit.date)} confirmed")
+    # The school's page confirms visits too, and comes back to itself.
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("visits:detail", visit.pk)
+
+
+def _change_view(request, visit_id, *, permission, form_class, template, act, done):
+    visit = visit_for(request, visit_id)
+    request.access.require(permission, visit=visit)
+    form = form_class(request.POST or None, initial={"date": visit.date, "session": visit.session})
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(visit, form.cleaned_data)
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("visits:detail", visit.pk)
+    return render(request, template, {"visit": visit, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request, visit_id):
+    return _change_view(
+        request,
+        visit_id,
+        permission=Permission.ALLOCATE_VISITS,
+        form_class=CancelVisitForm,
+        template="specialists/visit_cancel.html",
+        act=lambda visit, data: visit_cancel(visit=visit, reason=data["reason"], by=request.user),
+        done="Visit cancelled: its days are free to allocate again",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reschedule(request, visit_id):
+    return _change_view(
+        request,
+        visit_id,
+        permission=Permission.ALLOCATE_VISITS,
+        form_class=RescheduleVisitForm,
+        template="specialists/visit_reschedule.html",
+        act=lambda visit, data: visit_reschedule(
+            visit=visit, date=data["date"], session=data["session"], by=request.user
+        ),
+        done="Visit moved: the school needs to confirm the new date",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_outcome(request, visit_id):
+    visit = visit_for(request, visit_id)
+    request.access.require(Permission.RECORD_OUTCOMES, visit=visit)
+    existing = getattr(visit, "outcome", None)
+    initial = (
+        {"activities": existing.activities, "staff_reached": existing.staff_reached, "notes": existing.notes}
+        if existing
+        else {}
+    )
+    form = OutcomeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_record_outcome(visit=visit, by=request.user, **form.cleaned_data)
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(request, "Outcome recorded: the visit is marked as delivered")
+            return redirect("visits:detail", visit.pk)
+    return render(request, "specialists/visit_outcome.html", {"visit": visit, "form": form})
