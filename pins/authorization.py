@@ -30,7 +30,8 @@ class Permission(enum.StrEnum):
     ALLOCATE_VISITS = "allocate specialist visits"
     MANAGE_ICB_ACCESS = "invite and remove SENCOs and specialists"
     VIEW_SCHOOL = "view a school's support schedule"
-    CONFIRM_VISITS = "confirm visits or ask for changes"
+    CONFIRM_VISITS = "confirm visits"
+    REQUEST_VISIT_CHANGES = "ask the ICB to change a visit"
     MANAGE_SCHOOL_PROFILE = "record closure dates, self-assessment and parent carer meetings"
     VIEW_OWN_SCHEDULE = "view one's own visits as a specialist"
     RECORD_OUTCOMES = "record the outcome of a visit"
@@ -74,7 +75,7 @@ PREDECESSOR_READER = Role(
 SENCO = Role(
     "School SENCO",
     "The school's contact: sees and confirms its support schedule, keeps its profile up to date.",
-    frozenset({P.VIEW_SCHOOL, P.CONFIRM_VISITS, P.MANAGE_SCHOOL_PROFILE}),
+    frozenset({P.VIEW_SCHOOL, P.CONFIRM_VISITS, P.REQUEST_VISIT_CHANGES, P.MANAGE_SCHOOL_PROFILE}),
 )
 SPECIALIST = Role(
     "Specialist",

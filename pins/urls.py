@@ -9,8 +9,8 @@ from health_check.views import HealthCheckView
 from icbs import views as icb_views
 from pins import health, views
 from schools import views as school_views
+from specialists.views import calendars, schedule, uploads, visits
 from specialists.views import icb as icb_pages
-from specialists.views import schedule, uploads, visits
 from specialists.views import schools as school_pages
 
 # The admin signs people in through allauth, so its sign-in gets the same rate limits and MFA.
@@ -33,6 +33,14 @@ school_urls = (
             school_views.change_enrolment_status,
             name="enrolment_status",
         ),
+        path("<int:urn>/self-assessment/", school_views.self_assessment, name="self_assessment"),
+        path("<int:urn>/self-assessment/<str:stage>/", school_views.self_assessment_edit, name="self_assessment_edit"),
+        path("<int:urn>/parent-carers/", school_views.parent_carers, name="parent_carers"),
+        path("<int:urn>/closures/", school_pages.closure_dates, name="closure_dates"),
+        path(
+            "<int:urn>/closures/<int:closure_id>/remove/", school_pages.closure_date_remove, name="closure_date_remove"
+        ),
+        path("<int:urn>/calendar/", calendars.school_calendar, name="calendar"),
     ],
     "schools",
 )
@@ -48,7 +56,15 @@ visit_urls = (
         path("visits/<int:visit_id>/cancel/", visits.cancel, name="cancel"),
         path("visits/<int:visit_id>/reschedule/", visits.reschedule, name="reschedule"),
         path("visits/<int:visit_id>/outcome/", visits.record_outcome, name="outcome"),
+        path("visits/<int:visit_id>/change/", visits.request_change, name="request_change"),
+        path(
+            "visits/<int:visit_id>/change-requests/<int:change_request_id>/resolve/",
+            visits.resolve_change_request,
+            name="resolve_change_request",
+        ),
         path("specialists/<int:specialist_id>/", schedule.specialist_schedule, name="specialist"),
+        path("specialists/<int:specialist_id>/calendar/", calendars.specialist_calendar, name="specialist_calendar"),
+        path("calendars/<str:token>.ics", calendars.feed, name="feed"),
     ],
     "visits",
 )

@@ -1,6 +1,8 @@
 from django import forms
 
-from schools.models import Enrolment
+from pins.disciplines import Discipline
+from pins.forms import GovukDateField
+from schools.models import Domain, Enrolment, Rating
 
 
 class EnrolSchoolsForm(forms.Form):
@@ -47,4 +49,96 @@ class EnrolmentStatusForm(forms.Form):
         choices=Enrolment.Status.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a status"},
+    )
+
+
+class SelfAssessmentForm(forms.Form):
+    """A rating and notes for each national domain, and the disciplines the school would most like."""
+
+    wanted_disciplines = forms.MultipleChoiceField(
+        label="Which specialists would help your school most?",
+        help_text="Select all that apply.",
+        choices=Discipline.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in Domain.choices:
+            self.fields[f"rating_{value}"] = forms.TypedChoiceField(
+                label=label,
+                choices=Rating.choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Choose how far your school has come in {label.lower()}",
+                    "invalid_choice": f"Choose one of the ratings for {label.lower()}",
+                },
+            )
+            self.fields[f"notes_{value}"] = forms.CharField(
+                label=f"Notes on {label.lower()} (optional)",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                max_length=2000,
+            )
+        self.order_fields([name for value, _ in Domain.choices for name in (f"rating_{value}", f"notes_{value}")])
+
+    def domains(self):
+        """(rating field, notes field) for each domain, for the template."""
+        return [(self[f"rating_{value}"], self[f"notes_{value}"]) for value, _ in Domain.choices]
+
+    def answers(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "ratings": {value: data[f"rating_{value}"] for value, _ in Domain.choices},
+            "notes": {value: data[f"notes_{value}"] for value, _ in Domain.choices},
+            "wanted_disciplines": data["wanted_disciplines"],
+        }
+
+    @classmethod
+    def initial_from(cls, assessment) -> dict:
+        if assessment is None:
+            return {}
+        initial = {"wanted_disciplines": assessment.wanted_disciplines}
+        for value, _ in Domain.choices:
+            initial[f"rating_{value}"] = assessment.ratings.get(value)
+            initial[f"notes_{value}"] = assessment.notes.get(value, "")
+        return initial
+
+
+class ParentCarerMeetingForm(forms.Form):
+    held_on = GovukDateField(label="Date of the meeting", help_text="For example, 14 10 2026")
+    forum_present = forms.TypedChoiceField(
+        label="Was the parent carer forum there?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda answer: answer == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the parent carer forum was there"},
+    )
+    attendees = forms.IntegerField(
+        label="How many parents and carers came?",
+        min_value=0,
+        max_value=2000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        error_messages={
+            "required": "Enter how many parents and carers came",
+            "invalid": "The number of parents and carers must be a whole number, like 15",
+            "min_value": "The number of parents and carers must be 0 or more",
+            "max_value": "The number of parents and carers must be 2,000 or fewer",
+        },
+    )
+    notes = forms.CharField(
+        label="What came up (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
+
+
+class PupilVoiceForm(forms.Form):
+    held_on = GovukDateField(label="Date", help_text="For example, 14 10 2026")
+    description = forms.CharField(
+        label="What did pupils do or say?",
+        help_text="For example, a school council session on quiet spaces. Do not name children.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": "Describe what the pupils did or said"},
     )

@@ -217,3 +217,87 @@ class SencoMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} is SENCO at {self.school.name}"
+
+
+class Domain(models.TextChoices):
+    """The domains of the programme's nationally agreed self-assessment."""
+
+    LEADERSHIP = "leadership", "Leadership, culture and values"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    READINESS_TO_LEARN = "readiness_to_learn", "Readiness to learn"
+    TEACHING_AND_LEARNING = "teaching_and_learning", "Teaching and learning"
+    ENVIRONMENT_AND_COMMUNICATION = "environment_and_communication", "Environment and communication"
+
+
+class Rating(models.IntegerChoices):
+    """How far a school has come in a domain. The national tool's own scale is not public: this four-step
+    scale is a default the programme can change."""
+
+    NOT_STARTED = 1, "Not yet started"
+    EMERGING = 2, "Emerging"
+    DEVELOPING = 3, "Developing"
+    EMBEDDED = 4, "Embedded"
+
+
+class SelfAssessment(models.Model):
+    """The school's self-assessment at the start of its enrolment, and again at the end so change shows."""
+
+    class Stage(models.TextChoices):
+        START = "start", "At the start"
+        END = "end", "At the end"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="self_assessments")
+    stage = models.CharField(max_length=5, choices=Stage.choices)
+    ratings = models.JSONField(default=dict, help_text="Domain value to rating (1 to 4)")
+    notes = models.JSONField(default=dict, help_text="Domain value to the school's notes")
+    wanted_disciplines = models.JSONField(default=list, help_text="Disciplines the school would most like")
+    completed_at = models.DateTimeField(auto_now=True)
+    completed_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["enrolment", "stage"]
+        constraints = [models.UniqueConstraint(fields=["enrolment", "stage"], name="self_assessment_once_per_stage")]
+
+    def __str__(self):
+        return f"{self.enrolment}: self-assessment {self.get_stage_display().lower()}"
+
+    def rated(self) -> list[tuple[str, int | None, str]]:
+        """(domain label, rating, notes) for every domain, in the national order."""
+        return [(label, self.ratings.get(value), self.notes.get(value, "")) for value, label in Domain.choices]
+
+
+class ParentCarerMeeting(models.Model):
+    """A termly meeting the school holds with parents and carers, which the programme makes compulsory."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="parent_carer_meetings")
+    held_on = models.DateField()
+    forum_present = models.BooleanField("parent carer forum present")
+    attendees = models.PositiveIntegerField("number attending")
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on"]
+        indexes = [models.Index(fields=["enrolment", "held_on"])]
+
+    def __str__(self):
+        return f"Parent and carer meeting at {self.enrolment.school.name} on {self.held_on}"
+
+
+class PupilVoiceActivity(models.Model):
+    """Something the school did to hear its pupils' views, which the programme makes compulsory."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="pupil_voice_activities")
+    held_on = models.DateField()
+    description = models.TextField()
+    recorded_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "pupil voice activities"
+        ordering = ["held_on"]
+
+    def __str__(self):
+        return f"Pupil voice at {self.enrolment.school.name} on {self.held_on}"

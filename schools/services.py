@@ -1,11 +1,20 @@
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from icbs.models import ICB
 from pins.errors import RuleBroken
-from schools.models import Cohort, Enrolment, School
+from schools.models import (
+    Cohort,
+    Domain,
+    Enrolment,
+    ParentCarerMeeting,
+    PupilVoiceActivity,
+    School,
+    SelfAssessment,
+)
 
 
 def schools_transfer_to_successor(*, predecessors: list[ICB], successor: ICB, effective_on: datetime.date) -> None:
@@ -73,3 +82,63 @@ def enrolment_change_status(*, enrolment: Enrolment, status: Enrolment.Status, b
     enrolment._history_user = by
     enrolment.save(update_fields=["status"])
     return enrolment
+
+
+def _within_enrolment_year(enrolment: Enrolment, day: datetime.date, *, field: str, what: str) -> None:
+    year = enrolment.programme_year
+    if not year.contains(day):
+        raise RuleBroken(
+            f"The {what} must be in the {year} programme year, between {year.starts_on:%-d %B %Y} and "
+            f"{year.ends_on:%-d %B %Y}",
+            field=field,
+        )
+    if day > timezone.localdate():
+        raise RuleBroken(f"The {what} must be today or in the past", field=field)
+
+
+@transaction.atomic
+def self_assessment_save(
+    *,
+    enrolment: Enrolment,
+    stage: SelfAssessment.Stage,
+    ratings: dict[str, int],
+    notes: dict[str, str],
+    wanted_disciplines: list[str],
+    by,
+) -> SelfAssessment:
+    """Save the school's self-assessment for a stage of its enrolment; saving again updates it (with history)."""
+    if missing := [label for value, label in Domain.choices if value not in ratings]:
+        raise RuleBroken(f"Rate every domain: {', '.join(missing)} not rated yet")
+    assessment = SelfAssessment.objects.filter(enrolment=enrolment, stage=stage).first() or SelfAssessment(
+        enrolment=enrolment, stage=stage
+    )
+    assessment.ratings = {domain: int(rating) for domain, rating in ratings.items()}
+    assessment.notes = {domain: text.strip() for domain, text in notes.items() if text.strip()}
+    assessment.wanted_disciplines = list(wanted_disciplines)
+    assessment.completed_by = by
+    assessment._history_user = by
+    assessment.save()
+    return assessment
+
+
+def parent_carer_meeting_record(
+    *, enrolment: Enrolment, held_on: datetime.date, forum_present: bool, attendees: int, notes: str, by
+) -> ParentCarerMeeting:
+    _within_enrolment_year(enrolment, held_on, field="held_on", what="meeting date")
+    return ParentCarerMeeting.objects.create(
+        enrolment=enrolment,
+        held_on=held_on,
+        forum_present=forum_present,
+        attendees=attendees,
+        notes=notes.strip(),
+        recorded_by=by,
+    )
+
+
+def pupil_voice_record(*, enrolment: Enrolment, held_on: datetime.date, description: str, by) -> PupilVoiceActivity:
+    _within_enrolment_year(enrolment, held_on, field="held_on", what="date of the activity")
+    if not description.strip():
+        raise RuleBroken("Describe what the pupils did or said", field="description")
+    return PupilVoiceActivity.objects.create(
+        enrolment=enrolment, held_on=held_on, description=description.strip(), recorded_by=by
+    )

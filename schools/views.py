@@ -7,14 +7,27 @@ from django.views.decorators.http import require_http_methods
 
 from icbs.views import icb_for
 from pins.authorization import Permission
+from pins.disciplines import Discipline
 from pins.errors import RuleBroken
 from pins.forms import show_rule_broken
 from pins.uploads import upload_page
-from schools.forms import EnrolmentStatusForm, EnrolSchoolsForm
+from schools.forms import (
+    EnrolmentStatusForm,
+    EnrolSchoolsForm,
+    ParentCarerMeetingForm,
+    PupilVoiceForm,
+    SelfAssessmentForm,
+)
 from schools.imports import schools_import
-from schools.models import ProgrammeYear
-from schools.selectors import programme_year_for
-from schools.services import enrolment_change_status, enrolments_create
+from schools.models import Domain, Enrolment, ProgrammeYear, SelfAssessment
+from schools.selectors import ended_terms, programme_year_for, terms_of, with_parent_carer_progress
+from schools.services import (
+    enrolment_change_status,
+    enrolments_create,
+    parent_carer_meeting_record,
+    pupil_voice_record,
+    self_assessment_save,
+)
 
 
 def programme_year_or_404(label: str | None) -> ProgrammeYear:
@@ -79,4 +92,115 @@ def upload_schools(request, ods_code):
         run=lambda data, dry_run: schools_import(data=data, icb=icb, dry_run=dry_run),
         kind="schools",
         template="schools/upload.html",
+    )
+
+
+def _current_enrolment(request, school) -> Enrolment:
+    """The school's enrolment in the programme year asked for (or the current one), if the user may see it."""
+    year = programme_year_or_404(request.GET.get("year"))
+    return get_object_or_404(
+        request.access.enrolments().select_related("programme_year", "icb"), school=school, programme_year=year
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def self_assessment(request, urn):
+    school = school_for(request, urn)
+    request.access.require(Permission.VIEW_SCHOOL, school=school)
+    enrolment = _current_enrolment(request, school)
+    assessments = {assessment.stage: assessment for assessment in enrolment.self_assessments.all()}
+    return render(
+        request,
+        "schools/self_assessment.html",
+        {
+            "school": school,
+            "enrolment": enrolment,
+            "start": assessments.get(SelfAssessment.Stage.START),
+            "wanted": [
+                dict(Discipline.choices).get(value, value)
+                for value in getattr(assessments.get(SelfAssessment.Stage.START), "wanted_disciplines", [])
+            ],
+            "end": assessments.get(SelfAssessment.Stage.END),
+            "domains": Domain.choices,
+            "can_edit": request.access.can(Permission.MANAGE_SCHOOL_PROFILE, school=school),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assessment_edit(request, urn, stage):
+    school = school_for(request, urn)
+    if stage not in SelfAssessment.Stage.values:
+        raise Http404("No such stage")
+    request.access.require(Permission.MANAGE_SCHOOL_PROFILE, school=school)
+    enrolment = _current_enrolment(request, school)
+    existing = enrolment.self_assessments.filter(stage=stage).first()
+    form = SelfAssessmentForm(request.POST or None, initial=SelfAssessmentForm.initial_from(existing))
+    if request.method == "POST" and form.is_valid():
+        try:
+            self_assessment_save(enrolment=enrolment, stage=stage, by=request.user, **form.answers())
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(request, "Self-assessment saved")
+            return redirect(
+                f"{reverse('schools:self_assessment', args=[school.urn])}?year={enrolment.programme_year.label}"
+            )
+    return render(
+        request,
+        "schools/self_assessment_form.html",
+        {"school": school, "enrolment": enrolment, "form": form, "stage": SelfAssessment.Stage(stage)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def parent_carers(request, urn):
+    """The school's parent and carer meetings and pupil voice activity; the SENCO records both here."""
+    school = school_for(request, urn)
+    request.access.require(Permission.VIEW_SCHOOL, school=school)
+    enrolment = _current_enrolment(request, school)
+    can_record = request.access.can(Permission.MANAGE_SCHOOL_PROFILE, school=school)
+    kind = request.POST.get("record")
+    meeting_form = ParentCarerMeetingForm(request.POST if kind == "meeting" else None, prefix="meeting")
+    voice_form = PupilVoiceForm(request.POST if kind == "pupil_voice" else None, prefix="voice")
+    if request.method == "POST":
+        request.access.require(Permission.MANAGE_SCHOOL_PROFILE, school=school)
+        form, record = {
+            "meeting": (meeting_form, parent_carer_meeting_record),
+            "pupil_voice": (voice_form, pupil_voice_record),
+        }.get(kind, (None, None))
+        if form is None:
+            raise Http404("Nothing to record")
+        if form.is_valid():
+            try:
+                record(enrolment=enrolment, by=request.user, **form.cleaned_data)
+            except RuleBroken as error:
+                show_rule_broken(form, error)
+            else:
+                messages.success(request, "Meeting recorded" if kind == "meeting" else "Pupil voice activity recorded")
+                return redirect(
+                    f"{reverse('schools:parent_carers', args=[school.urn])}?year={enrolment.programme_year.label}"
+                )
+    progress = with_parent_carer_progress(
+        Enrolment.objects.filter(pk=enrolment.pk), year=enrolment.programme_year
+    ).get()
+    return render(
+        request,
+        "schools/parent_carers.html",
+        {
+            "school": school,
+            "enrolment": enrolment,
+            "meetings": enrolment.parent_carer_meetings.all(),
+            "pupil_voice": enrolment.pupil_voice_activities.all(),
+            "terms": terms_of(enrolment.programme_year),
+            "ended_terms": ended_terms(enrolment.programme_year),
+            "meetings_missing": progress.meetings_missing,
+            "meeting_form": meeting_form,
+            "voice_form": voice_form,
+            "form": meeting_form if kind == "meeting" else voice_form,
+            "can_record": can_record,
+        },
     )

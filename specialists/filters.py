@@ -28,6 +28,12 @@ class EnrolmentFilter(django_filters.FilterSet):
         label="No visit yet from", choices=Discipline.choices, method="filter_missing", empty_label="Any discipline"
     )
     status = django_filters.ChoiceFilter(label="Enrolment status", choices=Enrolment.Status.choices, empty_label="Any")
+    parent_carers = django_filters.ChoiceFilter(
+        label="Parent carer meetings",
+        choices=[("behind", "Behind: a term passed without a meeting"), ("up_to_date", "Up to date")],
+        method="filter_parent_carers",
+        empty_label="Any",
+    )
     sort = django_filters.OrderingFilter(
         label="Sort by",
         fields=[
@@ -51,14 +57,14 @@ class EnrolmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Enrolment
-        fields = ["q", "local_authority", "remaining", "missing_discipline", "status"]
+        fields = ["q", "local_authority", "remaining", "missing_discipline", "status", "parent_carers"]
 
     def __init__(self, *args, local_authorities, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["local_authority"].queryset = local_authorities
         self.form.fields["q"].widget = forms.TextInput(attrs={"spellcheck": "false"})
         self.form.fields["local_authority"].error_messages["invalid_choice"] = "Choose a local authority from the list"
-        for name in ("remaining", "missing_discipline", "status", "sort"):
+        for name in ("remaining", "missing_discipline", "status", "parent_carers", "sort"):
             self.form.fields[name].error_messages["invalid_choice"] = "Choose one of the options in the list"
 
     def search(self, queryset, name, value):
@@ -76,3 +82,6 @@ class EnrolmentFilter(django_filters.FilterSet):
 
     def filter_missing(self, queryset, name, value):
         return without_discipline(queryset, value)
+
+    def filter_parent_carers(self, queryset, name, value):
+        return queryset.filter(meetings_missing__gt=0) if value == "behind" else queryset.filter(meetings_missing=0)

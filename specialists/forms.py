@@ -2,6 +2,7 @@ from django import forms
 
 from pins.forms import GovukDateField
 from pins.units import days_number, format_days
+from schools.models import ClosureDate
 from specialists.models import Activity, Session
 
 
@@ -118,3 +119,33 @@ class OutcomeForm(forms.Form):
         required=False,
         max_length=5000,
     )
+
+
+class ChangeRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="Why does the visit need to change?",
+        help_text="For example, the date clashes with a school trip. Your ICB's coordinator will get in touch.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Enter why the visit needs to change"},
+    )
+
+
+class ClosureDateForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What is it?",
+        choices=ClosureDate.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of closure it is"},
+    )
+    starts_on = GovukDateField(label="First day", help_text="For example, 4 1 2027")
+    ends_on = GovukDateField(
+        label="Last day (if more than one day)", help_text="Leave empty for a single day.", required=False
+    )
+    description = forms.CharField(label="Description (optional)", required=False, max_length=200)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_on") and not cleaned.get("ends_on") and "ends_on" not in self.errors:
+            cleaned["ends_on"] = cleaned["starts_on"]
+        return cleaned

@@ -7,17 +7,9 @@ from simple_history.models import HistoricalRecords
 
 from icbs.models import ICB
 from pins.constraints import PostgresExclusionConstraint
+from pins.disciplines import Discipline
 from pins.units import DaysField, whole_half_days
 from schools.models import POSTCODE_PATTERN, ProgrammeYear
-
-
-class Discipline(models.TextChoices):
-    OCCUPATIONAL_THERAPY = "occupational_therapy", "Occupational therapy"
-    SPEECH_AND_LANGUAGE_THERAPY = "speech_and_language_therapy", "Speech and language therapy"
-    MENTAL_HEALTH = "mental_health", "Mental health"
-    EDUCATIONAL_PSYCHOLOGY = "educational_psychology", "Educational psychology"
-    SPECIALIST_NURSING = "specialist_nursing", "Specialist nursing"
-    SPECIALIST_TEACHING = "specialist_teaching", "Specialist teaching"
 
 
 class SpecialistQuerySet(models.QuerySet):
@@ -239,3 +231,63 @@ class Outcome(models.Model):
     def get_activities_display(self) -> list[str]:
         labels = dict(Activity.choices)
         return [labels.get(activity, activity) for activity in self.activities]
+
+
+class ChangeRequest(models.Model):
+    """A school asking its ICB to move or rethink a visit, with its reason."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="change_requests")
+    reason = models.TextField()
+    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [
+            # A visit has at most one request waiting for an answer.
+            models.UniqueConstraint(
+                fields=["visit"], condition=Q(resolved_at__isnull=True), name="one_open_change_request"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Change asked for {self.visit}"
+
+
+class CalendarFeed(models.Model):
+    """A secret address for a school's or a specialist's visits as an iCalendar feed. Only a hash of the
+    token is kept; a new address revokes the old one."""
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_feeds"
+    )
+    specialist = models.ForeignKey(
+        Specialist, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(school__isnull=False, specialist__isnull=True)
+                | Q(school__isnull=True, specialist__isnull=False),
+                name="calendar_feed_for_a_school_or_a_specialist",
+            ),
+            models.UniqueConstraint(
+                fields=["school"], condition=Q(revoked_at__isnull=True, school__isnull=False), name="one_school_feed"
+            ),
+            models.UniqueConstraint(
+                fields=["specialist"],
+                condition=Q(revoked_at__isnull=True, specialist__isnull=False),
+                name="one_specialist_feed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Calendar feed for {self.school or self.specialist}"

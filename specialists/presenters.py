@@ -2,6 +2,8 @@
 
 import dataclasses
 
+from pins.disciplines import Discipline
+from schools.models import Rating
 from specialists.models import Visit
 
 # The fields a visit's timeline reports changes to, in the words the page uses.
@@ -75,3 +77,16 @@ class VisitHistory:
                     )
                 yield Event(record.history_date, who, what, changes)
             previous = record
+
+
+class NeedsProfile:
+    """What a school said it needs at the start of its enrolment, as the coordinator sees it when allocating."""
+
+    def __init__(self, assessment):
+        self.school = assessment.enrolment.school
+        labels = dict(Discipline.choices)
+        self.wanted = [labels[value] for value in assessment.wanted_disciplines if value in labels]
+        rated = [(rating, label) for label, rating, _ in assessment.rated() if rating]
+        lowest = min((rating for rating, _ in rated), default=None)
+        self.weakest_rating = Rating(lowest).label if lowest else None
+        self.weakest = [label for rating, label in rated if rating == lowest]

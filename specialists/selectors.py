@@ -10,7 +10,8 @@ from django.db.models.functions import Coalesce
 
 from icbs.models import ICB
 from schools.models import Enrolment, ProgrammeYear
-from specialists.models import Capacity, Specialist, Visit
+from schools.selectors import with_parent_carer_progress
+from specialists.models import Capacity, ChangeRequest, Specialist, Visit
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=5, decimal_places=1))
 
@@ -34,11 +35,18 @@ def with_visit_days(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
 
 
 def icb_enrolments(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[Enrolment]:
-    return with_visit_days(
-        Enrolment.objects.filter(icb=icb, programme_year=programme_year).select_related(
-            "school__local_authority", "cohort"
-        )
-    ).order_by("school__name")
+    enrolments = Enrolment.objects.filter(icb=icb, programme_year=programme_year).select_related(
+        "school__local_authority", "cohort"
+    )
+    return with_parent_carer_progress(with_visit_days(enrolments), year=programme_year).order_by("school__name")
+
+
+def open_change_requests(*, icb: ICB) -> QuerySet[ChangeRequest]:
+    return (
+        ChangeRequest.objects.filter(resolved_at__isnull=True, visit__enrolment__icb=icb)
+        .select_related("visit__enrolment__school", "visit__specialist", "requested_by")
+        .order_by("requested_at")
+    )
 
 
 def without_discipline(enrolments: QuerySet[Enrolment], discipline: str) -> QuerySet[Enrolment]:

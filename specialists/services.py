@@ -3,6 +3,8 @@ can hold are held by it too: the exclusion constraint on visits, and the days co
 capacities, changed under their row locks in the booking's own transaction."""
 
 import datetime
+import hashlib
+import secrets
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -11,9 +13,20 @@ from django.utils import timezone
 
 from icbs.models import ICB
 from pins.errors import RuleBroken
+from pins.tasks import enqueue_on_commit
 from pins.units import HALF_DAY, format_days
-from schools.models import Enrolment
-from specialists.models import SESSION_DAYS, SESSION_SLOTS, Capacity, Outcome, Session, Specialist, Visit
+from schools.models import ClosureDate, Enrolment, School
+from specialists.models import (
+    SESSION_DAYS,
+    SESSION_SLOTS,
+    CalendarFeed,
+    Capacity,
+    ChangeRequest,
+    Outcome,
+    Session,
+    Specialist,
+    Visit,
+)
 from specialists.rules import BookingCalendar, clash_message, long_date
 
 DOUBLE_BOOKING_CONSTRAINT = "visit_no_specialist_double_booking"
@@ -181,6 +194,7 @@ def visit_cancel(*, visit: Visit, reason: str, by) -> Visit:
     visit.version += 1
     visit._history_user = by
     visit.save()
+    _resolve_change_requests(visit, by)
     _give_back_days(
         enrolment_id=visit.enrolment_id,
         specialist_id=visit.specialist_id,
@@ -220,6 +234,7 @@ def visit_reschedule(*, visit: Visit, date: datetime.date, session: Session, by)
     visit.version += 1
     visit._history_user = by
     _save_checking_clashes(visit)
+    _resolve_change_requests(visit, by)
     return visit
 
 
@@ -255,3 +270,83 @@ def visit_record_outcome(
         visit._history_user = by
         visit.save()
     return outcome
+
+
+def _resolve_change_requests(visit: Visit, by) -> None:
+    ChangeRequest.objects.filter(visit=visit, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=by
+    )
+
+
+@transaction.atomic
+def visit_change_request(*, visit: Visit, reason: str, by) -> ChangeRequest:
+    """A school asks its ICB to move or rethink a visit; the ICB's coordinators are told by e-mail."""
+    if not reason.strip():
+        raise RuleBroken("Enter why the visit needs to change", field="reason")
+    visit = _lock_open_visit(visit)
+    if ChangeRequest.objects.filter(visit=visit, resolved_at__isnull=True).exists():
+        raise RuleBroken("You have already asked for a change to this visit: the coordinator will be in touch")
+    request = ChangeRequest.objects.create(visit=visit, reason=reason.strip(), requested_by=by)
+    from specialists.tasks import send_change_request_email
+
+    enqueue_on_commit(send_change_request_email, request.pk)
+    return request
+
+
+def change_request_resolve(*, change_request: ChangeRequest, by) -> None:
+    """The coordinator has dealt with a school's request (moving or cancelling the visit also resolves it)."""
+    ChangeRequest.objects.filter(pk=change_request.pk, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=by
+    )
+
+
+@transaction.atomic
+def closure_date_add(
+    *, school: School, kind: ClosureDate.Kind, starts_on: datetime.date, ends_on: datetime.date, description: str, by
+) -> ClosureDate:
+    """Record days the school is closed or busy, so nobody books them. A day that already has a visit is
+    refused: the school asks for that visit to change instead."""
+    if ends_on < starts_on:
+        raise RuleBroken("The last day must be the same as or after the first day", field="ends_on")
+    if (ends_on - starts_on).days > 366:
+        raise RuleBroken("A closure can be at most a year long", field="ends_on")
+    booked = (
+        Visit.objects.booked()
+        .filter(enrolment__school=school, date__range=(starts_on, ends_on))
+        .order_by("date")
+        .first()
+    )
+    if booked:
+        raise RuleBroken(
+            f"A visit is booked on {long_date(booked.date)}: ask for that visit to change before recording the closure",
+            field="starts_on",
+        )
+    return ClosureDate.objects.create(
+        school=school, kind=kind, starts_on=starts_on, ends_on=ends_on, description=description.strip()
+    )
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(24)
+    return token, calendar_token_hash(token)
+
+
+def calendar_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_create(*, school: School | None = None, specialist: Specialist | None = None, by) -> str:
+    """A new secret calendar address for a school or a specialist; the old one stops working. Returns the
+    token, which is shown once and never stored."""
+    current = CalendarFeed.objects.select_for_update().filter(revoked_at__isnull=True)
+    current.filter(school=school, specialist=specialist).update(revoked_at=timezone.now())
+    token, token_hash = _new_token()
+    CalendarFeed.objects.create(school=school, specialist=specialist, token_hash=token_hash, created_by=by)
+    return token
+
+
+def calendar_feed_revoke(*, school: School | None = None, specialist: Specialist | None = None) -> int:
+    return CalendarFeed.objects.filter(school=school, specialist=specialist, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

@@ -20,9 +20,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from icbs.models import CoordinatorMembership
 from pins import access as access_services
 from pins.models import AccessEvent, Invitation, User
-from schools.models import Enrolment, School, SencoMembership
-from specialists.models import Outcome, Specialist, Visit
-from tests.factories import SchoolFactory, SpecialistFactory
+from schools.models import (
+    ClosureDate,
+    Domain,
+    Enrolment,
+    ParentCarerMeeting,
+    PupilVoiceActivity,
+    School,
+    SelfAssessment,
+    SencoMembership,
+)
+from specialists.models import CalendarFeed, ChangeRequest, Outcome, Specialist, Visit
+from tests.factories import ClosureDateFactory, SchoolFactory, SpecialistFactory
 from tests.gias import gias_csv, gias_row
 
 ROLES = [
@@ -147,6 +156,18 @@ def _free_date(**fields):
     return {"date_day": "2", "date_month": "12", "date_year": "2026", **fields}  # a Wednesday in term
 
 
+def _school_profile_rule(url, data, *, readers_see=False):
+    """A page of the school's own records: its SENCO changes them; the ICB and staff may read some."""
+    seen = "page" if readers_see else "403"
+    refused = {"coordinator_a": seen, "dfe_staff": seen, "programme_admin": seen}
+    return Rule(
+        url=url,
+        get={**ICB_A_READERS, **refused, "senco_a": "page"},
+        post={**ICB_A_READERS, **dict.fromkeys(refused, "403"), "senco_a": "done"},
+        post_data=data,
+    )
+
+
 PUBLIC = Rule(url=None, get=_everyone("page"))
 VISIT_SEERS = {"senco_a": "403", "specialist_a": "403"}  # they see the visit but may not change it
 
@@ -237,6 +258,93 @@ RULES = {
         lambda w: {"activities": ["staff_consultation"], "staff_reached": "5"},
         **VISIT_SEERS,
     ),
+    "schools:self_assessment": Rule(
+        url=lambda w: reverse("schools:self_assessment", args=[w.school_a.urn]),
+        get={**ICB_A_READERS, "senco_a": "page"},
+    ),
+    "schools:self_assessment_edit": _school_profile_rule(
+        lambda w: reverse("schools:self_assessment_edit", args=[w.school_a.urn, "start"]),
+        lambda w: {f"rating_{domain}": "2" for domain in Domain.values},
+    ),
+    "schools:parent_carers": _school_profile_rule(
+        lambda w: reverse("schools:parent_carers", args=[w.school_a.urn]),
+        lambda w: {
+            "record": "meeting",
+            "meeting-held_on_day": "4",
+            "meeting-held_on_month": "11",
+            "meeting-held_on_year": "2026",
+            "meeting-forum_present": "yes",
+            "meeting-attendees": "12",
+        },
+        readers_see=True,
+    ),
+    "schools:closure_dates": _school_profile_rule(
+        lambda w: reverse("schools:closure_dates", args=[w.school_a.urn]),
+        lambda w: {"kind": "inset", "starts_on_day": "4", "starts_on_month": "1", "starts_on_year": "2027"},
+        readers_see=True,
+    ),
+    "schools:closure_date_remove": Rule(
+        url=lambda w: reverse(
+            "schools:closure_date_remove", args=[w.school_a.urn, ClosureDateFactory(school=w.school_a).pk]
+        ),
+        get=_everyone("405", anonymous="login"),
+        post={**ICB_A_READERS, "senco_a": "done", "coordinator_a": "403", "dfe_staff": "403", "programme_admin": "403"},
+    ),
+    "schools:calendar": Rule(
+        url=lambda w: reverse("schools:calendar", args=[w.school_a.urn]),
+        get={**ICB_A_READERS, "senco_a": "page", "coordinator_a": "403", "dfe_staff": "403", "programme_admin": "403"},
+        post={**ICB_A_READERS, "senco_a": "page", "coordinator_a": "403", "dfe_staff": "403", "programme_admin": "403"},
+        post_data=lambda w: {"action": "new"},
+    ),
+    "visits:request_change": Rule(
+        url=lambda w: reverse("visits:request_change", args=[w.visit_a.pk]),
+        get={
+            **ICB_A_READERS,
+            **VISIT_SEERS,
+            "senco_a": "page",
+            "coordinator_a": "403",
+            "dfe_staff": "403",
+            "programme_admin": "403",
+        },
+        post={
+            **ICB_A_READERS,
+            **VISIT_SEERS,
+            "senco_a": "done",
+            "coordinator_a": "403",
+            "dfe_staff": "403",
+            "programme_admin": "403",
+        },
+        post_data=lambda w: {"reason": "It clashes with our school trip"},
+    ),
+    "visits:resolve_change_request": Rule(
+        url=lambda w: reverse(
+            "visits:resolve_change_request",
+            args=[
+                w.visit_a.pk,
+                ChangeRequest.objects.create(visit=w.visit_a, reason="Trip", requested_by=w["senco_a"]).pk,
+            ],
+        ),
+        get=_everyone("405", anonymous="login"),
+        post={**ICB_A_READERS, **VISIT_SEERS, "coordinator_a": "done", "dfe_staff": "403", "programme_admin": "403"},
+    ),
+    "visits:specialist_calendar": Rule(
+        url=lambda w: reverse("visits:specialist_calendar", args=[w.specialist_a.pk]),
+        get={
+            **ICB_A_READERS,
+            "specialist_a": "page",
+            "coordinator_a": "403",
+            "dfe_staff": "403",
+            "programme_admin": "403",
+        },
+        post={
+            **ICB_A_READERS,
+            "specialist_a": "page",
+            "coordinator_a": "403",
+            "dfe_staff": "403",
+            "programme_admin": "403",
+        },
+        post_data=lambda w: {"action": "new"},
+    ),
     "visits:specialist": Rule(
         url=lambda w: reverse("visits:specialist", args=[w.specialist_a.pk]),
         get={**ICB_A_READERS, "specialist_a": "page"},
@@ -250,7 +358,7 @@ RULES = {
 ALLAUTH_PREFIX = "accounts/"
 ADMIN_PREFIX = "admin/"
 # Invitation links are public by design; their behaviour has its own tests (tests/pins/test_access.py).
-SEPARATELY_TESTED = {"access:accept_invitation"}
+SEPARATELY_TESTED = {"access:accept_invitation", "visits:feed"}  # feeds: tests/specialists/test_calendars.py
 
 
 @pytest.fixture(autouse=True)
@@ -281,12 +389,17 @@ def test_every_url_pattern_has_a_rule():
 
 def _state():
     """Everything a refused request must not change."""
-    tables = [User, CoordinatorMembership, SencoMembership, Invitation, AccessEvent, School, Specialist, Outcome]
+    tables = [
+        *(User, CoordinatorMembership, SencoMembership, Invitation, AccessEvent, School, Specialist, Outcome),
+        *(SelfAssessment, ParentCarerMeeting, PupilVoiceActivity, ClosureDate, ChangeRequest, CalendarFeed),
+    ]
     counts = {model.__name__: model.objects.count() for model in tables}
     counts["visits"] = list(Visit.objects.order_by("pk").values_list("pk", "status", "date", "session"))
     counts["enrolments"] = list(Enrolment.objects.order_by("pk").values_list("pk", "status", "allocated_days"))
     counts["specialist accounts"] = list(Specialist.objects.order_by("pk").values_list("pk", "user_id"))
     counts["pending invitations"] = Invitation.objects.pending().count()
+    counts["open change requests"] = ChangeRequest.objects.filter(resolved_at__isnull=True).count()
+    counts["live calendars"] = CalendarFeed.objects.filter(revoked_at__isnull=True).count()
     return counts
 
 
@@ -342,7 +455,7 @@ def test_post(client, world, name, role, expected):
         assert outcome in {"405", "403", "404", "login"}
     else:
         assert outcome == expected
-    if outcome != "done":
+    if outcome in {"403", "404", "405", "login"}:
         assert _state() == before
 
 

@@ -11,7 +11,7 @@ from pins.authorization import Permission
 from schools.models import ProgrammeYear
 from schools.views import programme_year_or_404
 from specialists.filters import EnrolmentFilter
-from specialists.selectors import icb_enrolments, icb_specialists, icb_totals
+from specialists.selectors import icb_enrolments, icb_specialists, icb_totals, open_change_requests
 
 SCHOOLS_PER_PAGE = 25
 
@@ -38,6 +38,8 @@ def icb_overview(request, ods_code):
             "form": school_filter.form,
             "page": page,
             "specialists": icb_specialists(icb=icb, programme_year=year),
+            "change_requests": open_change_requests(icb=icb),
+            "behind_on_parent_carers": enrolments.filter(status="enrolled", meetings_missing__gt=0).count(),
             "can_allocate": request.access.can(Permission.ALLOCATE_VISITS, icb=icb),
             "can_manage_schools": request.access.can(Permission.MANAGE_ICB_SCHOOLS, icb=icb),
         },

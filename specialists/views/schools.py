@@ -1,15 +1,24 @@
 """A school's page: its enrolment, days and visits, for its coordinator, its SENCO and programme staff."""
 
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pins.authorization import Permission
+from pins.errors import RuleBroken
+from pins.forms import show_rule_broken
+from schools.models import ClosureDate
 from schools.selectors import programme_year_for
 from schools.views import school_for
-from specialists.models import Visit
+from specialists.forms import ClosureDateForm
+from specialists.models import ChangeRequest, Visit
 from specialists.selectors import with_visit_days
+from specialists.services import closure_date_add
 
 
 @login_required
@@ -24,10 +33,22 @@ def school_detail(request, urn):
         .select_related("cohort", "icb", "programme_year")
         .first()
     )
+    today = timezone.localdate()
     visits = (
-        Visit.objects.filter(enrolment=enrolment).select_related("specialist", "outcome").order_by("date", "slot_start")
+        list(
+            Visit.objects.filter(enrolment=enrolment)
+            .select_related("specialist", "outcome")
+            .prefetch_related(
+                Prefetch(
+                    "change_requests",
+                    queryset=ChangeRequest.objects.filter(resolved_at__isnull=True),
+                    to_attr="open_requests",
+                )
+            )
+            .order_by("date", "slot_start")
+        )
         if enrolment
-        else Visit.objects.none()
+        else []
     )
     return render(
         request,
@@ -40,12 +61,57 @@ def school_detail(request, urn):
             .filter(school=school)
             .exclude(pk=getattr(enrolment, "pk", None))
             .select_related("programme_year", "icb"),
-            "visits": visits,
-            "closures": school.closure_dates.filter(ends_on__gte=timezone.localdate()).order_by("starts_on"),
-            "today": timezone.localdate(),
+            "upcoming": [visit for visit in visits if visit.date >= today],
+            "past": [visit for visit in visits if visit.date < today],
+            "closures": school.closure_dates.filter(ends_on__gte=today).order_by("starts_on")[:10],
+            "has_self_assessment": enrolment is not None and enrolment.self_assessments.exists(),
+            "today": today,
             "can_allocate": enrolment is not None and access.can(Permission.ALLOCATE_VISITS, icb=enrolment.icb),
             "can_confirm": access.can(Permission.CONFIRM_VISITS, school=school),
+            "can_request_change": access.can(Permission.REQUEST_VISIT_CHANGES, school=school),
+            "is_senco": access.can(Permission.MANAGE_SCHOOL_PROFILE, school=school),
             "can_manage_enrolment": enrolment is not None
             and access.can(Permission.MANAGE_ICB_SCHOOLS, icb=enrolment.icb),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def closure_dates(request, urn):
+    """The school's closure dates (INSET days, trips, events): the SENCO records them so nobody books them."""
+    school = school_for(request, urn)
+    request.access.require(Permission.VIEW_SCHOOL, school=school)
+    can_edit = request.access.can(Permission.MANAGE_SCHOOL_PROFILE, school=school)
+    form = ClosureDateForm(request.POST or None)
+    if request.method == "POST":
+        request.access.require(Permission.MANAGE_SCHOOL_PROFILE, school=school)
+        if form.is_valid():
+            try:
+                closure_date_add(school=school, by=request.user, **form.cleaned_data)
+            except RuleBroken as error:
+                show_rule_broken(form, error)
+            else:
+                messages.success(request, "Closure recorded: no visit will be booked then")
+                return redirect("schools:closure_dates", school.urn)
+    return render(
+        request,
+        "specialists/closure_dates.html",
+        {
+            "school": school,
+            "form": form,
+            "can_edit": can_edit,
+            "closures": school.closure_dates.filter(ends_on__gte=timezone.localdate() - datetime.timedelta(days=60)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def closure_date_remove(request, urn, closure_id):
+    school = school_for(request, urn)
+    request.access.require(Permission.MANAGE_SCHOOL_PROFILE, school=school)
+    closure = get_object_or_404(ClosureDate, pk=closure_id, school=school)
+    closure.delete()
+    messages.success(request, "Closure removed")
+    return redirect("schools:closure_dates", school.urn)

@@ -14,13 +14,28 @@ from pins.authorization import Permission
 from pins.errors import RuleBroken
 from pins.forms import show_rule_broken
 from pins.units import format_days
-from schools.models import Enrolment
+from schools.models import Enrolment, SelfAssessment
 from schools.views import programme_year_or_404
-from specialists.forms import AllocateVisitForm, CancelVisitForm, FreeDatesForm, OutcomeForm, RescheduleVisitForm
-from specialists.models import Session, Visit
-from specialists.presenters import VisitHistory
+from specialists.forms import (
+    AllocateVisitForm,
+    CancelVisitForm,
+    ChangeRequestForm,
+    FreeDatesForm,
+    OutcomeForm,
+    RescheduleVisitForm,
+)
+from specialists.models import ChangeRequest, Session, Visit
+from specialists.presenters import NeedsProfile, VisitHistory
 from specialists.rules import long_date, next_free_dates
-from specialists.services import visit_allocate, visit_cancel, visit_confirm, visit_record_outcome, visit_reschedule
+from specialists.services import (
+    change_request_resolve,
+    visit_allocate,
+    visit_cancel,
+    visit_change_request,
+    visit_confirm,
+    visit_record_outcome,
+    visit_reschedule,
+)
 
 SESSION_WORDS = {Session.FULL_DAY: "Full-day", Session.MORNING: "Morning", Session.AFTERNOON: "Afternoon"}
 
@@ -92,10 +107,25 @@ def allocate(request, ods_code):
                 session=session,
                 after=max(timezone.localdate(), year.starts_on - datetime.timedelta(days=1)),
             )
+    chosen = form.data.get("enrolment") if form.is_bound else form.initial.get("enrolment")
+    needs = (
+        SelfAssessment.objects.filter(enrolment__in=enrolments, enrolment_id=chosen, stage=SelfAssessment.Stage.START)
+        .select_related("enrolment__school")
+        .first()
+        if str(chosen or "").isdigit()
+        else None
+    )
     return render(
         request,
         "specialists/allocate.html",
-        {"icb": icb, "year": year, "form": form, "free_dates": free_dates, "searched": "find" in request.GET},
+        {
+            "icb": icb,
+            "year": year,
+            "form": form,
+            "free_dates": free_dates,
+            "searched": "find" in request.GET,
+            "needs": NeedsProfile(needs) if needs else None,
+        },
     )
 
 
@@ -124,6 +154,10 @@ def visit_detail(request, visit_id):
             "history": VisitHistory(visit),
             "can_confirm": visit.status == Visit.Status.PROPOSED and access.can(Permission.CONFIRM_VISITS, visit=visit),
             "can_change": visit.is_open and access.can(Permission.ALLOCATE_VISITS, visit=visit),
+            "open_request": visit.change_requests.filter(resolved_at__isnull=True)
+            .select_related("requested_by")
+            .first(),
+            "can_request_change": visit.is_open and access.can(Permission.REQUEST_VISIT_CHANGES, visit=visit),
             "can_record": visit.status != Visit.Status.CANCELLED
             and visit.date <= timezone.localdate()
             and access.can(Permission.RECORD_OUTCOMES, visit=visit),
@@ -215,3 +249,32 @@ def record_outcome(request, visit_id):
             messages.success(request, "Outcome recorded: the visit is marked as delivered")
             return redirect("visits:detail", visit.pk)
     return render(request, "specialists/visit_outcome.html", {"visit": visit, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_change(request, visit_id):
+    """The school asks its ICB to move or rethink a visit."""
+    visit = visit_for(request, visit_id)
+    request.access.require(Permission.REQUEST_VISIT_CHANGES, visit=visit)
+    form = ChangeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_change_request(visit=visit, reason=form.cleaned_data["reason"], by=request.user)
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(request, "Change requested: your ICB's coordinator has been told and will be in touch")
+            return redirect("schools:detail", visit.enrolment.school.urn)
+    return render(request, "specialists/visit_change_request.html", {"visit": visit, "form": form})
+
+
+@login_required
+@require_POST
+def resolve_change_request(request, visit_id, change_request_id):
+    visit = visit_for(request, visit_id)
+    request.access.require(Permission.ALLOCATE_VISITS, visit=visit)
+    change_request = get_object_or_404(ChangeRequest, pk=change_request_id, visit=visit)
+    change_request_resolve(change_request=change_request, by=request.user)
+    messages.success(request, "Request marked as dealt with")
+    return redirect("visits:detail", visit.pk)

@@ -1,0 +1,45 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+
+@shared_task
+def send_change_request_email(change_request_id: int) -> None:
+    """Tell the ICB's coordinators that a school asked for a visit to change, once: a second run finds the
+    request already e-mailed."""
+    from icbs.models import CoordinatorMembership
+    from specialists.models import ChangeRequest
+
+    with transaction.atomic():
+        request = (
+            ChangeRequest.objects.select_for_update(of=("self",))
+            .select_related("visit__enrolment__school", "visit__enrolment__icb", "visit__specialist", "requested_by")
+            .filter(pk=change_request_id, emailed_at__isnull=True)
+            .first()
+        )
+        if request is None:
+            return
+        visit = request.visit
+        coordinators = list(
+            CoordinatorMembership.objects.filter(icb=visit.enrolment.icb).values_list("user__email", flat=True)
+        )
+        if coordinators:
+            send_mail(
+                subject=f"{visit.enrolment.school.name} asks to change a PINS visit",
+                message=render_to_string(
+                    "specialists/email/change_request.txt",
+                    {
+                        "request": request,
+                        "visit": visit,
+                        "link": settings.SITE_URL + reverse("visits:detail", args=[visit.pk]),
+                    },
+                ),
+                from_email=None,
+                recipient_list=coordinators,
+            )
+        request.emailed_at = timezone.now()
+        request.save(update_fields=["emailed_at"])
