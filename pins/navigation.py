@@ -18,7 +18,7 @@ def navigation_for(request) -> list[dict]:
     access = request.access
     items = [_item(request, "Home", reverse("home"), exact=True)]
     if access.reads_everything:
-        items.append(_item(request, "ICBs", reverse("icbs:list"), exact=True))
+        items.append(_item(request, "National progress", reverse("progress")))
     icbs = list(access.icbs().filter(pk__in=access.coordinated_icb_ids)[: MOST_LINKS_OF_A_KIND + 1])
     if len(icbs) <= MOST_LINKS_OF_A_KIND:
         items += [_item(request, icb.short_name, reverse("icbs:detail", args=[icb.ods_code])) for icb in icbs]

@@ -7,7 +7,7 @@ from django.urls import include, path
 from health_check.views import HealthCheckView
 
 from icbs import views as icb_views
-from pins import health, views
+from pins import health, progress_views, views
 from schools import views as school_views
 from specialists.views import calendars, schedule, uploads, visits
 from specialists.views import icb as icb_pages
@@ -71,6 +71,8 @@ visit_urls = (
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("progress/", progress_views.national_progress_page, name="progress"),
+    path("progress/export/<str:kind>.<str:extension>", progress_views.export, name="progress_export"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),

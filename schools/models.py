@@ -69,6 +69,9 @@ class ProgrammeYear(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     default_quota_days = DaysField(default=Decimal("5.0"))
+    target_schools_per_icb = models.PositiveIntegerField(
+        "schools per ICB", default=40, help_text="The number of schools each ICB aims to support this year"
+    )
 
     class Meta:
         ordering = ["-starts_on"]

@@ -41,11 +41,17 @@ class ICBFactory(factory.django.DjangoModelFactory):
     started_on = datetime.date(2022, 7, 1)
 
 
+def _unused_la_code() -> str:
+    """A three-digit code above every real DfE code (201 to 943) that no authority in the test has yet."""
+    taken = set(LocalAuthority.objects.filter(dfe_code__gte="950").values_list("dfe_code", flat=True))
+    return next(code for code in map(str, range(950, 1000)) if code not in taken)
+
+
 class LocalAuthorityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LocalAuthority
 
-    dfe_code = factory.Sequence(lambda n: f"{900 + n % 100:03d}")
+    dfe_code = factory.LazyFunction(lambda: _unused_la_code())
     ons_code = ""
     name = factory.Sequence(lambda n: f"Testshire {n}")
     icb = factory.SubFactory(ICBFactory)

@@ -58,6 +58,7 @@ def _everyone(outcome, **overrides):
 
 
 SIGNED_IN_PAGE = _everyone("page", anonymous="login")
+STAFF_ONLY = _everyone("403", anonymous="login", dfe_staff="page", programme_admin="page")
 ICB_A_READERS = _everyone(
     "404", anonymous="login", coordinator_a="page", dfe_staff="page", programme_admin="page"
 )  # coordinator_b, senco_a and specialist_a cannot see ICB A at all
@@ -178,6 +179,8 @@ RULES = {
     "cookies": PUBLIC,
     "healthz": PUBLIC,
     "icbs:list": Rule(url=lambda w: reverse("icbs:list"), get=SIGNED_IN_PAGE),
+    "progress": Rule(url=lambda w: reverse("progress"), get=STAFF_ONLY),
+    "progress_export": Rule(url=lambda w: reverse("progress_export", args=["visits", "csv"]), get=STAFF_ONLY),
     "icbs:detail": Rule(url=lambda w: reverse("icbs:detail", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
     "schools:detail": Rule(
         url=lambda w: reverse("schools:detail", args=[w.school_a.urn]),

@@ -400,5 +400,5 @@ def test_the_school_page_shows_the_support_and_visits(coordinator, world):
     html = coordinator.get(reverse("schools:detail", args=[world.school_a.urn])).text
 
     assert "Specialist support in 2026-27" in html
-    assert "Ada Alpha" in html and "Tue 6 Oct 2026" in html
+    assert "Ada Alpha" in html and "Tuesday 6 October 2026" in html
     assert "4.5 days" in html
