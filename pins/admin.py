@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from pins.models import StaffMembership, User
+from pins.models import AccessEvent, Invitation, StaffMembership, User
 
 
 @admin.register(User)
@@ -29,3 +29,32 @@ class StaffMembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name"]
     list_select_related = ["user", "granted_by"]
     raw_id_fields = ["user", "granted_by"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "role", "icb", "created_at", "expires_at", "accepted_at", "withdrawn_at"]
+    list_filter = ["role", "icb__region"]
+    search_fields = ["email", "icb__name", "school__name"]
+    list_select_related = ["icb", "school", "specialist"]
+    raw_id_fields = ["icb", "school", "specialist", "created_by", "accepted_by"]
+    exclude = ["token_hash"]
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    """The record of who gave or took away access: read only."""
+
+    list_display = ["at", "action", "role", "email", "icb", "actor"]
+    list_filter = ["action", "role"]
+    search_fields = ["email", "actor__email", "icb__name"]
+    list_select_related = ["icb", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,12 +1,16 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from schools.models import (
     BlackoutPeriod,
     ClosureDate,
     Cohort,
     Enrolment,
+    ParentCarerMeeting,
     ProgrammeYear,
+    PupilVoiceActivity,
     School,
+    SelfAssessment,
     SencoMembership,
 )
 
@@ -32,7 +36,7 @@ class CohortInline(admin.TabularInline):
 
 @admin.register(ProgrammeYear)
 class ProgrammeYearAdmin(admin.ModelAdmin):
-    list_display = ["label", "starts_on", "ends_on", "default_quota_days"]
+    list_display = ["label", "starts_on", "ends_on", "default_quota_days", "target_schools_per_icb"]
     search_fields = ["label"]
     inlines = [CohortInline, BlackoutPeriodInline]
 
@@ -46,7 +50,7 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(SimpleHistoryAdmin):
     list_display = ["school", "programme_year", "cohort", "icb", "support", "status", "quota_days"]
     list_filter = ["programme_year", "status", "support", "icb__region"]
     search_fields = ["school__name", "=school__urn", "icb__name", "icb__ods_code"]
@@ -70,3 +74,39 @@ class SencoMembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "school__name", "=school__urn"]
     list_select_related = ["user", "school", "granted_by"]
     raw_id_fields = ["user", "school", "granted_by"]
+
+
+@admin.register(SelfAssessment)
+class SelfAssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["enrolment", "stage", "completed_at", "completed_by"]
+    list_filter = ["stage", "enrolment__programme_year"]
+    search_fields = ["enrolment__school__name", "=enrolment__school__urn"]
+    list_select_related = ["enrolment__school", "enrolment__programme_year", "completed_by"]
+    raw_id_fields = ["enrolment", "completed_by"]
+
+
+@admin.register(ParentCarerMeeting)
+class ParentCarerMeetingAdmin(admin.ModelAdmin):
+    list_display = ["enrolment", "held_on", "forum_present", "attendees"]
+    list_filter = ["forum_present", "enrolment__programme_year"]
+    search_fields = ["enrolment__school__name", "=enrolment__school__urn"]
+    list_select_related = ["enrolment__school", "enrolment__programme_year"]
+    raw_id_fields = ["enrolment", "recorded_by"]
+    date_hierarchy = "held_on"
+
+
+@admin.register(PupilVoiceActivity)
+class PupilVoiceActivityAdmin(admin.ModelAdmin):
+    list_display = ["enrolment", "held_on"]
+    list_filter = ["enrolment__programme_year"]
+    search_fields = ["enrolment__school__name", "description"]
+    list_select_related = ["enrolment__school", "enrolment__programme_year"]
+    raw_id_fields = ["enrolment", "recorded_by"]
+
+
+@admin.register(BlackoutPeriod)
+class BlackoutPeriodAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme_year", "starts_on", "ends_on"]
+    list_filter = ["programme_year"]
+    search_fields = ["name"]
+    list_select_related = ["programme_year"]

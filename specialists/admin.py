@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from specialists.models import Capacity, Specialist, Unavailability
+from specialists.models import CalendarFeed, Capacity, ChangeRequest, Outcome, Specialist, Unavailability, Visit
 
 
 class CapacityInline(admin.TabularInline):
@@ -39,3 +40,43 @@ class UnavailabilityAdmin(admin.ModelAdmin):
     list_select_related = ["specialist"]
     raw_id_fields = ["specialist"]
     date_hierarchy = "starts_on"
+
+
+@admin.register(Visit)
+class VisitAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "session", "specialist", "enrolment", "status", "version"]
+    list_filter = ["status", "session", "enrolment__programme_year", "enrolment__icb__region"]
+    search_fields = ["specialist__full_name", "enrolment__school__name", "=enrolment__school__urn"]
+    list_select_related = ["specialist", "enrolment__school", "enrolment__programme_year"]
+    raw_id_fields = ["specialist", "enrolment", "created_by", "confirmed_by", "cancelled_by"]
+    date_hierarchy = "date"
+    readonly_fields = ["slot_start", "slot_end", "days", "version"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(SimpleHistoryAdmin):
+    list_display = ["visit", "staff_reached", "recorded_at", "recorded_by"]
+    search_fields = ["visit__enrolment__school__name", "notes"]
+    list_select_related = ["visit__specialist", "visit__enrolment__school", "recorded_by"]
+    raw_id_fields = ["visit", "recorded_by"]
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(admin.ModelAdmin):
+    list_display = ["visit", "requested_at", "requested_by", "resolved_at"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["visit__enrolment__school__name", "reason"]
+    list_select_related = ["visit__specialist", "visit__enrolment__school", "requested_by"]
+    raw_id_fields = ["visit", "requested_by", "resolved_by"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Feeds can be seen and revoked here; their secret addresses are never stored, so never shown."""
+
+    list_display = ["__str__", "created_at", "created_by", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["school__name", "specialist__full_name"]
+    list_select_related = ["school", "specialist", "created_by"]
+    raw_id_fields = ["school", "specialist", "created_by"]
+    exclude = ["token_hash"]
