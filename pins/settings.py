@@ -128,6 +128,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Periodic jobs, declared here and written into django-celery-beat's tables when beat starts.
+CELERY_BEAT_SCHEDULE = {
+    "send unsent change request e-mails": {
+        "task": "specialists.tasks.send_unsent_change_request_emails",
+        "schedule": 5 * 60,
+    },
+}
 
 # E-mail: printed to the console unless EMAIL_URL names a server (smtp+tls://user:password@host:587).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -11,7 +11,7 @@ from schools.models import ClosureDate, Domain, ParentCarerMeeting, SelfAssessme
 from schools.selectors import with_parent_carer_progress
 from specialists.models import ChangeRequest, Session, Visit
 from specialists.services import visit_allocate, visit_reschedule
-from specialists.tasks import send_change_request_email
+from specialists.tasks import send_change_request_email, send_unsent_change_request_emails
 from tests.factories import EnrolmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +253,31 @@ def test_the_schedule_page_query_count_does_not_grow(senco, world, django_assert
 
     with django_assert_max_num_queries(len(few.captured_queries) + 1):
         senco.get(url)
+
+
+def test_a_broker_outage_keeps_the_request_and_the_sweep_sends_it_once(
+    senco, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    visit = visit_allocate(
+        enrolment=world.enrolment_a,
+        specialist=world.specialist_a,
+        date=datetime.date(2026, 12, 3),
+        session=Session.MORNING,
+        by=None,
+    )
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(send_change_request_email, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = senco.post(reverse("visits:request_change", args=[visit.pk]), {"reason": "Sports day"})
+
+    assert len(callbacks) == 1  # the e-mail was queued on commit, and the broker refused it
+
+    assert response.status_code == 302
+    assert ChangeRequest.objects.get().emailed_at is None
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 10, 10, tzinfo=datetime.UTC)):
+        assert send_unsent_change_request_emails() == 1
+        assert send_unsent_change_request_emails() == 0
+    assert len(mail.outbox) == 1 and "Sports day" in mail.outbox[0].body
