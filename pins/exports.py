@@ -73,6 +73,7 @@ PROGRESS_HEADER = [
     "Schools with a first visit delivered",
     "Visits delivered",
     "Outcome records completed",
+    "Schools behind on parent and carer meetings",
     "Behind plan",
 ]
 
@@ -94,6 +95,7 @@ def progress_rows(progress: NationalProgress) -> Iterator[list]:
             row.schools_visited,
             row.visits_delivered,
             row.outcomes_recorded,
+            row.schools_behind_on_meetings,
             "yes" if row.behind_plan else "no",
         ]
 

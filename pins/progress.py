@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from icbs.models import ICB, Region
 from schools.models import Enrolment, ProgrammeYear
+from schools.selectors import with_parent_carer_progress
 from specialists.models import Visit
 
 ZERO = Decimal("0")
@@ -41,6 +42,7 @@ class Progress:
     schools_visited: int = 0
     visits_delivered: int = 0
     outcomes_recorded: int = 0
+    schools_behind_on_meetings: int = 0
     planned_days: Decimal = ZERO
     icb: ICB | None = None
     region: Region | None = None
@@ -80,6 +82,7 @@ class Progress:
             "schools_visited",
             "visits_delivered",
             "outcomes_recorded",
+            "schools_behind_on_meetings",
             "planned_days",
         ):
             setattr(self, field, getattr(self, field) + getattr(other, field))
@@ -111,13 +114,14 @@ def national_progress(*, year: ProgrammeYear, on: datetime.date | None = None) -
     delivered = Visit.objects.filter(enrolment=OuterRef("pk"), status=Visit.Status.DELIVERED)
     by_enrolments = {
         row["icb"]: row
-        for row in enrolled.annotate(visited=Exists(delivered))
+        for row in with_parent_carer_progress(enrolled.annotate(visited=Exists(delivered)), year=year, today=on)
         .values("icb")
         .annotate(
             schools=Count("pk"),
             quota=Coalesce(Sum("quota_days"), ZERO),
             allocated=Coalesce(Sum("allocated_days"), ZERO),
             visited_schools=Count("pk", filter=Q(visited=True)),
+            behind_on_meetings=Count("pk", filter=Q(meetings_missing__gt=0)),
         )
     }
     by_visits = {
@@ -154,6 +158,7 @@ def national_progress(*, year: ProgrammeYear, on: datetime.date | None = None) -
                 schools_visited=counts.get("visited_schools", 0),
                 visits_delivered=visits.get("delivered_visits", 0),
                 outcomes_recorded=visits.get("outcomes", 0),
+                schools_behind_on_meetings=counts.get("behind_on_meetings", 0),
                 planned_days=(quota * share).quantize(Decimal("0.1")),
             )
         )

@@ -172,3 +172,12 @@ def test_only_programme_staff_see_the_national_figures(client, world):
         client.force_login(world[role])
         assert client.get(reverse("progress")).status_code == 403
         assert client.get(reverse("progress_export", args=["visits", "csv"])).status_code == 403
+
+
+def test_programme_staff_see_which_icbs_have_schools_behind_on_parent_carer_meetings(world):
+    year = world.enrolment_a.programme_year
+
+    progress = national_progress(year=year, on=datetime.date(2027, 1, 10))  # the autumn term has ended
+
+    assert {row.name: row.schools_behind_on_meetings for row in progress.icbs} == {"Alpha": 1, "Beta": 1}
+    assert progress.nation.schools_behind_on_meetings == 2
