@@ -20,6 +20,8 @@ from specialists.models import ChangeRequest, Visit
 from specialists.selectors import with_visit_days
 from specialists.services import closure_date_add
 
+ENROLMENT_HISTORY_SHOWN = 20
+
 
 @login_required
 @require_GET
@@ -65,6 +67,11 @@ def school_detail(request, urn):
             "past": [visit for visit in visits if visit.date < today],
             "closures": school.closure_dates.filter(ends_on__gte=today).order_by("starts_on")[:10],
             "has_self_assessment": enrolment is not None and enrolment.self_assessments.exists(),
+            "enrolment_history": list(
+                enrolment.history.select_related("history_user").order_by("-history_date")[:ENROLMENT_HISTORY_SHOWN]
+            )
+            if enrolment is not None and access.can(Permission.VIEW_ICB, icb=enrolment.icb)
+            else [],
             "today": today,
             "can_allocate": enrolment is not None and access.can(Permission.ALLOCATE_VISITS, icb=enrolment.icb),
             "can_confirm": access.can(Permission.CONFIRM_VISITS, school=school),

@@ -402,3 +402,20 @@ def test_the_school_page_shows_the_support_and_visits(coordinator, world):
     assert "Specialist support in 2026-27" in html
     assert "Ada Alpha" in html and "Tuesday 6 October 2026" in html
     assert "4.5 days" in html
+
+
+def test_the_school_page_shows_who_changed_the_enrolment(coordinator, world):
+    coordinator.post(
+        reverse("schools:enrolment_status", args=[world.school_a.urn, world.enrolment_b.pk]), {"status": "invited"}
+    )
+    enrolment = EnrolmentFactory(
+        cohort=world.enrolment_a.cohort, school__local_authority=world.school_a.local_authority
+    )
+    coordinator.post(
+        reverse("schools:enrolment_status", args=[enrolment.school.urn, enrolment.pk]), {"status": "invited"}
+    )
+
+    html = coordinator.get(reverse("schools:detail", args=[enrolment.school.urn])).text
+
+    assert "Enrolment history" in html
+    assert f"changed to invited, 5 days, new to the programme, by {world['coordinator_a'].get_full_name()}" in html
