@@ -26,6 +26,22 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _record_about(invitation: Invitation, action: AccessEvent.Action, *, by) -> None:
+    AccessEvent.objects.create(
+        actor=by,
+        action=action,
+        role=invitation.role,
+        email=invitation.email,
+        icb=invitation.icb,
+        school=invitation.school,
+        specialist=invitation.specialist,
+    )
+
+
+def _record_removal(role: Invitation.Role, *, email: str, icb: ICB, by, **target) -> None:
+    AccessEvent.objects.create(actor=by, action=AccessEvent.Action.REMOVED, role=role, email=email, icb=icb, **target)
+
+
 def _has_role_already(*, email: str, role: str, icb: ICB, school: School | None, specialist: Specialist | None):
     user = User.objects.with_email(email).first()
     if user is None:
@@ -74,15 +90,7 @@ def invitation_send(
         created_by=by,
         expires_at=now + INVITATION_LIFETIME,
     )
-    AccessEvent.objects.create(
-        actor=by,
-        action=AccessEvent.Action.INVITED,
-        role=role,
-        email=email,
-        icb=icb,
-        school=school,
-        specialist=specialist,
-    )
+    _record_about(invitation, AccessEvent.Action.INVITED, by=by)
     from pins.tasks import send_invitation_email
 
     enqueue_on_commit(send_invitation_email, invitation.pk, token)
@@ -138,15 +146,7 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    AccessEvent.objects.create(
-        actor=user,
-        action=AccessEvent.Action.GRANTED,
-        role=invitation.role,
-        email=invitation.email,
-        icb=invitation.icb,
-        school=invitation.school,
-        specialist=invitation.specialist,
-    )
+    _record_about(invitation, AccessEvent.Action.GRANTED, by=user)
     return user, invitation
 
 
@@ -172,39 +172,20 @@ def invitation_withdraw(*, invitation: Invitation, by: User) -> None:
     updated = Invitation.objects.pending().filter(pk=invitation.pk).update(withdrawn_at=timezone.now())
     if not updated:
         raise RuleBroken("This invitation has already been used, withdrawn or has expired")
-    AccessEvent.objects.create(
-        actor=by,
-        action=AccessEvent.Action.INVITATION_WITHDRAWN,
-        role=invitation.role,
-        email=invitation.email,
-        icb=invitation.icb,
-        school=invitation.school,
-        specialist=invitation.specialist,
-    )
+    _record_about(invitation, AccessEvent.Action.INVITATION_WITHDRAWN, by=by)
 
 
 @transaction.atomic
 def coordinator_remove(*, membership: CoordinatorMembership, by: User) -> None:
     membership.delete()
-    AccessEvent.objects.create(
-        actor=by,
-        action=AccessEvent.Action.REMOVED,
-        role=Invitation.Role.COORDINATOR,
-        email=membership.user.email,
-        icb=membership.icb,
-    )
+    _record_removal(Invitation.Role.COORDINATOR, email=membership.user.email, icb=membership.icb, by=by)
 
 
 @transaction.atomic
 def senco_remove(*, membership: SencoMembership, by: User) -> None:
     membership.delete()
-    AccessEvent.objects.create(
-        actor=by,
-        action=AccessEvent.Action.REMOVED,
-        role=Invitation.Role.SENCO,
-        email=membership.user.email,
-        icb=membership.school.icb,
-        school=membership.school,
+    _record_removal(
+        Invitation.Role.SENCO, email=membership.user.email, icb=membership.school.icb, school=membership.school, by=by
     )
 
 
@@ -216,14 +197,7 @@ def specialist_account_remove(*, specialist: Specialist, by: User) -> None:
         raise RuleBroken(f"{specialist.full_name} has no account to remove")
     specialist.user = None
     specialist.save(update_fields=["user"])
-    AccessEvent.objects.create(
-        actor=by,
-        action=AccessEvent.Action.REMOVED,
-        role=Invitation.Role.SPECIALIST,
-        email=user.email,
-        icb=specialist.icb,
-        specialist=specialist,
-    )
+    _record_removal(Invitation.Role.SPECIALIST, email=user.email, icb=specialist.icb, specialist=specialist, by=by)
 
 
 def invitation_has_account(invitation: Invitation) -> bool:
