@@ -120,3 +120,14 @@ def test_sign_out_needs_a_post(client, user):
 
     client.post(reverse("account_logout"))
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_error_pages_are_in_the_govuk_layout(client, user):
+    from django.template.loader import render_to_string
+
+    client.force_login(user)
+
+    not_found = client.get("/no-such-page/")
+    assert not_found.status_code == 404
+    assert "<title>Page not found – PINS programme</title>" in not_found.text
+    assert 'id="main-content"' in render_to_string("500.html")  # rendered without a request, as Django does
