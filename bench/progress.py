@@ -21,6 +21,7 @@ os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
 os.environ.setdefault("HTTPS_ONLY", "false")
 os.environ.setdefault("MFA_REQUIRED", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
 
 import django
 

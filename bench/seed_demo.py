@@ -36,6 +36,7 @@ def main() -> int:
 
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Count
 
     from icbs.models import CoordinatorMembership
     from icbs.services import reference_data_load
@@ -50,7 +51,7 @@ def main() -> int:
         School,
         SencoMembership,
     )
-    from specialists.models import Capacity, Specialist, Unavailability
+    from specialists.models import Capacity, Outcome, Specialist, Unavailability, Visit
 
     counted = (
         ProgrammeYear,
@@ -66,6 +67,10 @@ def main() -> int:
         StaffMembership,
         CoordinatorMembership,
         SencoMembership,
+        Visit,
+        Visit.history.model,
+        Outcome,
+        Outcome.history.model,
     )
     print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
     for scale in SCALES:
@@ -78,6 +83,8 @@ def main() -> int:
         print(f"\nScale {scale}: {seconds:.1f} s wall clock, {sum(counts.values()):,} rows")
         for name, count in counts.items():
             print(f"  {name:<24}{count:>9,}")
+        statuses = Visit.objects.values_list("status").annotate(count=Count("pk")).order_by("status")
+        print("  visits by status: " + ", ".join(f"{status} {count:,}" for status, count in statuses))
     return 0
 
 

@@ -1,11 +1,13 @@
-"""Demo data at national scale: every current ICB with its schools enrolled, specialists and sign-ins.
+"""Demo data at national scale: every current ICB with its schools enrolled, specialists, sign-ins, and a year
+of visits in every state, keeping every scheduling rule, quota and capacity.
 
-Deterministic: the same seed and scale on the same day give the same schools, names, coordinates, dates and
-e-mail addresses (URNs and specialist ids included; other row ids and timestamps may differ). It builds on the
+Deterministic: the same seed and scale on the same day give the same schools, names, coordinates, dates, visits
+and e-mail addresses (URNs and specialist ids included; other row ids and timestamps may differ). It builds on the
 programme's own reference data (ICBs and local authorities) and is for demonstrations and benchmarks, never
 for a live service: every demo account shares one published password.
 """
 
+import copy
 import dataclasses
 import datetime
 import itertools
@@ -18,7 +20,7 @@ import holidays
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from icbs.models import ICB, CoordinatorMembership, LocalAuthority
@@ -34,7 +36,18 @@ from schools.models import (
     School,
     SencoMembership,
 )
-from specialists.models import Capacity, Discipline, Specialist, Unavailability
+from specialists.models import (
+    SESSION_DAYS,
+    SESSION_SLOTS,
+    Activity,
+    Capacity,
+    Discipline,
+    Outcome,
+    Session,
+    Specialist,
+    Unavailability,
+    Visit,
+)
 
 # Printed by `make run` for anyone to read: the demo holds no secrets.
 DEMO_PASSWORD = "pins-demo-password"
@@ -364,6 +377,199 @@ INSET_WINDOWS = (
     ((7, 9), (7, 16)),  # end of the summer term
 )
 
+# Visits: how many days each school has booked (in half days), and how its visits come to be in each state.
+VISIT_HALF_DAYS = (4, 10)  # 2 to 5 days, never above the 5-day quota
+FULL_DAY_SHARE = 0.55  # of a school's visits, the rest being mornings or afternoons
+CAPACITY_BOOKED_SHARE = Decimal("0.85")  # at large scales, schools share out this much of their ICB's capacity
+PLACING_ATTEMPTS = 10  # dates tried for a visit within its part of the year, then as many anywhere
+CANCELLED_SHARE = 0.07  # of past visits, each rearranged for a later date
+CONFIRMED_SHARE_SOON, CONFIRMED_SHARE_LATER = 0.8, 0.3  # future visits, within four weeks and beyond
+# Purposes of visits by discipline: (purpose, activities with the main one first, staff reached, outcome note).
+VISIT_PURPOSES = {
+    Discipline.OCCUPATIONAL_THERAPY: (
+        (
+            "Sensory audit of the reception classrooms",
+            (Activity.CLASSROOM_OBSERVATION, Activity.RESOURCES_OR_PLANS, Activity.STAFF_CONSULTATION),
+            (3, 10),
+            "Audit of the reception classrooms with the early years lead; a short list of low-cost changes to "
+            "lighting, noise and seating is with the SENCO.",
+        ),
+        (
+            "Staff training: supporting regulation",
+            (Activity.WHOLE_SCHOOL_TRAINING, Activity.RESOURCES_OR_PLANS),
+            (12, 40),
+            "Twilight training on co-regulation for teachers and teaching assistants; movement-break cards left "
+            "for every class.",
+        ),
+        (
+            "Fine motor skills: advice for Key Stage 1 staff",
+            (Activity.STAFF_CONSULTATION, Activity.CLASSROOM_OBSERVATION, Activity.RESOURCES_OR_PLANS),
+            (3, 12),
+            "Observed handwriting lessons in Years 1 and 2 and agreed warm-up activities staff can use daily.",
+        ),
+        (
+            "Setting up a calm space in the school",
+            (Activity.RESOURCES_OR_PLANS, Activity.STAFF_CONSULTATION),
+            (3, 8),
+            "Walked the building with the SENCO and chose a room for a calm space; an equipment list follows.",
+        ),
+    ),
+    Discipline.SPEECH_AND_LANGUAGE_THERAPY: (
+        (
+            "Communication-friendly classroom audit",
+            (Activity.CLASSROOM_OBSERVATION, Activity.RESOURCES_OR_PLANS),
+            (3, 10),
+            "Audited four classrooms for visual supports and adult talk; the checklist is shared with all staff.",
+        ),
+        (
+            "Staff training: developing children's vocabulary",
+            (Activity.WHOLE_SCHOOL_TRAINING, Activity.RESOURCES_OR_PLANS),
+            (12, 40),
+            "Whole-staff session on teaching tier 2 vocabulary, with word maps for each year group.",
+        ),
+        (
+            "Language screening approach for the early years",
+            (Activity.STAFF_CONSULTATION, Activity.RESOURCES_OR_PLANS),
+            (3, 8),
+            "Agreed a screening routine for the nursery and reception staff and the next steps it leads to.",
+        ),
+        (
+            "Visual timetables and signs across the school",
+            (Activity.RESOURCES_OR_PLANS, Activity.WHOLE_SCHOOL_TRAINING, Activity.PARENT_CARER_SESSION),
+            (5, 30),
+            "Introduced a consistent set of symbols for timetables and signs; parents saw them at the coffee morning.",
+        ),
+    ),
+    Discipline.MENTAL_HEALTH: (
+        (
+            "Staff training: emotional literacy in the classroom",
+            (Activity.WHOLE_SCHOOL_TRAINING, Activity.RESOURCES_OR_PLANS),
+            (12, 40),
+            "Training on naming and talking about feelings, with check-in routines for the start of the day.",
+        ),
+        (
+            "Whole-school approach to anxiety: planning with senior leaders",
+            (Activity.STAFF_CONSULTATION, Activity.RESOURCES_OR_PLANS),
+            (3, 8),
+            "Planning meeting with the senior team; the school will add a wellbeing strand to its development plan.",
+        ),
+        (
+            "Parent and carer workshop: supporting wellbeing at home",
+            (Activity.PARENT_CARER_SESSION, Activity.RESOURCES_OR_PLANS),
+            (3, 10),
+            "After-school workshop for parents and carers on worries and sleep, run with the family support worker.",
+        ),
+        (
+            "Reflective supervision for pastoral staff",
+            (Activity.STAFF_CONSULTATION,),
+            (3, 8),
+            "Group supervision for the pastoral team; termly sessions agreed.",
+        ),
+    ),
+    Discipline.EDUCATIONAL_PSYCHOLOGY: (
+        (
+            "Consultation with the SENCO on the graduated approach",
+            (Activity.STAFF_CONSULTATION, Activity.RESOURCES_OR_PLANS),
+            (3, 8),
+            "Reviewed how the school plans, does and reviews support; a simpler support plan template agreed.",
+        ),
+        (
+            "Staff training: precision teaching",
+            (Activity.WHOLE_SCHOOL_TRAINING, Activity.RESOURCES_OR_PLANS),
+            (10, 35),
+            "Training for teaching assistants on short daily precision teaching sessions, with recording sheets.",
+        ),
+        (
+            "Observation of whole-class strategies in Key Stage 2",
+            (Activity.CLASSROOM_OBSERVATION, Activity.STAFF_CONSULTATION),
+            (3, 10),
+            "Observed lessons in Years 3 to 6 and fed back to teachers on chunking tasks and working memory.",
+        ),
+        (
+            "Reviewing the school's SEND provision map",
+            (Activity.STAFF_CONSULTATION, Activity.RESOURCES_OR_PLANS),
+            (3, 8),
+            "Worked through the provision map with the SENCO and headteacher; gaps in Key Stage 1 identified.",
+        ),
+    ),
+    Discipline.SPECIALIST_NURSING: (
+        (
+            "Staff training: medical needs in the classroom",
+            (Activity.WHOLE_SCHOOL_TRAINING, Activity.RESOURCES_OR_PLANS),
+            (12, 40),
+            "Training on epilepsy, asthma and allergy awareness for all staff, with updated emergency posters.",
+        ),
+        (
+            "Review of the school's health care plan process",
+            (Activity.STAFF_CONSULTATION, Activity.RESOURCES_OR_PLANS),
+            (3, 6),
+            "Reviewed the process for writing and sharing health care plans; a new annual review cycle agreed.",
+        ),
+        (
+            "Toileting and continence in the early years",
+            (Activity.STAFF_CONSULTATION, Activity.PARENT_CARER_SESSION, Activity.RESOURCES_OR_PLANS),
+            (3, 10),
+            "Advice for early years staff on routines and dignity; a leaflet for families is being printed.",
+        ),
+        (
+            "Parent and carer session: sleep and routines",
+            (Activity.PARENT_CARER_SESSION, Activity.RESOURCES_OR_PLANS),
+            (3, 8),
+            "Drop-in session for parents and carers on sleep and routines, run with the school's family worker.",
+        ),
+    ),
+    Discipline.SPECIALIST_TEACHING: (
+        (
+            "Staff training: adapting teaching for neurodivergent learners",
+            (Activity.WHOLE_SCHOOL_TRAINING, Activity.RESOURCES_OR_PLANS),
+            (12, 40),
+            "Whole-staff training on adaptive teaching, with a one-page checklist for planning lessons.",
+        ),
+        (
+            "Classroom observations: inclusive practice in Years 3 and 4",
+            (Activity.CLASSROOM_OBSERVATION, Activity.STAFF_CONSULTATION),
+            (3, 10),
+            "Observed lessons in Years 3 and 4; strengths in modelling noted and next steps agreed with teachers.",
+        ),
+        (
+            "Coaching teaching assistants on scaffolding",
+            (Activity.STAFF_CONSULTATION, Activity.CLASSROOM_OBSERVATION, Activity.RESOURCES_OR_PLANS),
+            (4, 15),
+            "Coached teaching assistants on prompting without over-helping; peer observations set up.",
+        ),
+        (
+            "Reviewing the school's SEND support plans",
+            (Activity.STAFF_CONSULTATION, Activity.RESOURCES_OR_PLANS),
+            (3, 6),
+            "Reviewed a sample of anonymised support plans with the SENCO; targets are now sharper.",
+        ),
+    ),
+}
+OUTCOME_FOLLOW_UPS = (
+    "Follow-up agreed for next term.",
+    "The SENCO will share the slides with staff who were absent.",
+    "Actions added to the school's SEND development plan.",
+    "Resources e-mailed to the SENCO after the visit.",
+    "",
+)
+PREPARATIONS = (
+    "Book the hall and a projector for a twilight session",
+    "A quiet room for conversations with staff",
+    "Share the school's SEND information report beforehand",
+    "Let class teachers know which lessons will be observed",
+    "Release the early years lead for the morning",
+    "Invite parents and carers through the school newsletter",
+)
+# Why visits were cancelled: (reason, the months it happens in or None for any, whether on the day itself).
+CANCELLATION_REASONS = (
+    ("School closed for snow", (12, 1, 2, 3), True),
+    ("School closed: heating failure", (11, 12, 1, 2, 3), True),
+    ("Specialist unwell", None, True),
+    ("School asked to rearrange: Ofsted inspection that week", None, False),
+    ("School asked to rearrange: too many staff absent", None, False),
+    ("Specialist needed at an urgent multi-agency meeting", None, False),
+)
+
 
 @dataclasses.dataclass(frozen=True)
 class DemoSummary:
@@ -374,6 +580,8 @@ class DemoSummary:
     specialists: int
     unavailabilities: int
     users: int
+    visits: int
+    outcomes: int
 
 
 def demo_programme_year(*, today: datetime.date) -> ProgrammeYear:
@@ -420,6 +628,8 @@ def demo_is_seeded() -> bool:
 def demo_seed(*, seed: int = 1, scale: int = 1, password: str = DEMO_PASSWORD) -> DemoSummary:
     """Build the demo for the programme year containing today: every current ICB with 40 x scale primary
     schools enrolled, 8 to 15 specialists, a coordinator, and a SENCO per school, all sharing one password.
+    Each school has 2 to 5 days of visits spread through the year: delivered with an outcome, awaiting one,
+    cancelled, confirmed or proposed, as their dates fall before or after today.
     Refuses if the demo (or anything it would create) is already there."""
     if not 1 <= scale <= MAX_SCALE:
         raise RuleBroken(f"The scale must be between 1 and {MAX_SCALE}, not {scale}")
@@ -435,7 +645,7 @@ def demo_seed(*, seed: int = 1, scale: int = 1, password: str = DEMO_PASSWORD) -
     if not ICB.objects.exists():
         reference_data_load()
     icbs = list(ICB.objects.current(on=today).select_related("region").order_by("ods_code"))
-    plan = _DemoPlan(seed=seed, scale=scale, year=year, icbs=icbs)
+    plan = _DemoPlan(seed=seed, scale=scale, year=year, icbs=icbs, now=timezone.now())
     plan.refuse_clashes()
     # One hash for every account: hashing each one would take minutes at national scale.
     return plan.write(password_hash=make_password(password))
@@ -517,6 +727,33 @@ class _SchoolYearCalendar:
             day += _days(1)
         self.index = {day: position for position, day in enumerate(self.days)}
         self._windows: dict[tuple, list[datetime.date]] = {}  # asked for once per school: worth keeping
+        good_fridays = [day for day, name in bank_holidays.items() if name == "Good Friday"]
+        self.term_days = [day for day in self.days if day not in self._school_holidays(good_fridays)]
+
+    def _school_holidays(self, good_fridays: list[datetime.date]) -> set[datetime.date]:
+        """The usual half terms and holidays (each authority sets its own): where visits are not planned."""
+        first, second = self.year.starts_on.year, self.year.ends_on.year
+        july_first = datetime.date(second, 7, 1)
+        end_of_term = july_first + _days((4 - july_first.weekday()) % 7 + 14)  # the third Friday
+        october_31 = datetime.date(first, 10, 31)
+        late_may = datetime.date(second, 5, 31)
+        february_13 = datetime.date(second, 2, 13)
+        breaks = [
+            (self.year.starts_on, datetime.date(first, 8, 31)),  # before term starts, when seeded in the summer
+            (october_31 - _days(october_31.weekday()), None),  # the last week of October
+            (datetime.date(first, 12, 21), datetime.date(second, 1, 3)),
+            (february_13 + _days(-february_13.weekday() % 7), None),  # mid-February
+            *((good_friday - _days(4), good_friday + _days(7)) for good_friday in good_fridays),
+            (late_may - _days(late_may.weekday()), None),  # the week of the late May bank holiday
+            (end_of_term + _days(1), self.year.ends_on),  # after term ends, when seeded in the summer
+        ]
+        days = set()
+        for starts_on, ends_on in breaks:
+            day, ends_on = starts_on, ends_on or starts_on + _days(4)
+            while day <= ends_on:
+                days.add(day)
+                day += _days(1)
+        return days
 
     def date(self, month: int, day: int) -> datetime.date:
         """A month and day in the school year: September to December in its first calendar year."""
@@ -538,9 +775,10 @@ class _SchoolYearCalendar:
 class _DemoPlan:
     """Everything the demo writes, generated in memory first so it can be checked and written in bulk."""
 
-    def __init__(self, *, seed: int, scale: int, year: ProgrammeYear, icbs: list[ICB]):
-        self.seed, self.scale, self.year, self.icbs = seed, scale, year, icbs
+    def __init__(self, *, seed: int, scale: int, year: ProgrammeYear, icbs: list[ICB], now: datetime.datetime):
+        self.seed, self.scale, self.year, self.icbs, self.now = seed, scale, year, icbs, now
         self.calendar = _SchoolYearCalendar(year)
+        self.blackout_periods = demo_blackout_periods(programme_year=year)
         self.schools: list[School] = []
         self.continuing: set[int] = set()  # URNs of schools continuing from last year
         self.closure_dates: list[ClosureDate] = []
@@ -549,11 +787,14 @@ class _DemoPlan:
         self.specialists: list[Specialist] = []
         self.capacities: list[Capacity] = []
         self.unavailabilities: list[Unavailability] = []
+        self.visits: list[_PlannedVisit] = []
+        self.allocated_days: dict[int, Decimal] = {}  # URN -> days of visits not cancelled
         self.staff_names: list[str] = []
         self.users: list[User] = []
         self._lineages = _lineages(icbs)
         self._authorities = self._authorities_by_icb()
         self._establishment_numbers: dict[str, set[int]] = {}
+        self._closed_days: dict[int, set[datetime.date]] = {}  # URN -> days the school is closed
         self._plan()
 
     def _authorities_by_icb(self) -> dict[str, list[LocalAuthority]]:
@@ -584,8 +825,26 @@ class _DemoPlan:
             # One generator per ICB: an ICB's schools do not change when another ICB merges or is added.
             rng = random.Random(f"pins-demo:{self.seed}:{icb.ods_code}")
             self.coordinators[icb.ods_code] = _person_name(rng)
+            schools, specialists, absences = len(self.schools), len(self.specialists), len(self.unavailabilities)
             self._plan_schools(rng, icb=icb, urns=urns[number * per_icb : (number + 1) * per_icb])
             next_specialist_id = self._plan_specialists(rng, icb=icb, first_id=next_specialist_id)
+            # Visits have generators of their own, so that planning them changes nothing planned before them,
+            # and their times another, so that the time of day seeding changes the times and nothing else.
+            schedule = _IcbSchedule(
+                random.Random(f"pins-demo:{self.seed}:{icb.ods_code}:visits"),
+                random.Random(f"pins-demo:{self.seed}:{icb.ods_code}:visit-times"),
+                icb=icb,
+                calendar=self.calendar,
+                now=self.now,
+                blackout_periods=self.blackout_periods,
+                schools=self.schools[schools:],
+                closed_days=self._closed_days,
+                specialists=self.specialists[specialists:],
+                capacities=self.capacities[specialists:],
+                absences=self.unavailabilities[absences:],
+            )
+            self.visits += schedule.visits
+            self.allocated_days.update(schedule.allocated_days)
         staff_rng = random.Random(f"pins-demo:{self.seed}:staff")
         self.staff_names = [_person_name(staff_rng), _person_name(staff_rng)]
 
@@ -631,7 +890,13 @@ class _DemoPlan:
                 )
             )
             self.sencos[urn] = _person_name(rng)
-            self.closure_dates.extend(self._closure_dates(rng, urn=urn))
+            closures = self._closure_dates(rng, urn=urn)
+            self.closure_dates += closures
+            self._closed_days[urn] = {
+                closure.starts_on + _days(offset)
+                for closure in closures
+                for offset in range((closure.ends_on - closure.starts_on).days + 1)
+            }
         continuing = round(len(urns) * CONTINUING_SHARE)
         self.continuing.update(rng.sample(urns, continuing))
 
@@ -680,9 +945,10 @@ class _DemoPlan:
         return closures
 
     def _plan_specialists(self, rng: random.Random, *, icb: ICB, first_id: int) -> int:
-        """8 to 15 specialists, at least one of each discipline. Ids are given here, so that their e-mail
-        addresses (specialist.<id>@example.org) are the same each time the demo is seeded."""
-        count = rng.randint(8, 15)
+        """8 to 15 specialists for every 40 schools, at least one of each discipline, so a larger scale keeps
+        enough capacity for every school's days. Ids are given here, so that their e-mail addresses
+        (specialist.<id>@example.org) are the same each time the demo is seeded."""
+        count = rng.randint(8, 15) * self.scale
         disciplines = list(Discipline) + [_weighted(rng, DISCIPLINE_WEIGHTS) for _ in range(count - 6)]
         rng.shuffle(disciplines)
         authorities = self._authorities[icb.ods_code]
@@ -760,7 +1026,7 @@ class _DemoPlan:
     def write(self, *, password_hash: str) -> DemoSummary:
         year = self.year
         year.save()
-        BlackoutPeriod.objects.bulk_create(demo_blackout_periods(programme_year=year))
+        BlackoutPeriod.objects.bulk_create(self.blackout_periods)
         cohorts = {
             support: Cohort.objects.create(programme_year=year, name=name)
             for support, name in (
@@ -781,6 +1047,7 @@ class _DemoPlan:
                     support=support,
                     status=Enrolment.Status.ENROLLED,
                     quota_days=year.default_quota_days,
+                    allocated_days=self.allocated_days.get(school.urn, Decimal("0")),
                 )
             )
         Enrolment.objects.bulk_create(enrolments, batch_size=BATCH_SIZE)
@@ -817,8 +1084,14 @@ class _DemoPlan:
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Specialist]):
                 cursor.execute(sql)
-        Capacity.objects.bulk_create(self.capacities, batch_size=BATCH_SIZE)
+        Capacity.objects.bulk_create(self.capacities, batch_size=BATCH_SIZE)  # allocated days counted in the plan
         Unavailability.objects.bulk_create(self.unavailabilities, batch_size=BATCH_SIZE)
+        outcomes = self._write_visits(
+            enrolments=enrolments,
+            coordinators={icb.ods_code: user for icb, user in coordinators.items()},
+            sencos=sencos,
+            specialists={specialist.pk: user for specialist, user in zip(self.specialists, specialists, strict=True)},
+        )
         return DemoSummary(
             programme_year=year,
             icbs=len(self.icbs),
@@ -827,7 +1100,358 @@ class _DemoPlan:
             specialists=len(self.specialists),
             unavailabilities=len(self.unavailabilities),
             users=len(self.users),
+            visits=len(self.visits),
+            outcomes=outcomes,
         )
+
+    def _write_visits(
+        self,
+        *,
+        enrolments: list[Enrolment],
+        coordinators: dict[str, User],
+        sencos: dict[int, User],
+        specialists: dict[int, User],
+    ) -> int:
+        """Write the visits with their history (proposed, then confirmed, then delivered or cancelled, each by
+        whoever did it) and their outcomes. Returns how many outcomes."""
+        if not connection.features.can_return_rows_from_bulk_insert:  # history and outcomes need the visits' ids
+            raise RuleBroken("Seed the demo into PostgreSQL, or SQLite 3.35 or later")
+        enrolment_ids = {enrolment.school_id: enrolment.pk for enrolment in enrolments}
+        for planned in self.visits:
+            visit, coordinator = planned.visit, coordinators[planned.ods_code]
+            visit.enrolment_id, visit.created_by_id = enrolment_ids[planned.urn], coordinator.pk
+            if visit.confirmed_at:
+                visit.confirmed_by_id = (sencos[planned.urn] if planned.confirmed_by_senco else coordinator).pk
+            if visit.cancelled_at:
+                visit.cancelled_by_id = coordinator.pk
+        Visit.objects.bulk_create([planned.visit for planned in self.visits], batch_size=BATCH_SIZE)
+
+        created, changed, outcomes = [], [], []
+        for planned in self.visits:
+            visit, coordinator = planned.visit, coordinators[planned.ods_code]
+            visit.created_at = planned.proposed_at  # auto_now_add wrote the time of seeding: see below
+            proposed = _visit_as(
+                visit,
+                coordinator,
+                planned.proposed_at,
+                status=Visit.Status.PROPOSED,
+                version=1,
+                confirmed_at=None,
+                confirmed_by_id=None,
+                cancelled_at=None,
+                cancelled_by_id=None,
+                cancellation_reason="",
+            )
+            created.append(proposed)
+            confirmer = sencos[planned.urn] if planned.confirmed_by_senco else coordinator
+            if visit.confirmed_at and visit.status != Visit.Status.CONFIRMED:
+                changed.append(
+                    _visit_as(
+                        proposed,
+                        confirmer,
+                        visit.confirmed_at,
+                        status=Visit.Status.CONFIRMED,
+                        version=2,
+                        confirmed_at=visit.confirmed_at,
+                        confirmed_by_id=visit.confirmed_by_id,
+                    )
+                )
+            if visit.status == Visit.Status.CONFIRMED:
+                changed.append(_visit_as(visit, confirmer, visit.confirmed_at))
+            elif visit.status == Visit.Status.CANCELLED:
+                changed.append(_visit_as(visit, coordinator, visit.cancelled_at))
+            elif visit.status == Visit.Status.DELIVERED:
+                recorder = specialists[visit.specialist_id] if planned.recorded_by_specialist else coordinator
+                changed.append(_visit_as(visit, recorder, planned.recorded_at))
+                outcome = planned.outcome
+                outcome.visit, outcome.recorded_by = visit, recorder
+                outcome._history_user, outcome._history_date = recorder, planned.recorded_at
+                outcomes.append(outcome)
+        Visit.history.bulk_history_create(created, batch_size=BATCH_SIZE)
+        Visit.history.bulk_history_create(changed, batch_size=BATCH_SIZE, update=True)
+        # Each visit created when it was proposed, as its first history record says.
+        year_visits = Visit.objects.filter(enrolment__programme_year=self.year)
+        first_records = Visit.history.filter(id=OuterRef("pk"), history_type="+").order_by().values("history_date")[:1]
+        year_visits.update(created_at=Subquery(first_records))
+
+        Outcome.objects.bulk_create(outcomes, batch_size=BATCH_SIZE)
+        for outcome in outcomes:
+            outcome.recorded_at = outcome._history_date  # auto_now wrote the time of seeding: put right below
+        Outcome.history.bulk_history_create(outcomes, batch_size=BATCH_SIZE)
+        records = Outcome.history.filter(id=OuterRef("pk")).order_by().values("history_date")[:1]
+        Outcome.objects.filter(visit__in=year_visits).update(recorded_at=Subquery(records))
+        return len(outcomes)
+
+
+@dataclasses.dataclass
+class _PlannedVisit:
+    """A visit, and what happened to it when; who did what is settled once their accounts are written."""
+
+    visit: Visit
+    urn: int
+    ods_code: str
+    purpose: tuple  # an entry of VISIT_PURPOSES
+    proposed_at: datetime.datetime | None = None
+    confirmed_by_senco: bool = False
+    recorded_at: datetime.datetime | None = None
+    recorded_by_specialist: bool = False
+    outcome: Outcome | None = None
+
+
+@dataclasses.dataclass
+class _SchoolVisits:
+    """A school's visits as they are planned."""
+
+    school: School
+    preferred: list[Specialist]  # the specialists who get to know the school, asked first
+    days: set[datetime.date] = dataclasses.field(default_factory=set)  # one visit a day
+    purposes: set[str] = dataclasses.field(default_factory=set)
+
+
+SLOT_BITS = {session: sum(1 << slot for slot in range(*slots)) for session, slots in SESSION_SLOTS.items()}
+
+
+class _IcbSchedule:
+    """An ICB's visits for the year, booked as its coordinator would: each school's days spread through term
+    time, with the ICB's own specialists, keeping every scheduling rule, quota and capacity. Visits that do not
+    fit after a bounded number of tries are left out."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        clock: random.Random,
+        *,
+        icb: ICB,
+        calendar: _SchoolYearCalendar,
+        now: datetime.datetime,
+        blackout_periods: list[BlackoutPeriod],
+        schools: list[School],
+        closed_days: dict[int, set[datetime.date]],
+        specialists: list[Specialist],
+        capacities: list[Capacity],
+        absences: list[Unavailability],
+    ):
+        self.rng, self.clock, self.icb, self.calendar = rng, clock, icb, calendar
+        self.zone = timezone.get_current_timezone()
+        self.now = now.astimezone(self.zone)
+        self.today = self.now.date()
+        self.blackout_days = {
+            day for period in blackout_periods for day in calendar.days if period.starts_on <= day <= period.ends_on
+        }
+        self.closed_days = closed_days
+        self.specialists = specialists
+        self.capacities = {capacity.specialist_id: capacity for capacity in capacities}
+        self.unavailable: dict[int, set[datetime.date]] = {specialist.pk: set() for specialist in specialists}
+        for absence in absences:
+            self.unavailable[absence.specialist_id].update(
+                absence.starts_on + _days(offset) for offset in range((absence.ends_on - absence.starts_on).days + 1)
+            )
+        self.taken: dict[tuple[int, datetime.date], int] = {}  # (specialist id, date) -> SLOT_BITS taken
+        self.allocated_days: dict[int, Decimal] = {}  # URN -> days of visits not cancelled
+        self.visits: list[_PlannedVisit] = []
+        self._earliest = self._at(calendar.year.starts_on - _days(21), 9)  # the summer before the year
+        self._plan(schools)
+
+    def _plan(self, schools: list[School]) -> None:
+        targets = [self.rng.randint(*VISIT_HALF_DAYS) for _ in schools]
+        budget = int(sum(capacity.days for capacity in self.capacities.values()) * 2 * CAPACITY_BOOKED_SHARE)
+        demand = sum(targets)
+        if demand > budget:  # more schools than the specialists can see in full (large scales): share out
+            targets = [max(1, round(target * budget / demand)) for target in targets]
+        for school, half_days in zip(schools, targets, strict=True):
+            self._plan_school(school, half_days)
+
+    def _plan_school(self, school: School, half_days: int) -> None:
+        rng = self.rng
+        full_days = []
+        while half_days:
+            full_day = half_days >= 2 and rng.random() < FULL_DAY_SHARE
+            full_days.append(full_day)
+            half_days -= 2 if full_day else 1
+        booking = _SchoolVisits(school, preferred=rng.sample(self.specialists, 2))
+        # One visit in each equal part of term time: spread through the year, as the service prefers.
+        term_days, parts = self.calendar.term_days, len(full_days)
+        for number, full_day in enumerate(full_days):
+            part = term_days[len(term_days) * number // parts : len(term_days) * (number + 1) // parts]
+            sessions = (Session.FULL_DAY,) if full_day else tuple(rng.sample((Session.MORNING, Session.AFTERNOON), 2))
+            if planned := self._place(booking, sessions, [part, term_days], booking.preferred):
+                self._settle(planned, booking)
+
+    def _place(
+        self,
+        booking: _SchoolVisits,
+        sessions: tuple[Session, ...],
+        pools: list[list[datetime.date]],
+        first_asked: list[Specialist],
+        purpose: tuple | None = None,
+    ) -> _PlannedVisit | None:
+        """Try dates from each pool in turn, asking the first specialists and then a few others."""
+        rng, closed = self.rng, self.closed_days[booking.school.urn]
+        for pool in filter(None, pools):
+            for _ in range(PLACING_ATTEMPTS):
+                day = rng.choice(pool)
+                if day in self.blackout_days or day in closed or day in booking.days:
+                    continue
+                others = [specialist for specialist in rng.sample(self.specialists, 3) if specialist not in first_asked]
+                for specialist in [*first_asked, *others]:
+                    if day in self.unavailable[specialist.pk]:
+                        continue
+                    capacity = self.capacities[specialist.pk]
+                    taken = self.taken.get((specialist.pk, day), 0)
+                    for session in sessions:
+                        if (
+                            not taken & SLOT_BITS[session]
+                            and capacity.allocated_days + SESSION_DAYS[session] <= capacity.days
+                        ):
+                            return self._book(booking, specialist, day, session, purpose)
+        return None
+
+    def _book(
+        self,
+        booking: _SchoolVisits,
+        specialist: Specialist,
+        day: datetime.date,
+        session: Session,
+        purpose: tuple | None,
+    ) -> _PlannedVisit:
+        rng, urn = self.rng, booking.school.urn
+        self.taken[specialist.pk, day] = self.taken.get((specialist.pk, day), 0) | SLOT_BITS[session]
+        self._count(specialist.pk, urn, SESSION_DAYS[session])
+        booking.days.add(day)
+        if purpose is None:
+            purposes = VISIT_PURPOSES[specialist.discipline]
+            purpose = rng.choice([entry for entry in purposes if entry[0] not in booking.purposes] or purposes)
+            booking.purposes.add(purpose[0])
+        slot_start, slot_end = SESSION_SLOTS[session]
+        visit = Visit(
+            specialist_id=specialist.pk,
+            date=day,
+            session=session,
+            slot_start=slot_start,
+            slot_end=slot_end,
+            days=SESSION_DAYS[session],
+            purpose=purpose[0],
+            preparation=rng.choice(PREPARATIONS) if rng.random() < 0.5 else "",
+        )
+        return _PlannedVisit(visit=visit, urn=urn, ods_code=self.icb.ods_code, purpose=purpose)
+
+    def _count(self, specialist_id: int, urn: int, days: Decimal) -> None:
+        """Count days against the school's quota and the specialist's capacity, as a booking does."""
+        self.capacities[specialist_id].allocated_days += days
+        self.allocated_days[urn] = self.allocated_days.get(urn, Decimal("0")) + days
+
+    def _settle(self, planned: _PlannedVisit, booking: _SchoolVisits, rearranging: _PlannedVisit | None = None):
+        """Bring the visit to the state its date calls for: past visits mostly delivered, a few awaiting their
+        outcome record and some cancelled (and rearranged); future ones proposed or confirmed."""
+        rng, visit, today = self.rng, planned.visit, self.today
+        not_before = rearranging.visit.cancelled_at if rearranging else None
+        planned.proposed_at = self._proposed_at(visit.date, not_before=not_before)
+        self.visits.append(planned)
+        if visit.date >= today:
+            soon = (visit.date - today).days <= 28
+            if rng.random() < (CONFIRMED_SHARE_SOON if soon else CONFIRMED_SHARE_LATER):
+                self._confirm(planned)
+        elif rearranging is None and rng.random() < CANCELLED_SHARE and (again := self._rearranged(planned, booking)):
+            # Cancelled only where it could be rearranged, so that the school keeps its days.
+            if rng.random() < 0.5:
+                self._confirm(planned)
+            self._cancel(planned)
+            self._settle(again, booking, rearranging=planned)
+        elif rng.random() < (0.4 if (today - visit.date).days <= 14 else 0.02):  # awaiting its outcome record
+            if rng.random() < 0.7:
+                self._confirm(planned)
+        else:
+            if rng.random() < 0.9:
+                self._confirm(planned)
+            self._deliver(planned)
+
+    def _proposed_at(self, day: datetime.date, *, not_before: datetime.datetime | None) -> datetime.datetime:
+        """Some weeks ahead, and never after now, nor before a visit it rearranges was cancelled."""
+        earliest = not_before or self._earliest
+        latest = min(self.now, self._at(day - _days(3), 17))
+        usual = max(earliest, self._at(day - _days(56), 9))
+        return _moment(self.clock, usual if usual < latest else earliest, latest)
+
+    def _confirm(self, planned: _PlannedVisit) -> None:
+        visit = planned.visit
+        latest = min(self.now, self._at(visit.date, 8), planned.proposed_at + _days(10))
+        visit.status, visit.version = Visit.Status.CONFIRMED, 2
+        visit.confirmed_at = _moment(self.clock, planned.proposed_at, latest)
+        planned.confirmed_by_senco = self.rng.random() < 0.7
+
+    def _cancel(self, planned: _PlannedVisit) -> None:
+        visit = planned.visit
+        reasons = [entry for entry in CANCELLATION_REASONS if entry[1] is None or visit.date.month in entry[1]]
+        reason, _, on_the_day = self.rng.choice(reasons)
+        last = visit.confirmed_at or planned.proposed_at
+        if on_the_day:
+            visit.cancelled_at = _moment(
+                self.clock, max(last, self._at(visit.date, 6, 30)), self._at(visit.date, 8, 30)
+            )
+        else:
+            visit.cancelled_at = _moment(self.clock, last, self._at(visit.date, 8))
+        visit.status, visit.version, visit.cancellation_reason = Visit.Status.CANCELLED, visit.version + 1, reason
+        self._count(visit.specialist_id, planned.urn, -visit.days)  # given back, as a cancellation does
+
+    def _rearranged(self, cancelled: _PlannedVisit, booking: _SchoolVisits) -> _PlannedVisit | None:
+        """The visit booked again a few weeks later, with the same specialist if they are free."""
+        visit = cancelled.visit
+        after, until = visit.date + _days(5), visit.date + _days(42)
+        later = [day for day in self.calendar.term_days if day >= after]
+        soon = [day for day in later if day <= until]
+        sessions = (
+            (visit.session,)
+            if visit.session == Session.FULL_DAY
+            else (visit.session, Session.AFTERNOON if visit.session == Session.MORNING else Session.MORNING)
+        )
+        specialist = next(specialist for specialist in self.specialists if specialist.pk == visit.specialist_id)
+        first_asked = [specialist, *(other for other in booking.preferred if other != specialist)]
+        return self._place(booking, sessions, [soon, later], first_asked, purpose=cancelled.purpose)
+
+    def _deliver(self, planned: _PlannedVisit) -> None:
+        rng, visit = self.rng, planned.visit
+        _, activities, staff_reached, note = planned.purpose
+        extra = rng.sample(activities[1:], rng.randint(0, min(2, len(activities) - 1)))
+        follow_up = rng.choice(OUTCOME_FOLLOW_UPS)
+        planned.outcome = Outcome(
+            activities=[activity.value for activity in activities if activity == activities[0] or activity in extra],
+            staff_reached=rng.randint(*staff_reached),
+            notes=f"{note} {follow_up}".strip(),
+        )
+        planned.recorded_by_specialist = rng.random() < 0.85
+        last = visit.confirmed_at or planned.proposed_at
+        latest = min(self.now, self._at(visit.date + _days(7), 18))
+        planned.recorded_at = _moment(self.clock, max(last, self._at(visit.date, 15)), latest)
+        visit.status, visit.version = Visit.Status.DELIVERED, visit.version + 1
+
+    def _at(self, day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+        return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.zone)
+
+
+def _moment(rng: random.Random, after: datetime.datetime, before: datetime.datetime) -> datetime.datetime:
+    """A time in office hours between two others (in the same time zone), or part-way between them when no
+    office hours fit."""
+    zone = after.tzinfo
+    first, last = after.astimezone(zone).date(), before.astimezone(zone).date()
+    day = first + _days(rng.randint(0, (last - first).days))
+    day -= _days(max(0, day.weekday() - 4))  # a weekend's Friday
+    moment = datetime.datetime(day.year, day.month, day.day, 8, 30, tzinfo=zone) + datetime.timedelta(
+        minutes=rng.randint(0, 540)
+    )
+    if after < moment < before:
+        return moment
+    start, end = after.astimezone(datetime.UTC), before.astimezone(datetime.UTC)
+    part_way = start + datetime.timedelta(seconds=int((end - start).total_seconds() * rng.uniform(0.1, 0.9)))
+    return part_way.astimezone(zone)
+
+
+def _visit_as(visit: Visit, by: User, at: datetime.datetime, **changes) -> Visit:
+    """A copy of the visit as it stood after someone changed it: a record for its history."""
+    state = copy.copy(visit)
+    for field, value in changes.items():
+        setattr(state, field, value)
+    state._history_user, state._history_date = by, at
+    return state
 
 
 def _lineages(icbs: list[ICB]) -> dict[str, list[str]]:

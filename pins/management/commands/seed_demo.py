@@ -36,6 +36,7 @@ class Command(BaseCommand):
             f"{summary.icbs} ICBs, {summary.schools:,} schools enrolled, "
             f"{summary.closure_dates:,} closure dates, {summary.specialists:,} specialists, "
             f"{summary.unavailabilities:,} unavailabilities, "
+            f"{summary.visits:,} visits ({summary.outcomes:,} with outcomes), "
             f"{summary.users:,} accounts."
         )
         for line in demo_sign_ins(password=options["password"]):
