@@ -7,8 +7,9 @@ from django.core.management import CommandError, call_command
 from icbs.models import ICB, CoordinatorMembership, LocalAuthority
 from icbs.services import reference_data_load
 from schools.models import Enrolment, School
-from specialists.models import Specialist
+from specialists.models import Specialist, Visit
 from tests.factories import (
+    CapacityFactory,
     CohortFactory,
     CoordinatorMembershipFactory,
     EnrolmentFactory,
@@ -16,6 +17,7 @@ from tests.factories import (
     SchoolFactory,
     SpecialistFactory,
     UserFactory,
+    VisitFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,16 +42,20 @@ def east():
         "norfolk": SchoolFactory(local_authority=norfolk_la, icb=norfolk),
         "suffolk": SchoolFactory(local_authority=LocalAuthority.objects.get(dfe_code="935"), icb=suffolk),
     }
+    specialist = SpecialistFactory(icb=norfolk)
     for school in schools.values():
         for year in (last_year, this_year):
-            EnrolmentFactory(school=school, cohort=CohortFactory(programme_year=year))
+            enrolment = EnrolmentFactory(school=school, cohort=CohortFactory(programme_year=year))
+            if year == last_year and school.icb == norfolk:
+                CapacityFactory(specialist=specialist, programme_year=year)
+                VisitFactory(enrolment=enrolment, specialist=specialist, date=datetime.date(2025, 11, 4))
     return {
         "norfolk": norfolk,
         "suffolk": suffolk,
         "schools": schools,
         "last_year": last_year,
         "this_year": this_year,
-        "specialist": SpecialistFactory(icb=norfolk),
+        "specialist": specialist,
         "coordinator": CoordinatorMembershipFactory(icb=suffolk).user,
     }
 
@@ -92,6 +98,9 @@ def test_merger_moves_current_schools_and_leaves_history_with_the_old_icbs(east)
     assert set(Enrolment.objects.filter(programme_year=east["this_year"]).values_list("icb", flat=True)) == {
         successor.pk
     }
+    # Last year's visit was delivered by Norfolk and Waveney, and stays with it.
+    [visit] = Visit.objects.all()
+    assert visit.enrolment.icb.ods_code == "QMM"
     assert Specialist.objects.get(pk=east["specialist"].pk).icb == successor
     assert CoordinatorMembership.objects.get(user=east["coordinator"]).icb == successor
     assert LocalAuthority.objects.get(dfe_code="926").icb == successor
