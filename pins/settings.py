@@ -75,6 +75,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "pins.urls"
+# A suggested plan for an ICB at national scale sends back one ticked box per visit.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WSGI_APPLICATION = "pins.wsgi.application"
 
 TEMPLATES = [

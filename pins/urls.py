@@ -9,7 +9,7 @@ from health_check.views import HealthCheckView
 from icbs import views as icb_views
 from pins import health, progress_views, views
 from schools import views as school_views
-from specialists.views import calendars, schedule, uploads, visits
+from specialists.views import calendars, plan, schedule, uploads, visits
 from specialists.views import icb as icb_pages
 from specialists.views import schools as school_pages
 
@@ -47,6 +47,7 @@ school_urls = (
 visit_urls = (
     [
         path("icbs/<str:ods_code>/visits/new/", visits.allocate, name="allocate"),
+        path("icbs/<str:ods_code>/visits/suggested/", plan.plan, name="plan"),
         path("icbs/<str:ods_code>/schedule/", schedule.icb_schedule, name="schedule"),
         path("icbs/<str:ods_code>/schools/enrol/", school_views.enrol_schools, name="enrol"),
         path("icbs/<str:ods_code>/schools/upload/", school_views.upload_schools, name="upload_schools"),

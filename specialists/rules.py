@@ -50,18 +50,6 @@ class BookingCalendar:
         ignoring: Visit | None = None,
         today: datetime.date | None = None,
     ):
-        self.today = today or timezone.localdate()
-        self.enrolment = enrolment
-        self.specialist = specialist
-        self.year = enrolment.programme_year
-        school = enrolment.school
-        self.blackouts = list(
-            BlackoutPeriod.objects.filter(programme_year=self.year, starts_on__lte=end, ends_on__gte=start)
-        )
-        self.closures = list(ClosureDate.objects.filter(school=school, starts_on__lte=end, ends_on__gte=start))
-        self.unavailable = list(
-            Unavailability.objects.filter(specialist=specialist, starts_on__lte=end, ends_on__gte=start)
-        )
         bookings = (
             Visit.objects.booked()
             .filter(specialist=specialist, date__range=(start, end))
@@ -69,6 +57,43 @@ class BookingCalendar:
         )
         if ignoring is not None:
             bookings = bookings.exclude(pk=ignoring.pk)
+        self._hold(
+            enrolment=enrolment,
+            specialist=specialist,
+            blackouts=BlackoutPeriod.objects.filter(
+                programme_year=enrolment.programme_year, starts_on__lte=end, ends_on__gte=start
+            ),
+            closures=ClosureDate.objects.filter(school=enrolment.school, starts_on__lte=end, ends_on__gte=start),
+            unavailable=Unavailability.objects.filter(specialist=specialist, starts_on__lte=end, ends_on__gte=start),
+            bookings=bookings,
+            today=today,
+        )
+
+    @classmethod
+    def from_loaded(
+        cls, *, enrolment, specialist, blackouts, closures, unavailable, bookings, today=None
+    ) -> "BookingCalendar":
+        """A calendar from data already loaded (the planner loads a whole ICB's at once)."""
+        calendar = cls.__new__(cls)
+        calendar._hold(
+            enrolment=enrolment,
+            specialist=specialist,
+            blackouts=blackouts,
+            closures=closures,
+            unavailable=unavailable,
+            bookings=bookings,
+            today=today,
+        )
+        return calendar
+
+    def _hold(self, *, enrolment, specialist, blackouts, closures, unavailable, bookings, today) -> None:
+        self.today = today or timezone.localdate()
+        self.enrolment = enrolment
+        self.specialist = specialist
+        self.year = enrolment.programme_year
+        self.blackouts = list(blackouts)
+        self.closures = list(closures)
+        self.unavailable = list(unavailable)
         self.bookings: dict[datetime.date, list[Visit]] = {}
         for visit in bookings:
             self.bookings.setdefault(visit.date, []).append(visit)

@@ -220,6 +220,12 @@ RULES = {
         ["coordinator_a"],
         lambda w: _free_date(enrolment=w.enrolment_a.pk, specialist=w.specialist_a.pk, session="afternoon"),
     ),
+    "visits:plan": Rule(
+        url=lambda w: reverse("visits:plan", args=[w.icb_a.ods_code]),
+        get={**ICB_A_READERS, "coordinator_a": "page", "dfe_staff": "403", "programme_admin": "403"},
+        post={**ICB_A_READERS, "coordinator_a": "page", "dfe_staff": "403", "programme_admin": "403"},
+        post_data=lambda w: {"visit": [f"{w.enrolment_a.pk}:{w.specialist_a.pk}:2026-12-02:afternoon:asked"]},
+    ),
     "visits:schedule": Rule(url=lambda w: reverse("visits:schedule", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
     "visits:enrol": _changes(
         "visits:enrol",

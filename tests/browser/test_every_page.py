@@ -78,6 +78,7 @@ def _pages(s):
             reverse("icbs:detail", args=[icb]) + "?status=nonsense",
             reverse("visits:allocate", args=[icb])
             + f"?enrolment={s['enrolment'].pk}&specialist={s['specialist'].pk}&session=morning&find=1",
+            reverse("visits:plan", args=[icb]),
             reverse("visits:schedule", args=[icb]),
             reverse("visits:schedule", args=[icb]) + "?view=month&rows=specialists",
             reverse("visits:enrol", args=[icb]),
