@@ -132,6 +132,10 @@ CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs, declared here and written into django-celery-beat's tables when beat starts.
 CELERY_BEAT_SCHEDULE = {
+    "send due reminders": {
+        "task": "specialists.tasks.send_due_reminders",
+        "schedule": 60 * 60,
+    },
     "send unsent change request e-mails": {
         "task": "specialists.tasks.send_unsent_change_request_emails",
         "schedule": 5 * 60,

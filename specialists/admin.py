@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from specialists.models import CalendarFeed, Capacity, ChangeRequest, Outcome, Specialist, Unavailability, Visit
+from specialists.models import (
+    CalendarFeed,
+    Capacity,
+    ChangeRequest,
+    Outcome,
+    Reminder,
+    Specialist,
+    Unavailability,
+    Visit,
+)
 
 
 class CapacityInline(admin.TabularInline):
@@ -80,3 +89,11 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     list_select_related = ["school", "specialist", "created_by"]
     raw_id_fields = ["school", "specialist", "created_by"]
     exclude = ["token_hash"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["kind", "subject", "recipient", "sent_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient", "subject"]
+    date_hierarchy = "sent_at"

@@ -291,3 +291,28 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"Calendar feed for {self.school or self.specialist}"
+
+
+class Reminder(models.Model):
+    """A reminder claimed before it is sent, so that a second sweep, a retry or a second worker sends nothing
+    twice. `subject` names what it is about, including the visit's version, so a moved visit is reminded of
+    again."""
+
+    class Kind(models.TextChoices):
+        VISIT_COMING_UP = "visit_coming_up", "Visit coming up"
+        OUTCOME_OVERDUE = "outcome_overdue", "Outcome record overdue"
+        DAYS_UNALLOCATED = "days_unallocated", "Days still to allocate"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    subject = models.CharField(max_length=100, help_text="For example visit:123:v2, or icb:QWO:2026-W48")
+    recipient = models.EmailField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "subject", "recipient"], name="reminder_sent_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient} ({self.subject})"

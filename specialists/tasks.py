@@ -60,3 +60,11 @@ def send_unsent_change_request_emails() -> int:
     for change_request_id in unsent:
         send_change_request_email(change_request_id)
     return len(unsent)
+
+
+@shared_task
+def send_due_reminders() -> int:
+    """Every hour: visits coming up, outcome records overdue, and the weekly note of days still to allocate."""
+    from specialists.reminders import reminders_send
+
+    return reminders_send()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from pins.models import AccessEvent, Invitation
 from schools.models import BlackoutPeriod, ParentCarerMeeting, PupilVoiceActivity, SelfAssessment
-from specialists.models import CalendarFeed, ChangeRequest, Outcome
+from specialists.models import CalendarFeed, ChangeRequest, Outcome, Reminder
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,9 @@ FACTORIES = {
     "specialists.changerequest": lambda: ChangeRequest.objects.create(
         visit=factories.VisitFactory(date=datetime.date(2027, 3, 1) + datetime.timedelta(days=next(_numbers))),
         reason="Trip",
+    ),
+    "specialists.reminder": lambda: Reminder.objects.create(
+        kind="outcome_overdue", subject=f"visit:{next(_numbers)}:v1", recipient="a@example.org"
     ),
     "specialists.calendarfeed": lambda: CalendarFeed.objects.create(
         school=factories.SchoolFactory(), token_hash=f"{next(_numbers):064d}"

@@ -1,0 +1,94 @@
+"""Reminders go out once each, whoever runs the sweep and however often."""
+
+import datetime
+
+import pytest
+from django.core import mail
+
+from specialists.models import Reminder, Session, Visit
+from specialists.reminders import reminders_send
+from specialists.services import visit_allocate, visit_reschedule
+from specialists.tasks import send_due_reminders
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = datetime.date(2026, 11, 30)
+
+
+def _sent_to(email):
+    return [message.subject for message in mail.outbox if email in message.to]
+
+
+def test_a_visit_coming_up_is_reminded_to_the_senco_and_the_specialist_once(world, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 27, 9, tzinfo=datetime.UTC))
+    visit = visit_allocate(
+        enrolment=world.enrolment_a, specialist=world.specialist_a, date=MONDAY, session=Session.MORNING, by=None
+    )
+
+    reminders_send(today=datetime.date(2026, 11, 27))
+    reminders_send(today=datetime.date(2026, 11, 28))
+
+    senco, specialist = world["senco_a"].email, world.specialist_a.email
+    assert _sent_to(senco) == ["PINS visit on Monday 30 November: Ada Alpha at Alpha Primary School"]
+    assert [subject for subject in _sent_to(specialist) if subject.startswith("PINS visit")] == _sent_to(senco)
+    assert Reminder.objects.filter(subject=f"visit:{visit.pk}:v1").count() == 2
+
+
+def test_a_moved_visit_is_reminded_of_again(world, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 27, 9, tzinfo=datetime.UTC))
+    visit = visit_allocate(
+        enrolment=world.enrolment_a, specialist=world.specialist_a, date=MONDAY, session=Session.MORNING, by=None
+    )
+    reminders_send(today=datetime.date(2026, 11, 27))
+
+    visit_reschedule(visit=visit, date=datetime.date(2026, 12, 1), session=Session.AFTERNOON, by=None)
+    reminders_send(today=datetime.date(2026, 11, 28))
+
+    assert len(_sent_to(world["senco_a"].email)) == 2
+
+
+def test_an_outcome_overdue_is_chased_with_the_specialist_once(world):
+    # The world's visit was on 6 October and has no outcome.
+    reminders_send(today=datetime.date(2026, 10, 12))
+    reminders_send(today=datetime.date(2026, 10, 13))
+
+    chased = _sent_to(world.specialist_a.email)
+    assert chased == ["Record what happened at Alpha Primary School on 6 October"]
+
+
+def test_coordinators_get_a_weekly_note_of_days_still_to_allocate(world):
+    reminders_send(today=datetime.date(2026, 11, 25))
+    reminders_send(today=datetime.date(2026, 11, 27))  # the same week
+    reminders_send(today=datetime.date(2026, 12, 2))  # the next week
+
+    notes = _sent_to(world["coordinator_a"].email)
+    assert notes == ["Alpha: days still to allocate in 2026-27"] * 2
+    body = next(message.body for message in mail.outbox if world["coordinator_a"].email in message.to)
+    assert "1 school in Alpha ICB still has 4.5 days" in body
+
+
+def test_a_failed_send_is_tried_again_by_the_next_sweep(world, monkeypatch):
+    calls = {"n": 0}
+    real_send = mail.EmailMessage.send
+
+    def flaky(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ConnectionError("mail server down")
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(mail.EmailMessage, "send", flaky)
+
+    first = reminders_send(today=datetime.date(2026, 10, 12))
+    second = reminders_send(today=datetime.date(2026, 10, 12))
+
+    assert first + second == Reminder.objects.count()
+    assert len(_sent_to(world.specialist_a.email)) == 1
+
+
+def test_the_task_runs_the_sweep(world, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 10, 12, 9, tzinfo=datetime.UTC))
+
+    assert send_due_reminders() >= 1
+    assert send_due_reminders() == 0
+    assert Visit.objects.count() == 1
