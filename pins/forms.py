@@ -113,6 +113,11 @@ class GovukDateField(forms.DateField):
 
     widget = GovukDateInput
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.label and "required" not in kwargs.get("error_messages", {}):
+            self.error_messages["required"] = f"Enter the {self.label[0].lower()}{self.label[1:]}"
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
@@ -129,7 +134,7 @@ class GovukDateField(forms.DateField):
             raise forms.ValidationError("Year must include 4 numbers", code="invalid_year")
         try:
             return datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(f"{label} must be a real date", code="invalid") from None
 
 
