@@ -1,4 +1,5 @@
 import dataclasses
+import datetime
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -28,6 +29,12 @@ def _celery_runs_tasks_in_process():
 def _fast_password_hashing(settings):
     # The real hasher takes a fraction of a second by design; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def during_term(time_machine):
+    """Today is 25 November 2026, in the autumn term of the 2026-27 programme year the factories make."""
+    time_machine.move_to(datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC), tick=True)
 
 
 @pytest.fixture(autouse=True)

@@ -8,11 +8,9 @@ A refused request (403, 404, 405, sign-in) must leave the database exactly as it
 """
 
 import dataclasses
-import datetime
 from collections.abc import Callable
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -33,6 +31,8 @@ from schools.models import (
 from specialists.models import CalendarFeed, ChangeRequest, Outcome, Specialist, Visit
 from tests.factories import ClosureDateFactory, SchoolFactory, SpecialistFactory
 from tests.gias import gias_csv, gias_row
+
+pytestmark = pytest.mark.usefixtures("during_term")
 
 ROLES = [
     "anonymous",
@@ -368,12 +368,6 @@ ALLAUTH_PREFIX = "accounts/"
 ADMIN_PREFIX = "admin/"
 # Invitation links are public by design; their behaviour has its own tests (tests/pins/test_access.py).
 SEPARATELY_TESTED = {"access:accept_invitation", "visits:feed"}  # feeds: tests/specialists/test_calendars.py
-
-
-@pytest.fixture(autouse=True)
-def _during_the_programme_year():
-    with time_machine.travel(datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC), tick=True):
-        yield
 
 
 def _url_patterns(patterns=None, prefix="", namespace=None):

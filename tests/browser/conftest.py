@@ -1,10 +1,15 @@
 """Browser tests: headless Debian chromium driven by Playwright, every page checked with axe-core."""
 
+import datetime
 import os
 from pathlib import Path
 
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+
+from tests.factories import ProgrammeYearFactory
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -78,3 +83,19 @@ def visit(page, live_server):
         return page
 
     return _visit
+
+
+@pytest.fixture
+def current_year(db):
+    """A programme year around the real today (browser tests run in real time), with free dates ahead."""
+    today = timezone.localdate()
+    return ProgrammeYearFactory(
+        label=f"{today.year}-{(today.year + 1) % 100:02d}",
+        starts_on=today - datetime.timedelta(days=60),
+        ends_on=today + datetime.timedelta(days=300),
+    )
+
+
+def security_code(secret: str) -> str:
+    """The code an authenticator app with this secret shows now."""
+    return format_hotp_value(hotp_value(secret, int(timezone.now().timestamp()) // 30))

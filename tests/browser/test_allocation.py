@@ -4,30 +4,23 @@ import datetime
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
-from django.utils import timezone
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, security_code
 from tests.factories import (
     CapacityFactory,
     CoordinatorMembershipFactory,
     EnrolmentFactory,
     ICBFactory,
-    ProgrammeYearFactory,
     SpecialistFactory,
 )
 
 
 @pytest.fixture
-def icb(db):
+def icb(current_year):
     """An ICB in a programme year that runs from a month ago to well ahead, so there are free dates to book."""
-    today = timezone.localdate()
-    year = ProgrammeYearFactory(
-        label=f"{today.year}-{(today.year + 1) % 100:02d}",
-        starts_on=today - datetime.timedelta(days=30),
-        ends_on=today + datetime.timedelta(days=300),
-    )
+    year = current_year
     icb = ICBFactory(ods_code="QWO", name="NHS West Yorkshire Integrated Care Board")
     first = EnrolmentFactory(
         cohort__programme_year=year, school__local_authority__icb=icb, school__name="Oakfield Primary School"
@@ -43,10 +36,6 @@ def icb(db):
     return {"icb": icb, "coordinator": coordinator, "secret": secret}
 
 
-def _current_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(timezone.now().timestamp()) // 30))
-
-
 def test_coordinator_allocates_a_half_day_and_is_stopped_from_double_booking(visit, page, icb, password):
     # Given a coordinator signs in with their password and authenticator app
     visit("/")
@@ -55,7 +44,7 @@ def test_coordinator_allocates_a_half_day_and_is_stopped_from_double_booking(vis
     page.get_by_role("button", name="Sign in").click()
     assert_accessible(page)
     expect(page).to_have_title("Enter your security code – PINS programme")
-    page.get_by_label("Security code").fill(_current_code(icb["secret"]))
+    page.get_by_label("Security code").fill(security_code(icb["secret"]))
     page.get_by_role("button", name="Continue").click()
     expect(page).to_have_title("Home – PINS programme")
     assert_accessible(page)

@@ -15,7 +15,6 @@ from tests.factories import (
     ClosureDateFactory,
     CoordinatorMembershipFactory,
     EnrolmentFactory,
-    ProgrammeYearFactory,
     SencoMembershipFactory,
     SpecialistFactory,
     StaffMembershipFactory,
@@ -25,13 +24,8 @@ from tests.factories import (
 
 
 @pytest.fixture
-def service(db):
-    today = timezone.localdate()
-    year = ProgrammeYearFactory(
-        label=f"{today.year}-{(today.year + 1) % 100:02d}",
-        starts_on=today - datetime.timedelta(days=60),
-        ends_on=today + datetime.timedelta(days=200),
-    )
+def service(current_year):
+    today, year = timezone.localdate(), current_year
     enrolment = EnrolmentFactory(cohort__programme_year=year, school__name="Oakfield Primary School")
     specialist = SpecialistFactory(icb=enrolment.icb, full_name="Ada Lovelace")
     CapacityFactory(specialist=specialist, programme_year=year)

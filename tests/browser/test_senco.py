@@ -12,7 +12,6 @@ from tests.browser.conftest import assert_accessible
 from tests.factories import (
     CapacityFactory,
     EnrolmentFactory,
-    ProgrammeYearFactory,
     SencoMembershipFactory,
     SpecialistFactory,
     VisitFactory,
@@ -20,13 +19,8 @@ from tests.factories import (
 
 
 @pytest.fixture
-def school(db):
-    today = timezone.localdate()
-    year = ProgrammeYearFactory(
-        label=f"{today.year}-{(today.year + 1) % 100:02d}",
-        starts_on=today - datetime.timedelta(days=30),
-        ends_on=today + datetime.timedelta(days=300),
-    )
+def school(current_year):
+    today, year = timezone.localdate(), current_year
     enrolment = EnrolmentFactory(cohort__programme_year=year, school__name="Oakfield Primary School")
     specialist = SpecialistFactory(icb=enrolment.icb, full_name="Ada Lovelace", email="ada@nhs.example.org")
     CapacityFactory(specialist=specialist, programme_year=year)

@@ -7,7 +7,6 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
@@ -26,13 +25,7 @@ from tests.factories import (
     VisitFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_term():
-    with time_machine.travel(datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC), tick=True):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("during_term")]
 
 
 @pytest.fixture

@@ -14,13 +14,7 @@ from specialists.services import visit_allocate, visit_reschedule
 from specialists.tasks import send_change_request_email, send_unsent_change_request_emails
 from tests.factories import EnrolmentFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_term():
-    with time_machine.travel(datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC), tick=True):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("during_term")]
 
 
 @pytest.fixture

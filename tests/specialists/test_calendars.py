@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -13,13 +12,7 @@ from specialists.models import Session
 from specialists.services import calendar_feed_create, visit_allocate, visit_cancel, visit_reschedule
 from tests.factories import VisitFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_term():
-    with time_machine.travel(datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC), tick=True):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("during_term")]
 
 
 def _events(client, token):

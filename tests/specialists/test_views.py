@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -14,13 +13,7 @@ from specialists.services import visit_allocate
 from tests.factories import CapacityFactory, EnrolmentFactory, SchoolFactory, SpecialistFactory, VisitFactory
 from tests.gias import gias_csv, gias_row, gias_rows
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_term():
-    with time_machine.travel(datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC), tick=True):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("during_term")]
 
 
 @pytest.fixture
