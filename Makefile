@@ -7,28 +7,33 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-# The test suite talks to real servers; override these to point elsewhere.
+# The test suite talks to real servers; override these to point elsewhere. When they do not answer, make test starts
+# an embedded PostgreSQL and Redis for the run instead (pins/devservers.py, docs/adr/0011).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pins
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 
 .PHONY: run test deps lint lock compose-check chromium clean
 
+# The demo on the PostgreSQL at DATABASE_URL or, unset, on an embedded one whose data stays in .pgdata/ between runs
+# and which stops with it. Celery runs tasks in the web process unless REDIS_URL is set.
+DEMO = $(BIN)/python manage.py migrate --no-input -v 0 && $(BIN)/python manage.py demo_setup && \
+	echo "Serving the PINS programme service on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)" && \
+	exec $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
 run: deps
-	@DEBUG=true MFA_REQUIRED=false DATABASE_URL= REDIS_URL= $(BIN)/python manage.py migrate --no-input -v 0
-	@DEBUG=true MFA_REQUIRED=false DATABASE_URL= REDIS_URL= $(BIN)/python manage.py demo_setup
-	@echo "Serving the PINS programme service on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	@DEBUG=true MFA_REQUIRED=false DATABASE_URL= REDIS_URL= exec $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@DEBUG=true MFA_REQUIRED=false $(BIN)/python -m pins.devservers --database "$$DATABASE_URL" --data .pgdata -- \
+		sh -c '$(DEMO)'
 
 test: deps chromium
-	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pins.preflight
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run -v 1
 	@$(MAKE) --no-print-directory compose-check
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SECRET_KEY=tests-only-not-secret HTTPS_ONLY=false \
+	SECRET_KEY=tests-only-not-secret MFA_ENCRYPTION_KEY=tests-only-not-secret HTTPS_ONLY=false \
 		STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage WHITENOISE_USE_FINDERS=true \
-		PINS_CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
+		PINS_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pins.devservers --database $(TEST_DATABASE_URL) \
+		--redis $(TEST_REDIS_URL) --fallback -- $(BIN)/pytest $(PYTEST_ARGS)
 
 deps: $(VENV)/.installed node_modules/.installed static/build/pins.css
 	@mkdir -p staticfiles  # whitenoise expects STATIC_ROOT to exist even when serving from the finders
@@ -61,7 +66,7 @@ chromium:
 # tests/test_compose.py checks its shape either way.
 compose-check:
 	@if command -v docker-compose >/dev/null 2>&1; then \
-		SECRET_KEY=compose-check ALLOWED_HOSTS=localhost docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"; \
+		SECRET_KEY=compose-check MFA_ENCRYPTION_KEY=compose-check ALLOWED_HOSTS=localhost docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"; \
 	else echo "docker-compose is not installed: docker-compose.yml is checked by tests/test_compose.py only"; fi
 
 # Regenerate the pinned dependency sets after editing pyproject.toml.
@@ -70,4 +75,4 @@ lock: $(BIN)/uv
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev -p 3.11 -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) node_modules static/build staticfiles demo.sqlite3
+	rm -rf $(VENV) node_modules static/build staticfiles .pgdata

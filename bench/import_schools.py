@@ -1,7 +1,6 @@
 """Benchmark the GIAS school import: 10,000 schools imported, imported again unchanged, then all updated.
 
-    DEBUG=true .venv/bin/python bench/import_schools.py                      # the demo SQLite database
-    DATABASE_URL=postgres://... .venv/bin/python bench/import_schools.py     # PostgreSQL
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pins_bench .venv/bin/python bench/import_schools.py
 
 Needs the reference data (manage.py load_reference_data). Its schools have URNs 990000-999999, a range no
 real school uses yet; it deletes them before and after, so it can run again.

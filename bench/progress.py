@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pins.settings")
 # Measured in-process, as a signed-in analyst: no HTTPS redirect, no MFA prompt, the test client's host.
 os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
+os.environ.setdefault("MFA_ENCRYPTION_KEY", "benchmark-only-not-secret")
 os.environ.setdefault("HTTPS_ONLY", "false")
 os.environ.setdefault("MFA_REQUIRED", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")

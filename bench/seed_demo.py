@@ -4,7 +4,6 @@ A benchmark, not a test. It empties the database first (`flush`), so it runs onl
 benchmarks, given explicitly:
 
     DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/pins_bench .venv/bin/python bench/seed_demo.py
-    DEBUG=true DATABASE_URL=sqlite:////tmp/pins_bench.sqlite3 .venv/bin/python bench/seed_demo.py
 
 (migrate the database first). Prints the wall-clock seconds of each seeding and the rows it wrote.
 """

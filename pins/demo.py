@@ -640,7 +640,7 @@ def demo_seed(*, seed: int = 1, scale: int = 1, password: str = DEMO_PASSWORD) -
     if ProgrammeYear.objects.filter(label=year.label).exists():
         raise RuleBroken(
             f"The programme year {year.label} already exists, so the demo has been seeded (or the year "
-            "set up) already. Seed an empty database: for `make run`, delete demo.sqlite3."
+            "set up) already. Seed an empty database: for `make run`, delete .pgdata."
         )
     if not ICB.objects.exists():
         reference_data_load()
@@ -1017,7 +1017,7 @@ class _DemoPlan:
             if clash := User.objects.filter(email__in=batch).values_list("email", flat=True).first():
                 raise RuleBroken(
                     f"The demo has been seeded already: an account for {clash} exists. "
-                    "Seed an empty database: for `make run`, delete demo.sqlite3."
+                    "Seed an empty database: for `make run`, delete .pgdata."
                 )
         for batch in _batches([school.urn for school in self.schools]):
             if clash := School.objects.filter(urn__in=batch).values_list("urn", flat=True).first():
@@ -1114,8 +1114,6 @@ class _DemoPlan:
     ) -> int:
         """Write the visits with their history (proposed, then confirmed, then delivered or cancelled, each by
         whoever did it) and their outcomes. Returns how many outcomes."""
-        if not connection.features.can_return_rows_from_bulk_insert:  # history and outcomes need the visits' ids
-            raise RuleBroken("Seed the demo into PostgreSQL, or SQLite 3.35 or later")
         enrolment_ids = {enrolment.school_id: enrolment.pk for enrolment in enrolments}
         for planned in self.visits:
             visit, coordinator = planned.visit, coordinators[planned.ods_code]

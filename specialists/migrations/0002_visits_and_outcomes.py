@@ -4,7 +4,7 @@ import django.contrib.postgres.fields.ranges
 import django.db.models.deletion
 import django.db.models.expressions
 import django.db.models.functions.math
-import pins.constraints
+import django.contrib.postgres.constraints
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # The exclusion constraint on visits needs btree_gist (no-op on SQLite).
+        # The exclusion constraint on visits needs btree_gist.
         BtreeGistExtension(),
         migrations.CreateModel(
             name="HistoricalOutcome",
@@ -380,7 +380,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="visit",
-            constraint=pins.constraints.PostgresExclusionConstraint(
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(
                 condition=models.Q(("status", "cancelled"), _negated=True),
                 expressions=[
                     (models.F("specialist"), "="),

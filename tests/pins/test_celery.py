@@ -12,6 +12,8 @@ from pins.tasks import ping
 
 ROOT = Path(__file__).resolve().parents[2]
 
+pytestmark = pytest.mark.engine
+
 
 @pytest.fixture
 def worker_queue():

@@ -1,6 +1,7 @@
 import pytest
 
 
+@pytest.mark.engine
 @pytest.mark.django_db
 def test_healthz_reports_database_cache_and_broker(client):
     response = client.get("/healthz", HTTP_ACCEPT="application/json")

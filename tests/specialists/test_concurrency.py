@@ -14,7 +14,7 @@ from specialists.services import visit_allocate
 from tests.factories import CapacityFactory, EnrolmentFactory, SpecialistFactory, UserFactory
 from tests.specialists.conftest import TUESDAY
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine]
 
 ATTEMPTS = 24
 
