@@ -9,5 +9,9 @@ def service(request):
         "service_name": "PINS programme",
         "support_email": settings.SUPPORT_EMAIL,
         "service_navigation": navigation_for(request),
-        "footer_links": {name: reverse(name) for name in ("accessibility", "privacy", "cookies")},
+        "footer_links": [
+            {"text": "Accessibility statement", "href": reverse("accessibility")},
+            {"text": "Privacy notice", "href": reverse("privacy")},
+            {"text": "Cookies", "href": reverse("cookies")},
+        ],
     }
