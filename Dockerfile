@@ -18,8 +18,9 @@ COPY . .
 COPY --from=assets /build/node_modules/govuk-frontend node_modules/govuk-frontend
 COPY --from=assets /build/static/build static/build
 # collectstatic needs settings but no secrets or servers.
-RUN SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --no-input -v 0
+RUN SECRET_KEY=build-only MFA_ENCRYPTION_KEY=build-only python manage.py collectstatic --no-input -v 0
 RUN useradd --system --uid 10001 pins && chown -R pins /app
 USER pins
 EXPOSE 8000
-CMD ["gunicorn", "pins.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# pins/gunicorn.py logs each request to standard output with invitation, calendar and password-reset tokens redacted.
+CMD ["gunicorn", "pins.wsgi", "--config", "python:pins.gunicorn", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -7,17 +7,21 @@ import datetime
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from icbs.models import ICB, CoordinatorMembership
 from pins.errors import RuleBroken
-from pins.models import AccessEvent, Invitation, User
+from pins.mail import mail_claim, mail_release, mail_send
+from pins.models import AccessEvent, Invitation, StaffMembership, User
 from pins.tasks import enqueue_on_commit
 from schools.models import School, SencoMembership
 from specialists.models import Specialist
+from specialists.services import calendar_feed_revoke
 
 INVITATION_LIFETIME = datetime.timedelta(days=7)
 
@@ -79,22 +83,51 @@ def invitation_send(
     Invitation.objects.pending().filter(
         email__iexact=email, role=role, icb=icb, school=school, specialist=specialist
     ).update(withdrawn_at=now)
-    token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email,
         role=role,
         icb=icb,
         school=school,
         specialist=specialist,
-        token_hash=_hash(token),
         created_by=by,
         expires_at=now + INVITATION_LIFETIME,
     )
     _record_about(invitation, AccessEvent.Action.INVITED, by=by)
     from pins.tasks import send_invitation_email
 
-    enqueue_on_commit(send_invitation_email, invitation.pk, token)
+    enqueue_on_commit(send_invitation_email, invitation.pk)
     return invitation
+
+
+def invitation_email_send(*, invitation_id: int) -> bool:
+    """E-mail a waiting invitation its single-use link, once; returns whether this call sent it. The link is
+    made here, as the claim to send is committed, and only its hash is kept, so the token never goes through
+    the broker; any earlier link stops working. Not atomic on purpose: nothing is locked while mail is sent."""
+    token = secrets.token_urlsafe(32)
+    claimed_at = mail_claim(
+        Invitation.objects.pending().filter(pk=invitation_id),
+        claimed="email_claimed_at",
+        sent="email_sent_at",
+        token_hash=_hash(token),
+    )
+    if claimed_at is None:
+        return False
+    invitation = Invitation.objects.select_related("icb", "school", "specialist", "created_by").get(pk=invitation_id)
+    try:
+        mail_send(
+            subject=f"You have been invited to the PINS programme service as {invitation.get_role_display()}",
+            template="pins/email/invitation.txt",
+            context={
+                "invitation": invitation,
+                "link": settings.SITE_URL + reverse("access:accept_invitation", args=[token]),
+            },
+            to=[invitation.email],
+        )
+    except Exception:
+        mail_release(Invitation.objects.filter(pk=invitation_id), claimed="email_claimed_at", at=claimed_at)
+        raise
+    Invitation.objects.filter(pk=invitation_id).update(email_sent_at=timezone.now())
+    return True
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -183,7 +216,9 @@ def coordinator_remove(*, membership: CoordinatorMembership, by: User) -> None:
 
 @transaction.atomic
 def senco_remove(*, membership: SencoMembership, by: User) -> None:
+    """Take a SENCO's access to a school away, and stop the calendar address they made for it."""
     membership.delete()
+    calendar_feed_revoke(school=membership.school, made_by=membership.user, by=by)
     _record_removal(
         Invitation.Role.SENCO, email=membership.user.email, icb=membership.school.icb, school=membership.school, by=by
     )
@@ -191,13 +226,50 @@ def senco_remove(*, membership: SencoMembership, by: User) -> None:
 
 @transaction.atomic
 def specialist_account_remove(*, specialist: Specialist, by: User) -> None:
-    """Unlink a specialist's account: they can no longer sign in to see visits. Their record stays."""
+    """Unlink a specialist's account: they can no longer sign in to see visits, and their calendar address
+    stops working. Their record stays."""
     user = specialist.user
     if user is None:
         raise RuleBroken(f"{specialist.full_name} has no account to remove")
     specialist.user = None
     specialist.save(update_fields=["user"])
+    calendar_feed_revoke(specialist=specialist, by=by)
     _record_removal(Invitation.Role.SPECIALIST, email=user.email, icb=specialist.icb, specialist=specialist, by=by)
+
+
+@transaction.atomic
+def staff_role_grant(*, user: User, role: StaffMembership.Role, by: User | None) -> StaffMembership:
+    """Make someone DfE programme staff or a programme admin: they read every ICB's data. The caller has
+    checked that `by` may do this (no one, for the first admin, made from the command line)."""
+    if role not in StaffMembership.Role.values:
+        raise RuleBroken(f"{role!r} is not a staff role: choose {' or '.join(StaffMembership.Role.values)}")
+    # The account's row is the lock that queues a grant behind a removal for the same person.
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise RuleBroken(f"{user.email}'s account is deactivated: reactivate it before giving it a role")
+    if StaffMembership.objects.filter(user=user, role=role).exists():
+        raise RuleBroken(f"{user.email} already has the {StaffMembership.Role(role).label} role")
+    membership = StaffMembership.objects.create(user=user, role=role, granted_by=by)
+    if role == StaffMembership.Role.PROGRAMME_ADMIN:
+        # The Django admin is the programme admin's tool: reaching it is part of the role, recorded with it.
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    AccessEvent.objects.create(actor=by, action=AccessEvent.Action.GRANTED, role=role, email=user.email)
+    return membership
+
+
+@transaction.atomic
+def staff_role_remove(*, membership: StaffMembership, by: User | None) -> None:
+    """Take a staff role away; the person keeps their account and any other role."""
+    user = User.objects.select_for_update().get(pk=membership.user_id)
+    if not StaffMembership.objects.filter(pk=membership.pk).delete()[0]:
+        raise RuleBroken(f"{membership} has already been removed")
+    if membership.role == StaffMembership.Role.PROGRAMME_ADMIN:
+        user.is_staff = user.is_superuser = False
+        user.save(update_fields=["is_staff", "is_superuser"])
+    AccessEvent.objects.create(
+        actor=by, action=AccessEvent.Action.REMOVED, role=membership.role, email=membership.user.email
+    )
 
 
 def invitation_has_account(invitation: Invitation) -> bool:

@@ -1,5 +1,5 @@
 from allauth.account.forms import LoginForm
-from allauth.mfa.base.forms import AuthenticateForm
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
 
 
@@ -95,3 +95,7 @@ class SecurityCodeForm(AuthenticateForm):
         ].help_text = "The 6-digit code your authenticator app shows now, or one of your recovery codes."
         self.fields["code"].widget.attrs.update({"inputmode": "numeric", "spellcheck": "false"})
         self.fields["code"].error_messages["required"] = "Enter the security code"
+
+
+class SecurityCodeCheckForm(ReauthenticateForm, SecurityCodeForm):
+    """The security code asked of someone already signed in whose session has not passed the second factor."""

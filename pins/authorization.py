@@ -139,6 +139,9 @@ class Access:
 
     @property
     def requires_mfa(self) -> bool:
+        # Anyone who can reach the Django admin (createsuperuser makes such accounts) needs MFA like DfE staff.
+        if self.user.is_authenticated and (self.user.is_staff or self.user.is_superuser):
+            return True
         return any(role.requires_mfa for role in self.staff_roles) or bool(self.coordinated_icb_ids)
 
     # Roles and permissions

@@ -7,6 +7,7 @@ Used by the import commands and, later, the upload form: both report problems as
 import csv
 import dataclasses
 import io
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -18,6 +19,9 @@ WRONG_ENCODING = (
 )
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# Unicode's control characters (C0, DEL, C1) and its line and paragraph separators.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,6 +42,8 @@ class ImportReport:
     unchanged: int = 0
     errors: list[RowError] = dataclasses.field(default_factory=list)
     dry_run: bool = False
+    # What a national import moved between ICBs, one line each, printed by the command for its log.
+    moves: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -49,6 +55,19 @@ class ImportReport:
 
     def counts(self) -> str:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def control_character_problem(column: str, text: str) -> str | None:
+    """Why a name cannot be kept as it is: a line break or other control character would break the e-mail
+    headers, calendars and exports it goes into."""
+    found = CONTROL_CHARACTER.search(text)
+    if found is None:
+        return None
+    character = found.group()
+    if character in LINE_BREAKS:
+        return f"{column} has a line break in it: write it on one line"
+    what = "a tab" if character == "\t" else f"the control character U+{ord(character):04X}"
+    return f"{column} has {what} in it: remove it"
 
 
 def _line_of(data: bytes, position: int) -> int:
@@ -97,12 +116,16 @@ class _NumberedLines:
 
 class CsvFile:
     """An uploaded CSV file with a header row. `errors` lists the problems found so far: the file's own
-    (encoding, header) at once, and rows with the wrong number of values as `rows()` reaches them."""
+    (encoding, header) at once, and rows with the wrong number of values as `rows()` reaches them.
+    `most_rows` bounds the work: `rows()` stops with an error at the first row beyond it."""
 
-    def __init__(self, data: bytes, *, required: Sequence[str], optional: Sequence[str] = ()):
+    def __init__(
+        self, data: bytes, *, required: Sequence[str], optional: Sequence[str] = (), most_rows: int | None = None
+    ):
         self.errors: list[RowError] = []
         self.columns: list[str] = []
         self._wanted = [*required, *optional]
+        self._most_rows = most_rows
         text, encoding_error = csv_decode(data)
         if encoding_error:
             self.errors.append(encoding_error)
@@ -131,6 +154,7 @@ class CsvFile:
         if self.errors:
             return
         positions = {name: self.columns.index(name) for name in self._wanted if name in self.columns}
+        rows_read = 0
         while True:
             self._lines.record_starts = None
             try:
@@ -152,6 +176,16 @@ class CsvFile:
                     )
                 )
                 continue
+            rows_read += 1
+            if self._most_rows is not None and rows_read > self._most_rows:
+                self.errors.append(
+                    RowError(
+                        line,
+                        f"the file has more than {self._most_rows:,} rows: "
+                        f"import at most {self._most_rows:,} rows at a time, splitting the file if need be",
+                    )
+                )
+                return
             yield (
                 line,
                 {name: values[positions[name]].strip() if name in positions else "" for name in self._wanted},
@@ -179,5 +213,7 @@ def command_report(command: BaseCommand, report: ImportReport, *, kind: str, pat
             f"on {lines} line{'s' * (lines != 1)} of {path}"
         )
     command.stdout.write(f"{kind}: {report.counts()}")
+    for move in report.moves:
+        command.stdout.write(move)
     if report.dry_run:
         command.stdout.write("dry run: nothing written")

@@ -28,10 +28,27 @@ def filename(kind: str, year_label: str, extension: str) -> str:
     return f"pins-{kind}-{year_label}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+# A cell starting with one of these is read as a formula by spreadsheet programs (OWASP, CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_safe(value):
+    """Text as text in any spreadsheet: a leading formula character gets a quote in front, which Excel and
+    LibreOffice show as the literal text. Numbers and dates are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _safe_rows(rows: Iterable[list]) -> Iterator[list]:
+    for row in rows:
+        yield [cell_safe(value) for value in row]
+
+
 def csv_response(rows: Iterable[list], *, name: str) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
     # A byte-order mark so that Excel opens the file as UTF-8.
-    stream = (writer.writerow(row) for row in rows)
+    stream = (writer.writerow(row) for row in _safe_rows(rows))
     response = StreamingHttpResponse(_with_bom(stream), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -44,10 +61,20 @@ def _with_bom(stream: Iterator[str]) -> Iterator[str]:
 
 def xlsx_response(rows: Iterable[list], *, name: str, sheet: str) -> FileResponse:
     file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once it is sent
-    workbook = xlsxwriter.Workbook(file, {"constant_memory": True, "in_memory": False})
+    # Strings are written as strings: never turned into formulas, links or numbers by xlsxwriter.
+    workbook = xlsxwriter.Workbook(
+        file,
+        {
+            "constant_memory": True,
+            "in_memory": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     worksheet = workbook.add_worksheet(sheet[:31])
     bold = workbook.add_format({"bold": True})
-    for number, row in enumerate(rows):
+    for number, row in enumerate(_safe_rows(rows)):
         worksheet.write_row(number, 0, row, bold if number == 0 else None)
     workbook.close()
     file.seek(0)

@@ -99,10 +99,12 @@ class Invitation(models.Model):
     specialist = models.ForeignKey(
         "specialists.Specialist", on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
     )
-    token_hash = models.CharField(max_length=64, unique=True)
+    # Empty until the e-mail is sent: the link is made by the sending step, never earlier.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     expires_at = models.DateTimeField()
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

@@ -1,8 +1,9 @@
 """Settings for the PINS programme service.
 
-Every value comes from the environment (see README "Configuration"). Unset, the service runs as the local
-demo: SQLite, Celery tasks run in-process, e-mail printed to the console. Production sets DEBUG off, which
-makes SECRET_KEY required and turns on the HTTPS-only protections.
+Every value comes from the environment (see README "Configuration"). The database is PostgreSQL everywhere
+(`make run` starts an embedded one when DATABASE_URL is unset). Without REDIS_URL, Celery tasks run in-process;
+without EMAIL_URL, e-mail is printed to the console. Production sets DEBUG off, which makes SECRET_KEY required
+and turns on the HTTPS-only protections.
 """
 
 from pathlib import Path
@@ -49,7 +50,6 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "django_filters",
     "django_celery_beat",
-    "govuk_frontend_django",
     "health_check",
     "simple_history",
     "pins",
@@ -69,14 +69,21 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "pins.sessions.SessionLifetimeMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "pins.middleware.AccessMiddleware",
+    # Before anything reads the body (CSRF reads the form), and with request.access for the error pages.
+    "pins.request_limits.RequestBodyLimitMiddleware",
+    "pins.request_limits.MalformedRequestMiddleware",
     "pins.middleware.MfaRequiredMiddleware",
+    "pins.middleware.AdminStaffOnlyMiddleware",
 ]
 
 ROOT_URLCONF = "pins.urls"
 # A suggested plan for an ICB at national scale sends back one ticked box per visit.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# The largest request body read at all (an ICB's CSV upload is well under 1 MB); larger ones get a 413.
+MAX_REQUEST_BODY_BYTES = 5 * 1024 * 1024
 WSGI_APPLICATION = "pins.wsgi.application"
 
 TEMPLATES = [
@@ -99,9 +106,10 @@ TEMPLATES = [
 # Forms render as GOV.UK Design System fields (label, hint, error message, input classes).
 FORM_RENDERER = "pins.forms.GovukFormRenderer"
 
-# Database: PostgreSQL in production and tests; a SQLite file for the local demo when DATABASE_URL is unset.
-DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'demo.sqlite3'}"
-DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+# Database: PostgreSQL, the one engine of the demo, the tests and production (docs/adr/0011). Unset, commands that
+# touch no data still run (collectstatic in the image's build); any query fails.
+DATABASE_URL = env.str("DATABASE_URL", default="")
+DATABASES = {"default": env.db_url_config(DATABASE_URL) if DATABASE_URL else {"ENGINE": "django.db.backends.dummy"}}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -142,8 +150,15 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# A stuck task is stopped: the soft limit raises inside it, the hard limit ends the worker process. Both stay
+# under pins.mail.CLAIM_LEASE, so an e-mail claimed by a task still running is never taken over and sent twice.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=4 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=5 * 60)
+
 # E-mail: printed to the console unless EMAIL_URL names a server (smtp+tls://user:password@host:587).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Seconds to wait for the mail server before the send fails (and its task tries again later).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PINS programme <no-reply@pins.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where users write for help and feedback (phase banner, accessibility statement, privacy notice).
@@ -173,12 +188,28 @@ ACCOUNT_EMAIL_VERIFICATION = "none"  # addresses are proven by the invitation li
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
+# The password-reset form sends nothing to an address without an account (no "sign up" text: sign-up is closed).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "PINS programme: "
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PINS programme"
-MFA_FORMS = {"authenticate": "pins.account_forms.SecurityCodeForm"}
+MFA_FORMS = {
+    "authenticate": "pins.account_forms.SecurityCodeForm",
+    "reauthenticate": "pins.account_forms.SecurityCodeCheckForm",
+}
+# Authenticator-app secrets and recovery-code seeds are encrypted in the database with this key (kept apart from
+# SECRET_KEY, which can then be rotated without turning off everyone's two-factor authentication).
+MFA_ADAPTER = "pins.adapters.MfaAdapter"
+MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="")
+if not MFA_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "MFA_ENCRYPTION_KEY is required when DEBUG is off: set it in the environment to a long random value "
+            "(kept for as long as the authenticators it encrypts), or DEBUG=true for local work."
+        )
+    MFA_ENCRYPTION_KEY = "local-demo-only-not-a-secret"
 # DfE staff, programme admins and ICB coordinators must set up MFA before reaching data. Only the local demo
 # turns this off (make run); `check --deploy` warns if it is off with DEBUG off.
 MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
@@ -217,11 +248,16 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# However active, a session ends this long after signing in.
+SESSION_ABSOLUTE_LIFETIME_SECONDS = env.int("SESSION_ABSOLUTE_LIFETIME_SECONDS", default=12 * 60 * 60)
 
 # Transport security: HTTPS only whenever DEBUG is off. The test suite turns it off (HTTPS_ONLY=false) because
 # its live server speaks plain HTTP.
 HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours stand in front of the service (a load balancer: 1): sign-in rate limits key on the
+# client address they pass in X-Forwarded-For. With 0 the header is ignored, so nobody can forge it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_SSL_REDIRECT = HTTPS_ONLY
 SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]  # container health checks speak plain HTTP
 SECURE_HSTS_SECONDS = 31536000 if HTTPS_ONLY else 0
@@ -282,6 +318,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Secrets in addresses (calendar feeds, invitation links) stay out of the log: "Not Found: /calendars/..."
+    "filters": {"secrets": {"()": "pins.redaction.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

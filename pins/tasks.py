@@ -1,14 +1,20 @@
 import logging
+import smtplib
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone
 
 logger = logging.getLogger(__name__)
+
+# A task that sends e-mail tries again when the mail server is down, slow or refuses for now: six more times,
+# waiting a random time of up to 30 seconds, then a minute, two, four, and at most ten minutes.
+MAIL_TASK_OPTIONS = {
+    "autoretry_for": (smtplib.SMTPException, OSError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 10 * 60,
+    "retry_jitter": True,
+    "max_retries": 6,
+}
 
 
 def enqueue_on_commit(task, *args) -> None:
@@ -30,34 +36,10 @@ def ping() -> str:
     return "pong"
 
 
-@shared_task
-def send_invitation_email(invitation_id: int, token: str) -> None:
-    """E-mail an invitation link, once: a second run (a retry, a duplicate message) finds it sent."""
-    from pins.models import Invitation
+@shared_task(**MAIL_TASK_OPTIONS)
+def send_invitation_email(invitation_id: int) -> None:
+    """E-mail an invitation link, once: a second run (a retry, a duplicate message) finds it sent. Only the
+    invitation's id travels through the broker; the link is made while sending."""
+    from pins.access import invitation_email_send
 
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("icb", "school", "specialist", "created_by")
-            .filter(
-                pk=invitation_id,
-                email_sent_at__isnull=True,
-                accepted_at__isnull=True,
-                withdrawn_at__isnull=True,
-            )
-            .first()
-        )
-        if invitation is None:
-            return
-        context = {
-            "invitation": invitation,
-            "link": settings.SITE_URL + reverse("access:accept_invitation", args=[token]),
-        }
-        send_mail(
-            subject=f"You have been invited to the PINS programme service as {invitation.get_role_display()}",
-            message=render_to_string("pins/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
-        invitation.email_sent_at = timezone.now()
-        invitation.save(update_fields=["email_sent_at"])
+    invitation_email_send(invitation_id=invitation_id)

@@ -25,9 +25,10 @@ class UploadForm(forms.Form):
         return upload
 
 
-def upload_page(request, *, icb, run, kind: str, template: str):
+def upload_page(request, *, icb, run, kind: str, most_rows: int, template: str):
     """Run the import on the uploaded file; show every bad row in the error summary, or the counts."""
     form = UploadForm(request.POST or None, request.FILES or None)
+    form.fields["file"].help_text = f"At most {most_rows:,} {kind} in one file, and smaller than 20 MB"
     report: ImportReport | None = None
     if request.method == "POST" and form.is_valid():
         report = run(form.cleaned_data["file"].read(), form.cleaned_data["dry_run"])

@@ -2,19 +2,19 @@
 in the one layer that knows every app."""
 
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
 from icbs import views as icb_views
 from pins import health, progress_views, views
+from pins.admin_sign_in import admin_sign_in
 from schools import views as school_views
 from specialists.views import calendars, plan, schedule, uploads, visits
 from specialists.views import icb as icb_pages
 from specialists.views import schools as school_pages
 
 # The admin signs people in through allauth, so its sign-in gets the same rate limits and MFA.
-admin.site.login = login_required(admin.site.login)
+admin.site.login = admin_sign_in
 admin.site.site_header = "PINS programme administration"
 admin.site.site_title = "PINS programme"
 
@@ -66,6 +66,12 @@ visit_urls = (
         path("specialists/<int:specialist_id>/", schedule.specialist_schedule, name="specialist"),
         path("specialists/<int:specialist_id>/calendar/", calendars.specialist_calendar, name="specialist_calendar"),
         path("calendars/<str:token>.ics", calendars.feed, name="feed"),
+        path("icbs/<str:ods_code>/access/calendars/", calendars.icb_calendars, name="icb_calendar_feeds"),
+        path(
+            "icbs/<str:ods_code>/access/calendars/<int:feed_id>/stop/",
+            calendars.stop_calendar_feed,
+            name="stop_calendar_feed",
+        ),
     ],
     "visits",
 )

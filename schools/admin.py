@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from pins.access import senco_remove
+from pins.read_only_admin import ReadOnly, ReadOnlyHistory, ServiceActions
 from schools.models import (
     BlackoutPeriod,
     ClosureDate,
@@ -16,12 +18,14 @@ from schools.models import (
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
+    """Schools come from GIAS through the import, which checks the ICB a school belongs to and keeps the history
+    of its name and ICB (shown here): read only here."""
+
     list_display = ["name", "urn", "dfe_number", "local_authority", "icb", "phase", "status", "pupil_count"]
     list_filter = ["icb__region", "phase", "status"]
     search_fields = ["name", "=urn", "dfe_number", "postcode"]
     list_select_related = ["local_authority", "icb"]
-    raw_id_fields = ["local_authority", "icb"]
 
 
 class BlackoutPeriodInline(admin.TabularInline):
@@ -36,6 +40,9 @@ class CohortInline(admin.TabularInline):
 
 @admin.register(ProgrammeYear)
 class ProgrammeYearAdmin(admin.ModelAdmin):
+    """Plain reference data: dates and quotas apply to bookings and enrolments made from then on; a year with
+    enrolments or capacities cannot be deleted."""
+
     list_display = ["label", "starts_on", "ends_on", "default_quota_days", "target_schools_per_icb"]
     search_fields = ["label"]
     inlines = [CohortInline, BlackoutPeriodInline]
@@ -43,6 +50,8 @@ class ProgrammeYearAdmin(admin.ModelAdmin):
 
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
+    """Plain reference data: a cohort's quota is copied into enrolments when they are made, never after."""
+
     list_display = ["name", "programme_year", "quota_days"]
     list_filter = ["programme_year"]
     search_fields = ["name"]
@@ -50,62 +59,78 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(SimpleHistoryAdmin):
-    list_display = ["school", "programme_year", "cohort", "icb", "support", "status", "quota_days"]
+class EnrolmentAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
+    """Its quota and days counters move only with bookings and the status page: read only here."""
+
+    list_display = ["school", "programme_year", "cohort", "icb", "support", "status", "quota_days", "allocated_days"]
     list_filter = ["programme_year", "status", "support", "icb__region"]
     search_fields = ["school__name", "=school__urn", "icb__name", "icb__ods_code"]
     list_select_related = ["school", "programme_year", "cohort__programme_year", "icb"]
-    raw_id_fields = ["school", "icb"]
+    readonly_fields = ["allocated_days"]
 
 
 @admin.register(ClosureDate)
-class ClosureDateAdmin(admin.ModelAdmin):
+class ClosureDateAdmin(ReadOnly, admin.ModelAdmin):
+    """Recorded by the school, which may not close a day that has a visit booked: read only here."""
+
     list_display = ["school", "kind", "starts_on", "ends_on", "description"]
     list_filter = ["kind"]
     search_fields = ["school__name", "=school__urn", "description"]
     list_select_related = ["school"]
-    raw_id_fields = ["school"]
     date_hierarchy = "starts_on"
 
 
 @admin.register(SencoMembership)
-class SencoMembershipAdmin(admin.ModelAdmin):
+class SencoMembershipAdmin(ServiceActions, ReadOnly, admin.ModelAdmin):
+    """Granted by invitation; removed here only through the removal service, which records an AccessEvent."""
+
     list_display = ["user", "school", "granted_at", "granted_by"]
     search_fields = ["user__email", "user__full_name", "school__name", "=school__urn"]
     list_select_related = ["user", "school", "granted_by"]
-    raw_id_fields = ["user", "school", "granted_by"]
+    actions = ["remove_selected"]
+
+    @admin.action(permissions=["run_service"], description="Remove the selected SENCOs")
+    def remove_selected(self, request, queryset):
+        self.run_service(
+            request, queryset, lambda membership: senco_remove(membership=membership, by=request.user), done="Removed"
+        )
 
 
 @admin.register(SelfAssessment)
-class SelfAssessmentAdmin(SimpleHistoryAdmin):
+class SelfAssessmentAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
+    """The school's own record, checked by its service (every domain rated): read only here."""
+
     list_display = ["enrolment", "stage", "completed_at", "completed_by"]
     list_filter = ["stage", "enrolment__programme_year"]
     search_fields = ["enrolment__school__name", "=enrolment__school__urn"]
     list_select_related = ["enrolment__school", "enrolment__programme_year", "completed_by"]
-    raw_id_fields = ["enrolment", "completed_by"]
 
 
 @admin.register(ParentCarerMeeting)
-class ParentCarerMeetingAdmin(admin.ModelAdmin):
+class ParentCarerMeetingAdmin(ReadOnly, admin.ModelAdmin):
+    """The school's own record, dated within its enrolment's year by its service: read only here."""
+
     list_display = ["enrolment", "held_on", "forum_present", "attendees"]
     list_filter = ["forum_present", "enrolment__programme_year"]
     search_fields = ["enrolment__school__name", "=enrolment__school__urn"]
     list_select_related = ["enrolment__school", "enrolment__programme_year"]
-    raw_id_fields = ["enrolment", "recorded_by"]
     date_hierarchy = "held_on"
 
 
 @admin.register(PupilVoiceActivity)
-class PupilVoiceActivityAdmin(admin.ModelAdmin):
+class PupilVoiceActivityAdmin(ReadOnly, admin.ModelAdmin):
+    """The school's own record, dated within its enrolment's year by its service: read only here."""
+
     list_display = ["enrolment", "held_on"]
     list_filter = ["enrolment__programme_year"]
     search_fields = ["enrolment__school__name", "description"]
     list_select_related = ["enrolment__school", "enrolment__programme_year"]
-    raw_id_fields = ["enrolment", "recorded_by"]
 
 
 @admin.register(BlackoutPeriod)
 class BlackoutPeriodAdmin(admin.ModelAdmin):
+    """Plain reference data: a national blackout refuses bookings from then on; booked visits stay."""
+
     list_display = ["name", "programme_year", "starts_on", "ends_on"]
     list_filter = ["programme_year"]
     search_fields = ["name"]

@@ -42,6 +42,8 @@ class School(models.Model):
     closed_on = models.DateField(null=True, blank=True)
 
     objects = SchoolQuerySet.as_manager()
+    # Every change to a school, its name and ICB above all, with who made it: an ICB's schools are its own.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -18,7 +18,7 @@ from schools.forms import (
     PupilVoiceForm,
     SelfAssessmentForm,
 )
-from schools.imports import schools_import
+from schools.imports import MOST_ROWS_UPLOADED, schools_import
 from schools.models import Domain, Enrolment, ProgrammeYear, SelfAssessment
 from schools.selectors import ended_terms, programme_year_for, terms_of, with_parent_carer_progress
 from schools.services import (
@@ -89,8 +89,11 @@ def upload_schools(request, ods_code):
     return upload_page(
         request,
         icb=icb,
-        run=lambda data, dry_run: schools_import(data=data, icb=icb, dry_run=dry_run),
+        run=lambda data, dry_run: schools_import(
+            data=data, icb=icb, dry_run=dry_run, most_rows=MOST_ROWS_UPLOADED, by=request.user
+        ),
         kind="schools",
+        most_rows=MOST_ROWS_UPLOADED,
         template="schools/upload.html",
     )
 

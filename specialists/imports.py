@@ -8,7 +8,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from icbs.models import ICB
-from pins.csv_import import CsvFile, ImportReport, RowError
+from pins.csv_import import CsvFile, ImportReport, RowError, control_character_problem
 from pins.units import is_whole_half_days
 from schools.imports import icb_unusable_reason, postcode_normalise
 from schools.models import ProgrammeYear
@@ -45,6 +45,11 @@ MOST_DAYS = Decimal("9999.5")  # what a DaysField holds
 TEXT_LIMITS = {"full_name": 200, "employer": 200, "email": 254}
 SPECIALIST_FIELDS = ("full_name", "discipline", "employer", "icb_id", "base_postcode", "active")
 BATCH_SIZE = 1000
+# Every ICB's specialists together are a few thousand; a programme admin imports them.
+MOST_ROWS = 10_000
+# An ICB has 15 to 150 specialists; a coordinator uploads their own.
+MOST_ROWS_UPLOADED = 500
+NAMES = ("full_name", "employer")
 
 
 def _days(text: str) -> Decimal | str:
@@ -61,14 +66,22 @@ def _days(text: str) -> Decimal | str:
 
 
 @transaction.atomic
-def specialists_import(*, data: bytes, icb: ICB | None = None, dry_run: bool = False) -> ImportReport:
+def specialists_import(
+    *, data: bytes, icb: ICB | None = None, dry_run: bool = False, most_rows: int = MOST_ROWS
+) -> ImportReport:
     """Create or update a specialist for each row, matched by e-mail address whatever its capitals, and set
-    their capacity for the programme year the row names. With `icb`, every row is placed in that ICB and a
-    row naming another ICB is bad. All or nothing: when any row is bad, every bad row is reported and
+    their capacity for the programme year the row names. With `icb`, every row is placed in that ICB, and a
+    row naming another ICB, or another ICB's specialist, is bad (without saying which ICB: a coordinator
+    may not learn who works elsewhere). All or nothing: when any row is bad, every bad row is reported and
     nothing is written."""
     report = ImportReport(dry_run=dry_run)
     required = REQUIRED_COLUMNS if icb else (*REQUIRED_COLUMNS, "icb_ods_code")
-    file = CsvFile(data, required=required, optional=[c for c in SPECIALIST_COLUMNS if c not in required])
+    file = CsvFile(
+        data,
+        required=required,
+        optional=[c for c in SPECIALIST_COLUMNS if c not in required],
+        most_rows=most_rows,
+    )
     if file.errors:
         report.errors = file.errors
         return report
@@ -76,7 +89,7 @@ def specialists_import(*, data: bytes, icb: ICB | None = None, dry_run: bool = F
     years = {year.label: year for year in ProgrammeYear.objects.all()}
     # Every specialist, by e-mail address in small letters: a few thousand at most, in one query.
     existing: dict[str, list[Specialist]] = {}
-    for specialist in Specialist.objects.select_related("icb"):
+    for specialist in Specialist.objects.all():
         existing.setdefault(specialist.email.lower(), []).append(specialist)
     email_lines: dict[str, int] = {}
     rows: list[tuple[dict, Specialist | None, ProgrammeYear | None, Decimal | None]] = []
@@ -90,6 +103,7 @@ def specialists_import(*, data: bytes, icb: ICB | None = None, dry_run: bool = F
                 problems.append(f"{column} is longer than {longest} characters")
         if not row["full_name"]:
             problems.append("full_name is empty")
+        problems.extend(problem for column in NAMES if (problem := control_character_problem(column, row[column])))
         values["full_name"], values["employer"] = row["full_name"], row["employer"]
 
         email = row["email"]
@@ -125,8 +139,8 @@ def specialists_import(*, data: bytes, icb: ICB | None = None, dry_run: bool = F
                 problems.append(f"icb_ods_code {code} is not {icb.ods_code}, the ICB this import is for")
             elif specialist is not None and specialist.icb_id != icb.pk:
                 problems.append(
-                    f"{email} is a specialist of {specialist.icb.short_name} ({specialist.icb.ods_code}), "
-                    f"not of {icb.ods_code}: import without --icb to move them"
+                    f"{email} belongs to another ICB's specialist, so this import cannot change them: "
+                    "a programme admin moves specialists between ICBs"
                 )
             placed_in = icb
         elif not code:
@@ -200,10 +214,6 @@ def specialists_import(*, data: bytes, icb: ICB | None = None, dry_run: bool = F
         return report
 
     Specialist.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    if any(specialist.pk is None for specialist in new):  # SQLite before 3.35
-        ids = dict(Specialist.objects.filter(email__in=[s.email for s in new]).values_list("email", "pk"))
-        for specialist in new:
-            specialist.pk = ids[specialist.email]
     Specialist.objects.bulk_update(
         changed, [field.removesuffix("_id") for field in SPECIALIST_FIELDS], batch_size=BATCH_SIZE
     )

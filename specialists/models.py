@@ -1,12 +1,13 @@
 from decimal import Decimal
 
+from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import IntegerRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from icbs.models import ICB
-from pins.constraints import PostgresExclusionConstraint
 from pins.disciplines import Discipline
 from pins.units import DaysField, whole_half_days
 from schools.models import POSTCODE_PATTERN, ProgrammeYear
@@ -162,7 +163,7 @@ class Visit(models.Model):
         ]
         constraints = [
             # No specialist is booked twice for overlapping sessions.
-            PostgresExclusionConstraint(
+            ExclusionConstraint(
                 name="visit_no_specialist_double_booking",
                 expressions=[
                     (F("specialist"), RangeOperators.EQUAL),
@@ -240,6 +241,7 @@ class ChangeRequest(models.Model):
     reason = models.TextField()
     requested_at = models.DateTimeField(auto_now_add=True)
     requested_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -271,6 +273,7 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         constraints = [
@@ -278,6 +281,10 @@ class CalendarFeed(models.Model):
                 condition=Q(school__isnull=False, specialist__isnull=True)
                 | Q(school__isnull=True, specialist__isnull=False),
                 name="calendar_feed_for_a_school_or_a_specialist",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_by__isnull=True) | Q(revoked_at__isnull=False),
+                name="calendar_feed_revoked_by_only_when_revoked",
             ),
             models.UniqueConstraint(
                 fields=["school"], condition=Q(revoked_at__isnull=True, school__isnull=False), name="one_school_feed"
@@ -295,8 +302,8 @@ class CalendarFeed(models.Model):
 
 class Reminder(models.Model):
     """A reminder claimed before it is sent, so that a second sweep, a retry or a second worker sends nothing
-    twice. `subject` names what it is about, including the visit's version, so a moved visit is reminded of
-    again."""
+    twice; `sent_at` stays empty until the mail server has taken it. `subject` names what it is about,
+    including the visit's version, so a moved visit is reminded of again."""
 
     class Kind(models.TextChoices):
         VISIT_COMING_UP = "visit_coming_up", "Visit coming up"
@@ -306,10 +313,11 @@ class Reminder(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     subject = models.CharField(max_length=100, help_text="For example visit:123:v2, or icb:QWO:2026-W48")
     recipient = models.EmailField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-sent_at"]
+        ordering = ["-claimed_at"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "subject", "recipient"], name="reminder_sent_once"),
         ]

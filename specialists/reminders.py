@@ -2,9 +2,10 @@
 records overdue (to the specialist), and days still to allocate (a weekly note to each ICB's coordinators).
 
 Each message is claimed before it is sent: a Reminder row, unique for its kind, subject and recipient, is
-written in the same transaction as the sending. A second sweep, a retry or a second worker finds the row and
-sends nothing; a failed send rolls the claim back for the next sweep. Nothing depends on a broker message
-arriving, so a lost one costs at most a sweep's delay.
+written and committed first, then the message is sent with nothing locked, then the row is marked sent. A
+second sweep, a retry or a second worker finds the row and sends nothing; a failed send deletes the claim for
+the next sweep, and a claim left by a worker that stopped is taken over after its lease (pins.mail). Nothing
+depends on a broker message arriving, so a lost one costs at most a sweep's delay.
 """
 
 import dataclasses
@@ -13,15 +14,14 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterator
 
+from billiard.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from icbs.models import CoordinatorMembership
+from pins.mail import mail_claim, mail_send
 from schools.models import Enrolment, SencoMembership
 from schools.selectors import programme_year_for
 from specialists.models import Reminder, Visit
@@ -122,25 +122,44 @@ def due_reminders(today: datetime.date) -> Iterator[Message]:
 
 
 def reminders_send(*, today: datetime.date | None = None) -> int:
-    """Send every reminder due and not yet sent; returns how many were sent."""
+    """Send every reminder due and not yet sent; returns how many were sent. One that fails is logged and
+    left for the next sweep; the others still go."""
     today = today or timezone.localdate()
     sent = 0
     for message in due_reminders(today):
+        claimed_at = _claim(message)
+        if claimed_at is None:
+            continue  # sent by an earlier sweep, or being sent by another worker
         try:
-            with transaction.atomic():
-                Reminder.objects.create(kind=message.kind, subject=message.subject, recipient=message.recipient)
-                send_mail(
-                    subject=message.title,
-                    message=render_to_string(message.template, message.context),
-                    from_email=None,
-                    recipient_list=[message.recipient],
-                )
-        except IntegrityError:
-            continue  # claimed already: sent by an earlier sweep or another worker
-        except Exception:  # the mail server refused: the claim rolled back, the next sweep tries again
+            mail_send(subject=message.title, template=message.template, context=message.context, to=[message.recipient])
+        except Exception as error:
+            # The claim is given back, for the next sweep to try again.
+            _claimed(message, claimed_at).delete()
+            if isinstance(error, SoftTimeLimitExceeded):
+                raise  # the sweep has run out of time: the next one carries on
             logger.exception(
                 "Could not send the %s reminder %s to %s", message.kind, message.subject, message.recipient
             )
             continue
+        _claimed(message, claimed_at).update(sent_at=timezone.now())
         sent += 1
     return sent
+
+
+def _claim(message: Message) -> datetime.datetime | None:
+    """Claim a reminder by writing its row, committed before it is sent; a claim older than its lease was left
+    by a worker that stopped, and is taken over."""
+    claimed_at = timezone.now()
+    _, created = Reminder.objects.get_or_create(
+        kind=message.kind, subject=message.subject, recipient=message.recipient, defaults={"claimed_at": claimed_at}
+    )
+    if created:
+        return claimed_at
+    same = Reminder.objects.filter(kind=message.kind, subject=message.subject, recipient=message.recipient)
+    return mail_claim(same, claimed="claimed_at", sent="sent_at")
+
+
+def _claimed(message: Message, claimed_at: datetime.datetime):
+    return Reminder.objects.filter(
+        kind=message.kind, subject=message.subject, recipient=message.recipient, claimed_at=claimed_at
+    )

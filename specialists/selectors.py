@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from icbs.models import ICB
 from schools.models import Enrolment, ProgrammeYear
 from schools.selectors import with_parent_carer_progress
-from specialists.models import Capacity, ChangeRequest, Specialist, Visit
+from specialists.models import CalendarFeed, Capacity, ChangeRequest, Specialist, Visit
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=5, decimal_places=1))
 
@@ -45,7 +45,7 @@ def open_change_requests(*, icb: ICB) -> QuerySet[ChangeRequest]:
     return (
         ChangeRequest.objects.filter(resolved_at__isnull=True, visit__enrolment__icb=icb)
         .select_related("visit__enrolment__school", "visit__specialist", "requested_by")
-        .order_by("requested_at")
+        .order_by("requested_at", "pk")  # a total order, so no request is on two pages or none
     )
 
 
@@ -92,7 +92,7 @@ def icb_specialists(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[Spec
             booked_days=Coalesce(Subquery(capacity.values("allocated_days")[:1]), ZERO),
         )
         .annotate(left_days=F("capacity_days") - F("booked_days"))
-        .order_by("-active", "full_name")
+        .order_by("-active", "full_name", "pk")  # a total order, so no specialist is on two pages or none
     )
 
 
@@ -102,4 +102,14 @@ def visits_between(*, visits: QuerySet[Visit], start: datetime.date, end: dateti
         .filter(date__range=(start, end))
         .select_related("enrolment__school", "specialist")
         .order_by("date", "slot_start")
+    )
+
+
+def icb_calendar_feeds(*, icb: ICB) -> QuerySet[CalendarFeed]:
+    """The calendar addresses working now for the ICB's schools and specialists, newest first."""
+    return (
+        CalendarFeed.objects.filter(revoked_at__isnull=True)
+        .filter(Q(school__icb=icb) | Q(specialist__icb=icb))
+        .select_related("school", "specialist", "created_by")
+        .order_by("-created_at", "-pk")
     )

@@ -25,6 +25,7 @@ from specialists.models import (
     Outcome,
     Session,
     Specialist,
+    Unavailability,
     Visit,
 )
 from specialists.rules import BookingCalendar, clash_message, long_date
@@ -326,6 +327,36 @@ def closure_date_add(
     )
 
 
+def unavailability_check(*, specialist: Specialist, starts_on: datetime.date, ends_on: datetime.date) -> None:
+    if ends_on < starts_on:
+        raise RuleBroken("The last day must be the same as or after the first day", field="ends_on")
+    booked = (
+        Visit.objects.booked()
+        .filter(specialist=specialist, date__range=(starts_on, ends_on))
+        .select_related("enrolment__school")
+        .order_by("date")
+        .first()
+    )
+    if booked:
+        raise RuleBroken(
+            f"{specialist.full_name} has a visit booked at {booked.enrolment.school.name} on "
+            f"{long_date(booked.date)}: move or cancel it before recording the leave",
+            field="starts_on",
+        )
+
+
+@transaction.atomic
+def unavailability_record(
+    *, specialist: Specialist, starts_on: datetime.date, ends_on: datetime.date, reason: str, by
+) -> Unavailability:
+    """Record a period a specialist cannot visit schools. Days with a visit booked are refused, so no school
+    waits for someone on leave: that visit is moved or cancelled first."""
+    unavailability_check(specialist=specialist, starts_on=starts_on, ends_on=ends_on)
+    return Unavailability.objects.create(
+        specialist=specialist, starts_on=starts_on, ends_on=ends_on, reason=reason.strip()
+    )
+
+
 def _new_token() -> tuple[str, str]:
     token = secrets.token_urlsafe(24)
     return token, calendar_token_hash(token)
@@ -339,14 +370,21 @@ def calendar_token_hash(token: str) -> str:
 def calendar_feed_create(*, school: School | None = None, specialist: Specialist | None = None, by) -> str:
     """A new secret calendar address for a school or a specialist; the old one stops working. Returns the
     token, which is shown once and never stored."""
-    current = CalendarFeed.objects.select_for_update().filter(revoked_at__isnull=True)
-    current.filter(school=school, specialist=specialist).update(revoked_at=timezone.now())
+    calendar_feed_revoke(school=school, specialist=specialist, by=by)
     token, token_hash = _new_token()
     CalendarFeed.objects.create(school=school, specialist=specialist, token_hash=token_hash, created_by=by)
     return token
 
 
-def calendar_feed_revoke(*, school: School | None = None, specialist: Specialist | None = None) -> int:
-    return CalendarFeed.objects.filter(school=school, specialist=specialist, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+@transaction.atomic
+def calendar_feed_revoke(
+    *, school: School | None = None, specialist: Specialist | None = None, made_by=None, by
+) -> int:
+    """Stop a school's or a specialist's calendar address (only if `made_by` made it, when given), recording
+    who stopped it. Returns how many stopped: none if there was no address."""
+    if (school is None) == (specialist is None):
+        raise ValueError("A calendar belongs to a school or to a specialist")
+    feeds = CalendarFeed.objects.filter(school=school, specialist=specialist, revoked_at__isnull=True)
+    if made_by is not None:
+        feeds = feeds.filter(created_by=made_by)
+    return feeds.update(revoked_at=timezone.now(), revoked_by=by)

@@ -1,9 +1,13 @@
 import dataclasses
 import datetime
 
+import django.test
 import pytest
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
+from django.http import HttpRequest
 
 from pins import preflight
 from pins.celery import app as celery_app
@@ -43,6 +47,25 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+class Client(django.test.Client):
+    """Django's test client, whose `force_login` leaves the session as a real sign-in would: someone with an
+    authenticator app has given a security code (`passed_mfa=False` leaves it out, as a password alone would)."""
+
+    def force_login(self, user, backend=None, *, passed_mfa=True):
+        super().force_login(user, backend)
+        authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if passed_mfa and authenticator is not None:
+            request = HttpRequest()
+            request.session = self.session
+            record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+            request.session.save()
+
+
+@pytest.fixture
+def client():
+    return Client()
 
 
 @pytest.fixture

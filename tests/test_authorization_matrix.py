@@ -11,13 +11,14 @@ import dataclasses
 from collections.abc import Callable
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from icbs.models import CoordinatorMembership
 from pins import access as access_services
-from pins.models import AccessEvent, Invitation, User
+from pins.models import AccessEvent, Invitation, StaffMembership, User
 from schools.models import (
     ClosureDate,
     Domain,
@@ -28,7 +29,8 @@ from schools.models import (
     SelfAssessment,
     SencoMembership,
 )
-from specialists.models import CalendarFeed, ChangeRequest, Outcome, Specialist, Visit
+from specialists.models import CalendarFeed, Capacity, ChangeRequest, Outcome, Reminder, Specialist, Visit
+from specialists.services import calendar_feed_create
 from tests.factories import ClosureDateFactory, SchoolFactory, SpecialistFactory
 from tests.gias import gias_csv, gias_row
 
@@ -167,6 +169,11 @@ def _school_profile_rule(url, data, *, readers_see=False):
         post={**ICB_A_READERS, **dict.fromkeys(refused, "403"), "senco_a": "done"},
         post_data=data,
     )
+
+
+def _school_calendar(w):
+    calendar_feed_create(school=w.school_a, by=w["senco_a"])
+    return CalendarFeed.objects.get(school=w.school_a, revoked_at__isnull=True).pk
 
 
 PUBLIC = Rule(url=None, get=_everyone("page"))
@@ -360,6 +367,14 @@ RULES = {
     ),
     "access:withdraw_invitation": _invitation_action_rule("access:withdraw_invitation"),
     "access:resend_invitation": _invitation_action_rule("access:resend_invitation"),
+    "visits:icb_calendar_feeds": Rule(
+        url=lambda w: reverse("visits:icb_calendar_feeds", args=[w.icb_a.ods_code]), get=ICB_A_READERS
+    ),
+    "visits:stop_calendar_feed": Rule(
+        url=lambda w: reverse("visits:stop_calendar_feed", args=[w.icb_a.ods_code, _school_calendar(w)]),
+        get=_everyone("405", anonymous="login"),
+        post={**ICB_A_READERS, "coordinator_a": "done", "dfe_staff": "403", "programme_admin": "403"},
+    ),
 }
 
 # Pages of allauth (sign-in, password reset, MFA set-up) and of the Django admin hold no programme data of
@@ -490,5 +505,191 @@ def test_admin_pages_open_for_programme_admins(client, world):
     assert world.school_a.name in response.content.decode()
 
 
+# The Django admin. Only accounts with `is_staff` reach it (in the world, the programme admin, a superuser);
+# everyone else is sent to sign in or refused. Not even a superuser adds, changes or deletes there what a service
+# holds: such pages are seen at most (tests/pins/test_admin.py checks every model).
+ADMIN_REFUSED = _everyone("refused", programme_admin="403")
+ADMIN_SEEN = _everyone("refused", programme_admin="page")
+
+
+def _admin_rule(name, *args, get=ADMIN_SEEN, post=ADMIN_REFUSED, data=lambda w: {}):
+    return Rule(url=lambda w: reverse(name, args=[arg(w) for arg in args]), get=get, post=post, post_data=data)
+
+
+def _history_id(w):
+    return w.visit_a.history.latest().history_id
+
+
+def _christmas(w):
+    return {
+        "enrolment": w.enrolment_a.pk,
+        "specialist": w.specialist_a.pk,
+        "date": "2026-12-25",
+        "session": "full_day",
+        "status": "confirmed",
+    }
+
+
+ADMIN_RULES = {
+    "admin:index": _admin_rule("admin:index", post=ADMIN_SEEN),
+    # A POST with no action chosen changes nothing.
+    "admin:specialists_visit_changelist": _admin_rule("admin:specialists_visit_changelist", post=ADMIN_SEEN),
+    "admin:specialists_visit_change": _admin_rule(
+        "admin:specialists_visit_change", lambda w: w.visit_a.pk, data=_christmas
+    ),
+    "admin:specialists_visit_simple_history": _admin_rule(
+        "admin:specialists_visit_simple_history", lambda w: w.visit_a.pk, _history_id, data=_christmas
+    ),
+    "admin:specialists_visit_add": _admin_rule("admin:specialists_visit_add", get=ADMIN_REFUSED, data=_christmas),
+    "admin:specialists_visit_delete": _admin_rule(
+        "admin:specialists_visit_delete", lambda w: w.visit_a.pk, get=ADMIN_REFUSED, data=lambda w: {"post": "yes"}
+    ),
+    "admin:schools_enrolment_change": _admin_rule(
+        "admin:schools_enrolment_change",
+        lambda w: w.enrolment_a.pk,
+        data=lambda w: {"quota_days": "0", "status": "withdrawn"},
+    ),
+    "admin:specialists_capacity_change": _admin_rule(
+        "admin:specialists_capacity_change",
+        lambda w: Capacity.objects.get(specialist=w.specialist_a).pk,
+        data=lambda w: {"days": "0"},
+    ),
+    "admin:icbs_coordinatormembership_change": _admin_rule(
+        "admin:icbs_coordinatormembership_change",
+        lambda w: CoordinatorMembership.objects.get(user=w["coordinator_a"]).pk,
+        data=lambda w: {"user": w["coordinator_a"].pk, "icb": w.icb_b.pk},
+    ),
+    "admin:icbs_coordinatormembership_add": _admin_rule(
+        "admin:icbs_coordinatormembership_add",
+        get=ADMIN_REFUSED,
+        data=lambda w: {"user": w["coordinator_a"].pk, "icb": w.icb_b.pk},
+    ),
+    "admin:schools_sencomembership_delete": _admin_rule(
+        "admin:schools_sencomembership_delete",
+        lambda w: SencoMembership.objects.get(user=w["senco_a"]).pk,
+        get=ADMIN_REFUSED,
+        data=lambda w: {"post": "yes"},
+    ),
+    "admin:pins_staffmembership_add": _admin_rule(
+        "admin:pins_staffmembership_add",
+        get=ADMIN_REFUSED,
+        data=lambda w: {"user": w["senco_a"].pk, "role": "programme_admin"},
+    ),
+    "admin:pins_accessevent_delete": _admin_rule(
+        "admin:pins_accessevent_delete",
+        lambda w: AccessEvent.objects.create(action="granted", role="senco", email="x@example.org", icb=w.icb_a).pk,
+        get=ADMIN_REFUSED,
+        data=lambda w: {"post": "yes"},
+    ),
+    "admin:mfa_authenticator_change": _admin_rule(
+        "admin:mfa_authenticator_change",
+        lambda w: Authenticator.objects.get(user=w["coordinator_a"]).pk,
+        data=lambda w: {"user": w["coordinator_a"].pk, "type": "totp", "data": "{}"},
+    ),
+    "admin:pins_user_delete": _admin_rule(
+        "admin:pins_user_delete", lambda w: w["coordinator_a"].pk, get=ADMIN_REFUSED, data=lambda w: {"post": "yes"}
+    ),
+}
+
+
+def _admin_state():
+    """What a refused admin request must not change, beyond what the service's pages must not."""
+    state = _state()
+    state["enrolment quotas"] = list(Enrolment.objects.order_by("pk").values_list("pk", "quota_days", "status"))
+    state["capacities"] = list(Capacity.objects.order_by("pk").values_list("pk", "days", "allocated_days"))
+    state["staff"] = list(StaffMembership.objects.order_by("pk").values_list("pk", "user_id", "role"))
+    state["coordinators"] = list(CoordinatorMembership.objects.order_by("pk").values_list("pk", "user_id", "icb_id"))
+    state["authenticators"] = list(Authenticator.objects.order_by("pk").values_list("pk", "data"))
+    state["reminders"] = Reminder.objects.count()
+    return state
+
+
+def _admin_outcome(response) -> str:
+    if response.status_code == 302:
+        signing_in = (reverse("account_login"), reverse("admin:login"))
+        return "login" if response.url.startswith(signing_in) else "done"
+    return {200: "page", 403: "403", 404: "404", 405: "405"}.get(response.status_code, str(response.status_code))
+
+
+def _admin_cases(method):
+    for name, rule in ADMIN_RULES.items():
+        outcomes = rule.get if method == "GET" else rule.post
+        for role in ROLES:
+            yield pytest.param(name, role, outcomes[role], id=f"{name}-{role}")
+
+
+def _matches(outcome, expected):
+    return outcome in {"login", "403", "404", "405"} if expected == "refused" else outcome == expected
+
+
+@pytest.mark.parametrize(("name", "role", "expected"), list(_admin_cases("GET")))
+def test_admin_get(client, world, name, role, expected):
+    url = ADMIN_RULES[name].url(world)
+    _sign_in(client, world, role)
+    before = _admin_state()
+
+    response = client.get(url)
+
+    assert _matches(_admin_outcome(response), expected), _admin_outcome(response)
+    assert _admin_state() == before
+
+
+@pytest.mark.parametrize(("name", "role", "expected"), list(_admin_cases("POST")))
+def test_admin_post(client, world, name, role, expected):
+    rule = ADMIN_RULES[name]
+    url, data = rule.url(world), rule.post_data(world)
+    _sign_in(client, world, role)
+    before = _admin_state()
+
+    response = client.post(url, data)
+
+    assert _matches(_admin_outcome(response), expected), _admin_outcome(response)
+    assert _admin_state() == before
+
+
+def test_admin_change_pages_show_no_second_factor_secret(client, world):
+    authenticator = Authenticator.objects.get(user=world["coordinator_a"])
+    client.force_login(world["programme_admin"])
+
+    response = client.get(reverse("admin:mfa_authenticator_change", args=[authenticator.pk]))
+
+    assert response.status_code == 200
+    assert authenticator.data["secret"] not in response.content.decode()
+
+
 def test_matrix_runs_against_postgresql():
     assert connection.vendor == "postgresql"
+
+
+# Every import path with another ICB's object: ICB B's coordinator gets a 404 on ICB A's upload pages (RULES
+# above); ICB A's coordinator uploading a file that names ICB B's school or specialist is refused, dry run or not.
+
+
+def _file_naming_school_b(w):
+    authority = w.school_b.local_authority
+    row = gias_row(w.school_b.urn, LA_code=authority.dfe_code, LA_name=authority.name, EstablishmentName="Taken")
+    return SimpleUploadedFile("schools.csv", gias_csv([row]), content_type="text/csv")
+
+
+def _file_naming_specialist_b(w):
+    content = f"full_name,discipline,email\r\nTaken,Speech and language therapy,{w.specialist_b.email}\r\n"
+    return SimpleUploadedFile("specialists.csv", content.encode(), content_type="text/csv")
+
+
+@pytest.mark.parametrize("dry_run", [{}, {"dry_run": "on"}], ids=["upload", "dry-run"])
+@pytest.mark.parametrize(
+    ("name", "upload"),
+    [("visits:upload_schools", _file_naming_school_b), ("visits:upload_specialists", _file_naming_specialist_b)],
+)
+def test_an_upload_naming_another_icbs_school_or_specialist_is_refused(client, world, name, upload, dry_run):
+    client.force_login(world["coordinator_a"])
+    school_b = School.objects.filter(pk=world.school_b.pk)
+    specialist_b = Specialist.objects.filter(pk=world.specialist_b.pk)
+    before = _state(), list(school_b.values()), list(specialist_b.values()), School.history.count()
+
+    response = client.post(reverse(name, args=[world.icb_a.ods_code]), {"file": upload(world), **dry_run})
+
+    assert response.status_code == 200
+    [problem] = response.context["row_errors"]
+    assert "another ICB" in problem and world.icb_b.ods_code not in problem
+    assert (_state(), list(school_b.values()), list(specialist_b.values()), School.history.count()) == before

@@ -1,19 +1,26 @@
-"""Calendar subscriptions: the secret feed itself, and the pages where a SENCO or a specialist gets its address."""
+"""Calendar subscriptions: the secret feed itself, the pages where a SENCO or a specialist gets its address, and
+the page where an ICB's coordinators see which addresses work and stop any of them."""
 
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from icbs.views import icb_for
 from pins.authorization import Permission
 from schools.views import school_for
 from specialists.calendars import visits_calendar
 from specialists.models import CalendarFeed, Visit
+from specialists.selectors import icb_calendar_feeds
 from specialists.services import calendar_feed_create, calendar_feed_revoke, calendar_token_hash
+
+FEEDS_PER_PAGE = 50
 
 # A feed carries last year's visits too, so a calendar keeps recent history.
 FEED_LOOKS_BACK = datetime.timedelta(days=400)
@@ -51,7 +58,7 @@ def _subscription_page(request, *, owner, back, school=None, specialist=None):
     token = None
     if request.method == "POST":
         if request.POST.get("action") == "stop":
-            calendar_feed_revoke(school=school, specialist=specialist)
+            calendar_feed_revoke(school=school, specialist=specialist, by=request.user)
         else:
             token = calendar_feed_create(school=school, specialist=specialist, by=request.user)
     current = CalendarFeed.objects.filter(school=school, specialist=specialist, revoked_at__isnull=True).first()
@@ -88,3 +95,29 @@ def specialist_calendar(request, specialist_id):
         back=reverse("visits:specialist", args=[specialist.pk]),
         specialist=specialist,
     )
+
+
+@login_required
+@require_GET
+def icb_calendars(request, ods_code):
+    """Every calendar address working now for the ICB's schools and specialists: who made it and when."""
+    icb = icb_for(request, ods_code)
+    request.access.require(Permission.VIEW_ICB, icb=icb)
+    page = Paginator(icb_calendar_feeds(icb=icb), FEEDS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "specialists/icb_calendar_feeds.html",
+        {"icb": icb, "page": page, "can_stop": request.access.can(Permission.MANAGE_ICB_ACCESS, icb=icb)},
+    )
+
+
+@login_required
+@require_POST
+def stop_calendar_feed(request, ods_code, feed_id):
+    icb = icb_for(request, ods_code)
+    subscription = get_object_or_404(icb_calendar_feeds(icb=icb), pk=feed_id)
+    request.access.require(Permission.MANAGE_ICB_ACCESS, icb=icb)
+    calendar_feed_revoke(school=subscription.school, specialist=subscription.specialist, by=request.user)
+    owner = subscription.school.name if subscription.school_id else subscription.specialist.full_name
+    messages.success(request, f"{owner}'s calendar address no longer works")
+    return redirect("visits:icb_calendar_feeds", icb.ods_code)

@@ -14,6 +14,8 @@ from specialists.filters import EnrolmentFilter
 from specialists.selectors import icb_enrolments, icb_specialists, icb_totals, open_change_requests
 
 SCHOOLS_PER_PAGE = 25
+SPECIALISTS_PER_PAGE = 25
+CHANGE_REQUESTS_PER_PAGE = 10
 
 
 @login_required
@@ -26,6 +28,9 @@ def icb_overview(request, ods_code):
     local_authorities = LocalAuthority.objects.filter(schools__enrolments__in=enrolments.values("pk")).distinct()
     school_filter = EnrolmentFilter(request.GET or None, queryset=enrolments, local_authorities=local_authorities)
     page = Paginator(school_filter.qs, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    # Each list has its own page parameter, so paging one leaves the others where they were.
+    specialists = Paginator(icb_specialists(icb=icb, programme_year=year), SPECIALISTS_PER_PAGE)
+    change_requests = Paginator(open_change_requests(icb=icb), CHANGE_REQUESTS_PER_PAGE)
     return render(
         request,
         "specialists/icb_overview.html",
@@ -37,8 +42,8 @@ def icb_overview(request, ods_code):
             "filter": school_filter,
             "form": school_filter.form,
             "page": page,
-            "specialists": icb_specialists(icb=icb, programme_year=year),
-            "change_requests": open_change_requests(icb=icb),
+            "specialists": specialists.get_page(request.GET.get("specialists_page")),
+            "change_requests": change_requests.get_page(request.GET.get("change_requests_page")),
             "behind_on_parent_carers": enrolments.filter(status="enrolled", meetings_missing__gt=0).count(),
             "can_allocate": request.access.can(Permission.ALLOCATE_VISITS, icb=icb),
             "can_manage_schools": request.access.can(Permission.MANAGE_ICB_SCHOOLS, icb=icb),

@@ -19,6 +19,9 @@ from specialists.models import Visit
 from specialists.selectors import visits_between
 
 ROWS_PER_PAGE = 40
+# Schedules are shown for dates the programme could run in: far enough from date's limits to step a month.
+EARLIEST_START = datetime.date(2000, 1, 1)
+LATEST_START = datetime.date(2099, 12, 31)
 
 
 class ScheduleForm(forms.Form):
@@ -35,6 +38,15 @@ class ScheduleForm(forms.Form):
         required=False,
         error_messages={"invalid": "The date to show from must be a real date, like 2026-11-02"},
     )
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if start is not None and not EARLIEST_START <= start <= LATEST_START:
+            raise forms.ValidationError(
+                f"The date to show from must be between {EARLIEST_START.year} and {LATEST_START.year}"
+            )
+        return start
+
     rows = forms.ChoiceField(
         label="Down the side",
         choices=[("schools", "Schools"), ("specialists", "Specialists")],
@@ -112,6 +124,7 @@ def icb_schedule(request, ods_code):
             "previous_start": previous_start,
             "next_start": next_start,
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_http_methods
 from icbs.views import icb_for
 from pins.authorization import Permission
 from pins.uploads import upload_page
-from specialists.imports import specialists_import
+from specialists.imports import MOST_ROWS_UPLOADED, specialists_import
 
 
 @login_required
@@ -15,7 +15,8 @@ def upload_specialists(request, ods_code):
     return upload_page(
         request,
         icb=icb,
-        run=lambda data, dry_run: specialists_import(data=data, icb=icb, dry_run=dry_run),
+        run=lambda data, dry_run: specialists_import(data=data, icb=icb, dry_run=dry_run, most_rows=MOST_ROWS_UPLOADED),
         kind="specialists",
+        most_rows=MOST_ROWS_UPLOADED,
         template="specialists/upload.html",
     )

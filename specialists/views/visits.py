@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from icbs.views import icb_for
 from pins.authorization import Permission
 from pins.errors import RuleBroken
 from pins.forms import show_rule_broken
+from pins.request_limits import next_address
 from pins.units import format_days
 from schools.models import Enrolment, SelfAssessment
 from schools.views import programme_year_or_404
@@ -177,8 +177,7 @@ def confirm(request, visit_id):
     else:
         messages.success(request, f"Visit on {long_date(visit.date)} confirmed")
     # The school's page confirms visits too, and comes back to itself.
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    if back := next_address(request):
         return redirect(back)
     return redirect("visits:detail", visit.pk)
 

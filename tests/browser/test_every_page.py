@@ -3,13 +3,12 @@
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from specialists.models import ChangeRequest
 from specialists.services import calendar_feed_create
-from tests.conftest import with_mfa
+from tests.conftest import Client, with_mfa
 from tests.factories import (
     CapacityFactory,
     ClosureDateFactory,
@@ -88,6 +87,7 @@ def _pages(s):
             reverse("access:icb", args=[icb]),
             reverse("access:invite_senco", args=[icb]),
             reverse("access:invite_specialist", args=[icb]),
+            reverse("visits:icb_calendar_feeds", args=[icb]),
             reverse("account_change_password"),
             reverse("mfa_index"),
         ],

@@ -1,15 +1,19 @@
 """Invitations, accepting them, removing access, and the record of who did what."""
 
 import datetime
+import hashlib
+import inspect
 import re
 
 import pytest
 import time_machine
+from celery.signals import task_prerun
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from icbs.models import CoordinatorMembership
-from pins.access import invitation_send
+from pins.access import invitation_email_send, invitation_for_token, invitation_send
 from pins.models import AccessEvent, Invitation, User
 from pins.tasks import send_invitation_email
 from schools.models import SencoMembership
@@ -205,12 +209,88 @@ def test_the_invitation_email_is_sent_once_however_often_the_task_runs(world):
         email="once@example.org", role=Invitation.Role.SENCO, icb=world.icb_a, school=world.school_a, by=None
     )
 
-    send_invitation_email(invitation.pk, "token-from-the-first-message")
-    send_invitation_email(invitation.pk, "token-from-the-first-message")
+    send_invitation_email(invitation.pk)
+    send_invitation_email(invitation.pk)
 
     assert len(mail.outbox) == 1
     invitation.refresh_from_db()
     assert invitation.email_sent_at is not None
+
+
+def test_the_broker_carries_the_invitations_id_and_never_its_link(client, world, django_capture_on_commit_callbacks):
+    queued = []
+
+    def record(task=None, args=None, kwargs=None, **signal):
+        if task.name == send_invitation_email.name:
+            queued.append((list(args), kwargs))
+
+    task_prerun.connect(record, weak=False)
+    try:
+        path = _invite_senco(client, world, django_capture_on_commit_callbacks)
+    finally:
+        task_prerun.disconnect(record)
+
+    invitation = Invitation.objects.get()
+    token = path.split("/")[-2]
+    assert queued == [([invitation.pk], {})]
+    assert list(inspect.signature(send_invitation_email.run).parameters) == ["invitation_id"]
+    assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in str(Invitation.objects.values().get())
+    first = client.post(path, {"full_name": "Sam Senco", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.logout()
+    again = client.post(path, {"full_name": "Sam Senco", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert (first.status_code, again.status_code) == (302, 404)
+
+
+def test_an_invitation_has_no_working_link_until_it_is_sent(world):
+    invitation = invitation_send(
+        email="later@example.org", role=Invitation.Role.SENCO, icb=world.icb_a, school=world.school_a, by=None
+    )
+
+    assert invitation.token_hash is None
+    send_invitation_email(invitation.pk)
+    invitation.refresh_from_db()
+    assert invitation.token_hash is not None
+
+
+def test_a_failed_invitation_email_gives_its_claim_back_and_is_sent_by_the_retry(world, monkeypatch):
+    invitation = invitation_send(
+        email="retry@example.org", role=Invitation.Role.SENCO, icb=world.icb_a, school=world.school_a, by=None
+    )
+    real_send = mail.EmailMessage.send
+    attempts = []
+
+    def down_once(self, *args, **kwargs):
+        attempts.append(self.to)
+        if len(attempts) == 1:
+            raise ConnectionError("mail server down")
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(mail.EmailMessage, "send", down_once)
+
+    with pytest.raises(ConnectionError):
+        invitation_email_send(invitation_id=invitation.pk)
+    invitation.refresh_from_db()
+    assert (invitation.email_claimed_at, invitation.email_sent_at) == (None, None)
+    assert invitation_email_send(invitation_id=invitation.pk) is True
+    assert len(mail.outbox) == 1
+    link = re.search(r"/invitations/\S+/", mail.outbox[0].body).group(0)
+    assert invitation_for_token(link.split("/")[-2]) == invitation
+
+
+def test_an_invitation_claimed_by_a_worker_that_stopped_is_sent_after_the_lease(world, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC))
+    invitation = invitation_send(
+        email="stuck@example.org", role=Invitation.Role.SENCO, icb=world.icb_a, school=world.school_a, by=None
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(email_claimed_at=timezone.now())
+
+    time_machine.move_to(datetime.datetime(2026, 11, 25, 10, 14, tzinfo=datetime.UTC))
+    assert invitation_email_send(invitation_id=invitation.pk) is False  # the worker may still be sending
+    time_machine.move_to(datetime.datetime(2026, 11, 25, 10, 16, tzinfo=datetime.UTC))
+    assert invitation_email_send(invitation_id=invitation.pk) is True
+
+    assert len(mail.outbox) == 1
 
 
 def test_a_broker_outage_keeps_the_invitation_and_shows_it_unsent(

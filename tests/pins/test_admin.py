@@ -1,20 +1,29 @@
-"""Every model is in the Django admin, with a change list that costs the same queries for 2 rows or 8."""
+"""The Django admin: every model is in it, with a change list that costs the same queries for 2 rows or 8; what
+a service holds (rules, day counters, access, history) cannot be added, changed or deleted there, only changed
+through admin actions that call the services."""
 
 import datetime
 import itertools
+from decimal import Decimal
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from pins.models import AccessEvent, Invitation
-from schools.models import BlackoutPeriod, ParentCarerMeeting, PupilVoiceActivity, SelfAssessment
-from specialists.models import CalendarFeed, ChangeRequest, Outcome, Reminder
+from icbs.models import CoordinatorMembership
+from pins.models import AccessEvent, Invitation, StaffMembership
+from schools.models import BlackoutPeriod, ParentCarerMeeting, PupilVoiceActivity, SelfAssessment, SencoMembership
+from specialists.models import CalendarFeed, Capacity, ChangeRequest, Outcome, Reminder, Unavailability, Visit
 from tests import factories
+from tests.conftest import with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +90,44 @@ FACTORIES = {
     "pins.accessevent": lambda: AccessEvent.objects.create(
         action="invited", role="coordinator", email="a@example.org", icb=factories.ICBFactory()
     ),
+    # allauth's, replaced by ours so that its secrets never show.
+    "mfa.authenticator": lambda: TOTP.activate(factories.UserFactory(), generate_totp_secret()).instance,
 }
+
+# What the admin may do with each model: (add, change, delete). Reference data no service holds stays
+# editable; every other model is (False, False, False).
+ALLOWED = {
+    "icbs.region": (True, True, True),
+    "icbs.icb": (True, True, False),  # a merger's fields are read only; deleting would drop coordinators
+    "icbs.localauthority": (True, True, True),
+    "schools.programmeyear": (True, True, True),
+    "schools.cohort": (True, True, True),
+    "schools.blackoutperiod": (True, True, True),
+    "pins.user": (True, True, False),  # deleting would drop memberships with no AccessEvent
+    "specialists.unavailability": (True, False, True),  # added through its service, which refuses booked days
+}
+
+
+@pytest.fixture
+def admin_user():
+    """A superuser with an authenticator app, signed in with it (as the admin requires)."""
+    return with_mfa(factories.UserFactory(is_staff=True, is_superuser=True, email="root@example.org"))
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def _url(label, view, *args):
+    return reverse(f"admin:{label.replace('.', '_')}_{view}", args=args)
+
+
+def _run_action(client, label, action, rows, **data):
+    return client.post(
+        _url(label, "changelist"), {"action": action, ACTION_CHECKBOX_NAME: [row.pk for row in rows], **data}
+    )
 
 
 def test_every_model_has_an_admin():
@@ -94,34 +140,271 @@ def test_every_model_has_an_admin():
     registered = {model._meta.label_lower for model in admin.site._registry}
 
     assert ours <= registered
-    assert ours == set(FACTORIES)
+    assert ours | {"mfa.authenticator"} == set(FACTORIES)
+    assert set(ALLOWED) <= set(FACTORIES)
 
 
 @pytest.mark.parametrize("label", sorted(FACTORIES))
-def test_change_list_query_count_does_not_grow_with_rows(client, label):
-    admin_user = factories.UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin_user)
-    url = reverse(f"admin:{label.replace('.', '_')}_changelist")
+def test_change_list_query_count_does_not_grow_with_rows(admin_client, label):
+    url = _url(label, "changelist")
     make = FACTORIES[label]
 
     for _ in range(2):
         make()
     with CaptureQueriesContext(connection) as few:
-        assert client.get(url).status_code == 200
+        assert admin_client.get(url).status_code == 200
     for _ in range(6):
         make()
     with CaptureQueriesContext(connection) as many:
-        response = client.get(url)
+        response = admin_client.get(url)
 
     assert response.status_code == 200
     assert len(many) == len(few), [query["sql"] for query in many.captured_queries]
 
 
 @pytest.mark.parametrize("label", sorted(FACTORIES))
-def test_change_list_search_works(client, label):
-    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+def test_change_list_search_works(admin_client, label):
     FACTORIES[label]()
 
-    response = client.get(reverse(f"admin:{label.replace('.', '_')}_changelist"), {"q": "a"})
+    response = admin_client.get(_url(label, "changelist"), {"q": "a"})
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("label", sorted(FACTORIES))
+def test_what_a_service_holds_cannot_be_added_changed_or_deleted_in_the_admin(admin_client, label):
+    row = FACTORIES[label]()
+    model = apps.get_model(label)
+    may_add, may_change, may_delete = ALLOWED.get(label, (False, False, False))
+    rows = model.objects.count()
+
+    assert admin_client.get(_url(label, "change", row.pk)).status_code == 200  # it can always be seen
+    assert (admin_client.get(_url(label, "add")).status_code == 200) == may_add
+    assert (admin_client.get(_url(label, "delete", row.pk)).status_code == 200) == may_delete
+    if not may_add:
+        assert admin_client.post(_url(label, "add"), {}).status_code == 403
+    if not may_change:
+        assert admin_client.post(_url(label, "change", row.pk), {}).status_code == 403
+    if not may_delete:
+        assert admin_client.post(_url(label, "delete", row.pk), {"post": "yes"}).status_code == 403
+
+    assert model.objects.count() == rows
+
+
+def test_a_visit_cannot_be_moved_to_christmas_day_in_the_admin(admin_client):
+    visit = factories.VisitFactory()
+    christmas = {
+        "enrolment": visit.enrolment_id,
+        "specialist": visit.specialist_id,
+        "date": "2026-12-25",
+        "session": "full_day",
+        "status": "confirmed",
+    }
+
+    changed = admin_client.post(_url("specialists.visit", "change", visit.pk), christmas)
+    history_id = visit.history.latest().history_id
+    reverted = admin_client.post(
+        reverse("admin:specialists_visit_simple_history", args=[visit.pk, history_id]), christmas
+    )
+
+    assert (changed.status_code, reverted.status_code) == (403, 403)
+    visit.refresh_from_db()
+    assert (visit.date, visit.session, visit.status) == (datetime.date(2026, 10, 6), "morning", "proposed")
+
+
+def test_add_visit_is_refused_not_a_server_error(admin_client):
+    enrolment = factories.EnrolmentFactory()
+    specialist = factories.SpecialistFactory(icb=enrolment.icb)
+
+    page = admin_client.get(_url("specialists.visit", "add"))
+    posted = admin_client.post(
+        _url("specialists.visit", "add"),
+        {"enrolment": enrolment.pk, "specialist": specialist.pk, "date": "2026-10-06", "session": "morning"},
+    )
+
+    assert (page.status_code, posted.status_code) == (403, 403)
+    assert not Visit.objects.exists()
+
+
+def _booked_visit():
+    enrolment = factories.EnrolmentFactory()
+    specialist = factories.SpecialistFactory(icb=enrolment.icb)
+    factories.CapacityFactory(specialist=specialist, programme_year=enrolment.programme_year)
+    return factories.VisitFactory(enrolment=enrolment, specialist=specialist, session="full_day", slot_end=2, days=1)
+
+
+def _days_counted(visit):
+    capacity = Capacity.objects.get(specialist=visit.specialist, programme_year=visit.enrolment.programme_year)
+    visit.enrolment.refresh_from_db()
+    return visit.enrolment.allocated_days, capacity.allocated_days
+
+
+def test_cancelling_visits_in_the_admin_asks_why_then_gives_their_days_back_with_history(admin_client, admin_user):
+    visit = _booked_visit()
+    assert _days_counted(visit) == (Decimal("1.0"), Decimal("1.0"))
+
+    asked = _run_action(admin_client, "specialists.visit", "cancel_selected", [visit], index=0)
+    no_reason = _run_action(admin_client, "specialists.visit", "cancel_selected", [visit], confirmed="yes")
+    visit.refresh_from_db()
+    assert (asked.status_code, no_reason.status_code, visit.status) == (200, 200, "proposed")
+    assert 'name="reason"' in asked.content.decode()
+    assert "Enter why the visits are cancelled" in no_reason.content.decode()
+
+    done = _run_action(
+        admin_client, "specialists.visit", "cancel_selected", [visit], confirmed="yes", reason="School closed"
+    )
+
+    assert done.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.status, visit.cancelled_by, visit.cancellation_reason) == ("cancelled", admin_user, "School closed")
+    assert _days_counted(visit) == (Decimal("0.0"), Decimal("0.0"))
+    last = visit.history.latest()
+    assert (last.status, last.history_user) == ("cancelled", admin_user)
+
+
+def test_the_admin_says_why_a_visit_cannot_be_cancelled(admin_client):
+    visit = _booked_visit()
+    Visit.objects.filter(pk=visit.pk).update(status=Visit.Status.DELIVERED)
+
+    response = _run_action(
+        admin_client, "specialists.visit", "cancel_selected", [visit], confirmed="yes", reason="Mistake"
+    )
+
+    assert response.status_code == 302
+    messages = [str(message) for message in response.wsgi_request._messages]
+    assert any("This visit is delivered: it can no longer be changed" in message for message in messages)
+    assert _days_counted(visit) == (Decimal("1.0"), Decimal("1.0"))
+
+
+def test_actions_need_the_models_change_permission(client):
+    visit = _booked_visit()
+    viewer = with_mfa(factories.UserFactory(is_staff=True))
+    viewer.user_permissions.add(Permission.objects.get(codename="view_visit"))
+    client.force_login(viewer)
+
+    assert client.get(_url("specialists.visit", "changelist")).status_code == 200
+    _run_action(client, "specialists.visit", "cancel_selected", [visit], confirmed="yes", reason="Closed")
+
+    visit.refresh_from_db()
+    assert visit.status == "proposed"
+
+
+def _removed(by):
+    return AccessEvent.objects.get(action=AccessEvent.Action.REMOVED, actor=by)
+
+
+def test_removing_a_coordinator_in_the_admin_records_it(admin_client, admin_user):
+    membership = factories.CoordinatorMembershipFactory()
+
+    _run_action(admin_client, "icbs.coordinatormembership", "remove_selected", [membership], index=0)
+
+    assert not CoordinatorMembership.objects.exists()
+    event = _removed(admin_user)
+    assert (event.role, event.email, event.icb) == ("coordinator", membership.user.email, membership.icb)
+
+
+def test_removing_a_senco_in_the_admin_records_it(admin_client, admin_user):
+    membership = factories.SencoMembershipFactory()
+
+    _run_action(admin_client, "schools.sencomembership", "remove_selected", [membership], index=0)
+
+    assert not SencoMembership.objects.exists()
+    event = _removed(admin_user)
+    assert (event.role, event.email, event.school) == ("senco", membership.user.email, membership.school)
+
+
+def test_removing_a_staff_role_in_the_admin_records_it(admin_client, admin_user):
+    membership = factories.StaffMembershipFactory(role=StaffMembership.Role.PROGRAMME_ADMIN)
+
+    _run_action(admin_client, "pins.staffmembership", "remove_selected", [membership], index=0)
+
+    assert not StaffMembership.objects.filter(pk=membership.pk).exists()
+    event = _removed(admin_user)
+    assert (event.role, event.email, event.icb) == ("programme_admin", membership.user.email, None)
+
+
+def test_removing_a_specialists_account_in_the_admin_records_it(admin_client, admin_user):
+    specialist = factories.SpecialistFactory(user=factories.UserFactory())
+    email = specialist.user.email
+
+    _run_action(admin_client, "specialists.specialist", "remove_accounts", [specialist], index=0)
+
+    specialist.refresh_from_db()
+    assert specialist.user is None
+    assert (_removed(admin_user).role, _removed(admin_user).email) == ("specialist", email)
+
+
+def test_withdrawing_an_invitation_in_the_admin_records_it(admin_client, admin_user):
+    invitation = FACTORIES["pins.invitation"]()
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() + datetime.timedelta(days=1))
+
+    _run_action(admin_client, "pins.invitation", "withdraw_selected", [invitation], index=0)
+
+    invitation.refresh_from_db()
+    assert invitation.withdrawn_at is not None
+    assert AccessEvent.objects.filter(action=AccessEvent.Action.INVITATION_WITHDRAWN, actor=admin_user).exists()
+
+
+def test_change_requests_are_resolved_and_feeds_revoked_through_their_services(admin_client, admin_user):
+    change_request = FACTORIES["specialists.changerequest"]()
+    feed = FACTORIES["specialists.calendarfeed"]()
+
+    _run_action(admin_client, "specialists.changerequest", "resolve_selected", [change_request], index=0)
+    _run_action(admin_client, "specialists.calendarfeed", "revoke_selected", [feed], index=0)
+
+    change_request.refresh_from_db()
+    feed.refresh_from_db()
+    assert change_request.resolved_by == admin_user
+    assert (feed.revoked_at is not None, feed.revoked_by) == (True, admin_user)
+
+
+def test_authenticator_secrets_never_show_in_the_admin(admin_client):
+    secret = generate_totp_secret()
+    authenticator = TOTP.activate(factories.UserFactory(full_name="Tess Two-Factor"), secret).instance
+    stored = authenticator.data["secret"]
+
+    listed = admin_client.get(_url("mfa.authenticator", "changelist")).content.decode()
+    shown = admin_client.get(_url("mfa.authenticator", "change", authenticator.pk)).content.decode()
+
+    assert "Tess Two-Factor" in listed
+    assert "Tess Two-Factor" in shown
+    for page in (listed, shown):
+        assert secret not in page
+        assert stored not in page
+    assert Authenticator.objects.get(pk=authenticator.pk).data["secret"] == stored
+
+
+def test_an_icbs_merger_dates_and_successor_cannot_be_set_in_the_admin(admin_client):
+    icb, successor = factories.ICBFactory(), factories.ICBFactory()
+    started_on = icb.started_on
+    data = {
+        "ods_code": icb.ods_code,
+        "name": "Renamed Integrated Care Board",
+        "ons_code": icb.ons_code,
+        "region": icb.region_id,
+        "started_on": "2020-01-01",
+        "ended_on": "2026-04-01",
+        "successor": successor.pk,
+    }
+
+    response = admin_client.post(_url("icbs.icb", "change", icb.pk), data)
+
+    assert response.status_code == 302
+    icb.refresh_from_db()
+    assert icb.name == "Renamed Integrated Care Board"  # its name is reference data
+    assert (icb.started_on, icb.ended_on, icb.successor) == (started_on, None, None)
+
+
+def test_leave_over_a_booked_visit_is_refused_in_the_admin(admin_client):
+    visit = _booked_visit()
+    leave = {"specialist": visit.specialist_id, "starts_on": "2026-10-05", "ends_on": "2026-10-09", "reason": "Leave"}
+
+    refused = admin_client.post(_url("specialists.unavailability", "add"), leave)
+    recorded = admin_client.post(
+        _url("specialists.unavailability", "add"), {**leave, "starts_on": "2026-10-12", "ends_on": "2026-10-16"}
+    )
+
+    assert refused.status_code == 200
+    assert "has a visit booked at" in refused.content.decode()
+    assert recorded.status_code == 302
+    assert list(Unavailability.objects.values_list("starts_on", flat=True)) == [datetime.date(2026, 10, 12)]

@@ -2,15 +2,17 @@ import datetime
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError
+from django.urls import reverse
 
 from icbs.models import ICB, LocalAuthority
 from icbs.services import reference_data_load
 from pins.csv_import import RowError
 from schools.imports import GIAS_COLUMNS, area_map_read, schools_import
 from schools.models import School
-from tests.factories import EnrolmentFactory, ICBFactory
+from tests.factories import EnrolmentFactory, ICBFactory, UserFactory
 from tests.gias import COLUMNS, gias_csv, gias_row, gias_rows
 
 pytestmark = pytest.mark.django_db
@@ -195,8 +197,8 @@ def test_a_school_is_placed_in_its_local_authoritys_icb():
     assert School.objects.get().icb.ods_code == "QWO"
 
 
-def test_icb_places_every_school_in_it_whatever_its_authority():
-    rows = [gias_row(107654, LA_code="383"), gias_row(107655, LA_code="936", LA_name="Surrey")]
+def test_icb_places_every_school_in_it_of_a_split_or_new_authority():
+    rows = [gias_row(107654, LA_code="999", LA_name="Testborough"), gias_row(107655, LA_code="936", LA_name="Surrey")]
 
     report = schools_import(data=gias_csv(rows), icb=icb("QXU"))
 
@@ -245,6 +247,109 @@ def test_a_new_authoritys_school_without_icb_or_map_is_a_bad_row():
     assert not LocalAuthority.objects.filter(dfe_code="999").exists()
 
 
+# An import for one ICB never takes over another ICB's school
+
+
+def surrey_school(urn: int, **values: str) -> dict[str, str]:
+    """A school of Surrey, an authority split between Surrey Heartlands (QXU) and Frimley (QNQ)."""
+    return gias_row(urn, LA_code="936", LA_name="Surrey", **values)
+
+
+def test_an_import_for_one_icb_refuses_another_icbs_school_and_writes_nothing():
+    schools_import(data=gias_csv([surrey_school(107655)]), icb=icb("QXU"))
+    rows = [surrey_school(107654), surrey_school(107655, EstablishmentName="Taken Over Primary School")]
+
+    report = schools_import(data=gias_csv(rows), icb=icb("QNQ"))
+
+    assert messages(report) == [
+        "line 3: URN 107655 is a school of another ICB, so this import cannot change it: "
+        "a programme admin moves schools between ICBs"
+    ]
+    assert School.objects.values_list("urn", "name", "icb__ods_code").get() == (
+        107655,
+        "Test Primary School 107655",
+        "QXU",
+    )
+
+
+def test_a_dry_run_for_one_icb_refuses_another_icbs_school_too():
+    schools_import(data=gias_csv([surrey_school(107655)]), icb=icb("QXU"))
+
+    report = schools_import(data=gias_csv([surrey_school(107655)]), icb=icb("QNQ"), dry_run=True)
+
+    assert [error.line for error in report.errors] == [2]
+    assert "another ICB" in report.errors[0].message
+
+
+def test_an_import_for_one_icb_updates_its_own_schools():
+    schools_import(data=gias_csv([surrey_school(107655)]), icb=icb("QXU"))
+
+    report = schools_import(data=gias_csv([surrey_school(107655, EstablishmentName="Renamed")]), icb=icb("QXU"))
+
+    assert (report.updated, report.errors) == (1, [])
+    assert School.objects.get().name == "Renamed"
+
+
+def test_an_import_for_one_icb_cannot_add_a_school_of_an_authority_wholly_in_another_icb():
+    report = schools_import(data=gias_csv([gias_row(107654, LA_code="383", LA_name="Leeds")]), icb=icb("QXU"))
+
+    assert messages(report) == [
+        "line 2: URN 107654 is a school of Leeds (383), a local authority of another ICB, so this import cannot add it"
+    ]
+    assert not School.objects.exists()
+
+
+def test_the_national_import_moves_a_school_between_icbs_and_lists_the_move():
+    import_one(LA_code="383")
+
+    report = schools_import(data=gias_csv([gias_row(107654, LA_code="383")]), area_map={"383": icb("QOQ")})
+
+    assert report.errors == []
+    assert report.moves == ["URN 107654 Test Primary School 107654: Moved from ICB QWO to QOQ"]
+    assert School.objects.get().icb.ods_code == "QOQ"
+
+
+# History
+
+
+def test_every_school_written_gets_a_history_record_and_an_unchanged_one_none():
+    rows = gias_rows(3)
+    schools_import(data=gias_csv(rows))
+    rows[0]["EstablishmentName"] = "Renamed Primary School"
+
+    schools_import(data=gias_csv(rows))
+
+    renamed = School.objects.get(urn=int(rows[0]["URN"]))
+    assert [(record.history_type, record.name) for record in renamed.history.order_by("history_id")] == [
+        ("+", f"Test Primary School {rows[0]['URN']}"),
+        ("~", "Renamed Primary School"),
+    ]
+    assert School.history.count() == 4
+    assert {record.history_change_reason for record in School.history.all()} == {
+        "Imported from GIAS",
+        "Updated from GIAS",
+    }
+
+
+def test_a_move_shows_in_the_history_with_who_moved_it():
+    admin = UserFactory()
+    import_one(LA_code="383")
+
+    schools_import(data=gias_csv([gias_row(107654, LA_code="383")]), area_map={"383": icb("QOQ")}, by=admin)
+
+    latest = School.objects.get().history.latest()
+    assert latest.history_user == admin
+    assert latest.history_change_reason == "Moved from ICB QWO to QOQ"
+    assert latest.prev_record.icb.ods_code == "QWO"
+    assert latest.icb.ods_code == "QOQ"
+
+
+def test_a_dry_run_writes_no_history():
+    schools_import(data=gias_csv(gias_rows(2)), dry_run=True)
+
+    assert not School.history.exists()
+
+
 # Bad input: each reported with its line and a reason
 
 
@@ -287,6 +392,45 @@ def test_a_bad_value_is_reported_with_its_line(values, message):
     assert len(report.errors) == 1
     assert report.errors[0].line == 3
     assert report.errors[0].message.startswith(message)
+    assert not School.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("St Mary’s\nPrimary", "has a line break in it: write it on one line"),
+        ("St Mary’s\rPrimary", "has a line break in it: write it on one line"),
+        ("St Mary’s\u2028Primary", "has a line break in it: write it on one line"),
+        ("St Mary’s\x85Primary", "has a line break in it: write it on one line"),
+        ("St Mary’s\tPrimary", "has a tab in it: remove it"),
+        ("St Mary’s\x1bPrimary", "has the control character U+001B in it: remove it"),
+        ("St Mary’s\x7fPrimary", "has the control character U+007F in it: remove it"),
+    ],
+)
+def test_a_name_with_a_control_character_is_reported_with_its_line(name, problem):
+    rows = [gias_row(107650), gias_row(107654, EstablishmentName=name)]
+
+    report = schools_import(data=gias_csv(rows, encoding="utf-8"))
+
+    assert messages(report) == [f"line 3: EstablishmentName {problem}"]
+    assert not School.objects.exists()
+
+
+def test_a_new_authoritys_name_with_a_control_character_is_reported():
+    rows = [gias_row(107654, LA_code="999", LA_name="Test\nborough")]
+
+    report = schools_import(data=gias_csv(rows, encoding="utf-8"), icb=icb("QWO"))
+
+    assert messages(report) == ["line 2: LA (name) has a line break in it: write it on one line"]
+    assert not LocalAuthority.objects.filter(dfe_code="999").exists()
+
+
+def test_a_nul_in_a_name_is_refused_with_its_line():
+    rows = [gias_row(107650), gias_row(107654, EstablishmentName="St Mary’s\x00Primary")]
+
+    report = schools_import(data=gias_csv(rows, encoding="utf-8"))
+
+    assert [str(error)[:22] for error in report.errors] == ["line 3: wrong encoding"]
     assert not School.objects.exists()
 
 
@@ -437,20 +581,36 @@ def test_a_dry_run_counts_and_writes_nothing():
     assert not LocalAuthority.objects.filter(dfe_code="999").exists()
 
 
+def test_a_file_beyond_the_row_cap_is_refused_where_the_cap_is_passed():
+    report = schools_import(data=gias_csv(gias_rows(11)), most_rows=10)
+
+    assert messages(report) == [
+        "line 12: the file has more than 10 rows: import at most 10 rows at a time, splitting the file if need be"
+    ]
+    assert not School.objects.exists()
+
+
+def test_a_file_at_the_row_cap_is_imported():
+    report = schools_import(data=gias_csv(gias_rows(10)), most_rows=10)
+
+    assert (report.errors, report.created) == ([], 10)
+
+
 def test_a_thousand_schools_take_a_few_queries(django_assert_max_num_queries):
     rows = gias_rows(1_000)
     rows[0] = gias_row(107654, LA_code="999", LA_name="Testborough")
     data, west_yorkshire = gias_csv(rows), icb("QWO")
 
-    # A savepoint and its release, the authorities, the existing schools, the new authority, the upsert.
-    with django_assert_max_num_queries(6):
+    # A savepoint and its release, the authorities, the existing schools, the new authority, the upsert,
+    # the history.
+    with django_assert_max_num_queries(7):
         report = schools_import(data=data, icb=west_yorkshire)
     assert report.created == 1_000
 
     for row in rows:
         row["NumberOfPupils"] = "251"
     data = gias_csv(rows)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         report = schools_import(data=data, icb=west_yorkshire)
     assert report.updated == 1_000
 
@@ -569,9 +729,44 @@ def test_the_command_places_schools_by_icb_and_map(write):
 
     assert dict(School.objects.values_list("urn", "icb__ods_code")) == {107654: "QNQ", 107655: "QXU"}
 
-    run(path, "--icb", "qnq")
+    run(write("one.csv", gias_csv(rows[:1])), "--icb", "qnq")
 
-    assert set(School.objects.values_list("icb__ods_code", flat=True)) == {"QNQ"}
+    assert School.objects.get(urn=107654).icb.ods_code == "QNQ"
+
+
+def test_the_command_for_one_icb_refuses_another_icbs_school(write):
+    rows = [
+        gias_row(107654, LA_code="936", LA_name="Surrey", LSOA_code=SURREY_LSOA),
+        gias_row(107655, LA_code="936", LA_name="Surrey", LSOA_code="E01030900"),
+    ]
+    run(write("gias.csv", gias_csv(rows)), "--map", write("map.csv", map_csv(f"936,QXU\r\n{SURREY_LSOA},QNQ\r\n")))
+    rows[1]["EstablishmentName"] = "Taken Over Primary School"
+    stderr = io.StringIO()
+
+    with pytest.raises(CommandError, match="nothing was imported: 1 problem on 1 line"):
+        call_command("import_schools", write("again.csv", gias_csv(rows)), "--icb", "QNQ", stderr=stderr)
+
+    assert stderr.getvalue().splitlines() == [
+        "line 3: URN 107655 is a school of another ICB, so this import cannot change it: "
+        "a programme admin moves schools between ICBs"
+    ]
+    assert School.objects.filter(urn=107655).values_list("name", "icb__ods_code").get() == (
+        "Test Primary School 107655",
+        "QXU",
+    )
+
+
+def test_the_national_command_moves_a_school_and_prints_the_move(write):
+    path = write("gias.csv", gias_csv([gias_row(107654, LA_code="383")]))
+    run(path)
+
+    stdout, _ = run(path, "--map", write("map.csv", map_csv("383,QOQ\r\n")))
+
+    assert stdout.splitlines() == [
+        "schools: 0 created, 1 updated, 0 unchanged",
+        "URN 107654 Test Primary School 107654: Moved from ICB QWO to QOQ",
+    ]
+    assert School.objects.get().icb.ods_code == "QOQ"
 
 
 def test_the_command_refuses_an_unknown_icb(write):
@@ -593,6 +788,103 @@ def test_the_command_reports_bad_map_lines_and_imports_nothing(write):
     assert not School.objects.exists()
 
 
+def test_the_command_refuses_more_than_30000_rows(write):
+    path = write("gias.csv", gias_csv(gias_rows(30_001, first_urn=500_000)))
+    stderr = io.StringIO()
+
+    with pytest.raises(CommandError, match="nothing was imported: 1 problem on 1 line"):
+        call_command("import_schools", path, stdout=io.StringIO(), stderr=stderr)
+
+    assert stderr.getvalue() == (
+        "line 30002: the file has more than 30,000 rows: "
+        "import at most 30,000 rows at a time, splitting the file if need be\n"
+    )
+    assert not School.objects.exists()
+
+
 def test_the_command_says_when_it_cannot_read_the_file(tmp_path):
     with pytest.raises(CommandError, match=r"cannot read .*missing\.csv: No such file or directory"):
         run(str(tmp_path / "missing.csv"))
+
+
+# A coordinator's upload, for their own ICB
+
+
+def upload(client, world, rows, **fields):
+    return client.post(
+        reverse("visits:upload_schools", args=[world.icb_a.ods_code]),
+        {"file": SimpleUploadedFile("schools.csv", gias_csv(rows)), **fields},
+    )
+
+
+def icb_a_row(world, urn: int, **values: str) -> dict[str, str]:
+    """A school of ICB A's local authority."""
+    authority = world.school_a.local_authority
+    return gias_row(urn, LA_code=authority.dfe_code, LA_name=authority.name, **values)
+
+
+def names_icb_b(response, world) -> bool:
+    problems = " ".join(response.context["row_errors"])
+    return any(name in problems for name in (world.icb_b.ods_code, world.icb_b.short_name, world.icb_b.name))
+
+
+def school_b_row(world, **values: str) -> dict[str, str]:
+    authority = world.school_b.local_authority
+    return gias_row(world.school_b.urn, LA_code=authority.dfe_code, LA_name=authority.name, **values)
+
+
+@pytest.mark.usefixtures("during_term")
+def test_an_upload_naming_another_icbs_school_is_refused_and_its_coordinator_still_sees_it(client, world):
+    client.force_login(world["coordinator_a"])
+
+    response = upload(
+        client, world, [icb_a_row(world, 140000), school_b_row(world, EstablishmentName="Taken Over School")]
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"line 3: URN {world.school_b.urn} is a school of another ICB" in html
+    assert not names_icb_b(response, world)
+    assert not School.objects.filter(urn=140000).exists()
+    world.school_b.refresh_from_db()
+    assert (world.school_b.name, world.school_b.icb) == ("Beta Primary School", world.icb_b)
+    client.force_login(world["coordinator_b"])
+    assert client.get(reverse("schools:detail", args=[world.school_b.urn])).status_code == 200
+
+
+@pytest.mark.usefixtures("during_term")
+def test_a_dry_run_upload_naming_another_icbs_school_does_not_name_the_icb(client, world):
+    client.force_login(world["coordinator_a"])
+
+    response = upload(client, world, [school_b_row(world)], dry_run="on")
+
+    assert "is a school of another ICB" in response.content.decode()
+    assert not names_icb_b(response, world)
+
+
+@pytest.mark.usefixtures("during_term")
+def test_an_upload_is_in_the_schools_history_with_who_uploaded_it(client, world):
+    client.force_login(world["coordinator_a"])
+    upload(client, world, [icb_a_row(world, 140000)])
+
+    upload(client, world, [icb_a_row(world, 140000, EstablishmentName="Renamed Primary School")])
+
+    records = School.objects.get(urn=140000).history.order_by("history_id")
+    assert [(record.name, record.icb_id, record.history_user) for record in records] == [
+        ("Test Primary School 140000", world.icb_a.pk, world["coordinator_a"]),
+        ("Renamed Primary School", world.icb_a.pk, world["coordinator_a"]),
+    ]
+
+
+@pytest.mark.usefixtures("during_term")
+def test_an_upload_of_more_than_2000_schools_is_refused_saying_the_cap(client, world):
+    client.force_login(world["coordinator_a"])
+    assert (
+        "At most 2,000 schools in one file"
+        in client.get(reverse("visits:upload_schools", args=[world.icb_a.ods_code])).content.decode()
+    )
+
+    response = upload(client, world, [icb_a_row(world, 140000 + number) for number in range(2_001)])
+
+    assert "line 2002: the file has more than 2,000 rows" in response.content.decode()
+    assert not School.objects.filter(urn__gte=140000, urn__lt=150000).exists()

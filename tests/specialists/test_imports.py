@@ -4,8 +4,10 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError
+from django.urls import reverse
 
 from icbs.models import ICB
 from icbs.services import reference_data_load
@@ -204,6 +206,32 @@ def test_a_bad_value_is_reported_with_its_line(year, values, message):
     assert not Specialist.objects.exists()
 
 
+@pytest.mark.parametrize("column", ["full_name", "employer"])
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Jane\nSmith", "has a line break in it: write it on one line"),
+        ("Jane\rSmith", "has a line break in it: write it on one line"),
+        ("Jane\u2029Smith", "has a line break in it: write it on one line"),
+        ("Jane\tSmith", "has a tab in it: remove it"),
+        ("Jane\x07Smith", "has the control character U+0007 in it: remove it"),
+        ("Jane\x9bSmith", "has the control character U+009B in it: remove it"),
+    ],
+)
+def test_a_name_with_a_control_character_is_reported_with_its_line(year, column, text, problem):
+    report = import_rows(specialist_row(1), specialist_row(2, **{column: text}))
+
+    assert messages(report) == [f"line 3: {column} {problem}"]
+    assert not Specialist.objects.exists()
+
+
+def test_a_nul_in_a_name_is_refused_with_its_line(year):
+    report = import_rows(specialist_row(1), specialist_row(2, full_name="Jane\x00Smith"))
+
+    assert [str(error)[:22] for error in report.errors] == ["line 3: wrong encoding"]
+    assert not Specialist.objects.exists()
+
+
 def test_an_ended_icb_is_a_bad_row(year):
     ICBFactory(ods_code="QZ1", ended_on=datetime.date(2026, 1, 1), successor=icb("QWO"))
 
@@ -299,16 +327,17 @@ def test_with_one_icb_a_row_naming_another_is_bad(year):
     assert not Specialist.objects.exists()
 
 
-def test_with_one_icb_another_icbs_specialist_is_not_moved(year):
-    SpecialistFactory(email="specialist1@nhs.example.org", icb=icb("QWO"))
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_with_one_icb_another_icbs_specialist_is_not_moved_nor_their_icb_named(year, dry_run):
+    SpecialistFactory(email="specialist1@nhs.example.org", icb=icb("QWO"), full_name="Jane Smith")
 
-    report = import_rows(specialist_row(1, icb_ods_code=""), icb=icb("QXU"))
+    report = import_rows(specialist_row(1, icb_ods_code=""), icb=icb("QXU"), dry_run=dry_run)
 
     assert messages(report) == [
-        "line 2: specialist1@nhs.example.org is a specialist of West Yorkshire (QWO), not of QXU: "
-        "import without --icb to move them"
+        "line 2: specialist1@nhs.example.org belongs to another ICB's specialist, so this import cannot change "
+        "them: a programme admin moves specialists between ICBs"
     ]
-    assert Specialist.objects.get().icb.ods_code == "QWO"
+    assert Specialist.objects.values_list("icb__ods_code", "full_name").get() == ("QWO", "Jane Smith")
 
 
 def test_without_one_icb_a_specialist_can_move(year):
@@ -350,6 +379,15 @@ def test_a_dry_run_counts_and_writes_nothing(year):
     assert (report.created, report.updated, report.unchanged, report.dry_run) == (1, 1, 0, True)
     assert Specialist.objects.count() == 1
     assert Capacity.objects.get().days == Decimal("40.0")
+
+
+def test_a_file_beyond_the_row_cap_is_refused_where_the_cap_is_passed(year):
+    report = import_rows(*(specialist_row(number) for number in range(6)), most_rows=5)
+
+    assert messages(report) == [
+        "line 7: the file has more than 5 rows: import at most 5 rows at a time, splitting the file if need be"
+    ]
+    assert not Specialist.objects.exists()
 
 
 def test_a_thousand_specialists_take_a_few_queries(year, django_assert_max_num_queries):
@@ -426,3 +464,61 @@ def test_the_command_places_every_row_in_one_icb(year, path):
 def test_the_command_refuses_an_unknown_icb(path):
     with pytest.raises(CommandError, match="--icb: no ICB has the ODS code “QZZ”"):
         run(path(specialists_csv([specialist_row()])), "--icb", "QZZ")
+
+
+def test_the_command_refuses_more_than_10000_rows(year, path):
+    file = path(specialists_csv([specialist_row(number) for number in range(10_001)]))
+    stderr = io.StringIO()
+
+    with pytest.raises(CommandError, match="nothing was imported: 1 problem on 1 line"):
+        call_command("import_specialists", file, stdout=io.StringIO(), stderr=stderr)
+
+    assert stderr.getvalue() == (
+        "line 10002: the file has more than 10,000 rows: "
+        "import at most 10,000 rows at a time, splitting the file if need be\n"
+    )
+    assert not Specialist.objects.exists()
+
+
+# A coordinator's upload, for their own ICB
+
+
+def upload(client, world, rows, **fields):
+    return client.post(
+        reverse("visits:upload_specialists", args=[world.icb_a.ods_code]),
+        {"file": SimpleUploadedFile("specialists.csv", specialists_csv(rows)), **fields},
+    )
+
+
+@pytest.mark.usefixtures("during_term")
+@pytest.mark.parametrize("dry_run", [{}, {"dry_run": "on"}])
+def test_an_upload_naming_another_icbs_specialist_says_only_that(client, world, dry_run):
+    client.force_login(world["coordinator_a"])
+    row = specialist_row(1, icb_ods_code="", email=world.specialist_b.email.upper(), full_name="Someone Else")
+
+    response = upload(client, world, [row], **dry_run)
+
+    assert response.context["row_errors"] == [
+        f"line 2: {world.specialist_b.email.upper()} belongs to another ICB's specialist, so this import cannot "
+        "change them: a programme admin moves specialists between ICBs"
+    ]
+    world.specialist_b.refresh_from_db()
+    assert (world.specialist_b.icb, world.specialist_b.full_name) == (world.icb_b, "Bea Beta")
+
+
+@pytest.mark.usefixtures("during_term")
+def test_an_upload_of_more_than_500_specialists_is_refused_saying_the_cap(client, world):
+    client.force_login(world["coordinator_a"])
+    page = client.get(reverse("visits:upload_specialists", args=[world.icb_a.ods_code])).content.decode()
+    assert "At most 500 specialists in one file" in page
+    rows = [
+        specialist_row(icb_ods_code="", email=f"new{number}@nhs.example.org", programme_year="", capacity_days="")
+        for number in range(501)
+    ]
+
+    response = upload(client, world, rows)
+
+    assert response.context["row_errors"] == [
+        "line 502: the file has more than 500 rows: import at most 500 rows at a time, splitting the file if need be"
+    ]
+    assert not Specialist.objects.filter(icb=world.icb_a).exclude(pk=world.specialist_a.pk).exists()

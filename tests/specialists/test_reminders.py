@@ -5,10 +5,12 @@ import datetime
 import pytest
 from django.core import mail
 
+from schools.models import School
 from specialists.models import Reminder, Session, Visit
 from specialists.reminders import reminders_send
 from specialists.services import visit_allocate, visit_reschedule
 from specialists.tasks import send_due_reminders
+from tests.factories import VisitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +94,47 @@ def test_the_task_runs_the_sweep(world, time_machine):
     assert send_due_reminders() >= 1
     assert send_due_reminders() == 0
     assert Visit.objects.count() == 1
+
+
+def test_a_school_name_with_a_line_break_is_reminded_on_one_line_and_the_others_still_go(world):
+    School.objects.filter(pk=world.school_a.pk).update(name="Bad\nName\r\nPrimary")
+    VisitFactory(enrolment=world.enrolment_b, specialist=world.specialist_b, date=datetime.date(2026, 10, 7))
+
+    reminders_send(today=datetime.date(2026, 10, 12))
+
+    assert _sent_to(world.specialist_a.email) == ["Record what happened at Bad Name Primary on 6 October"]
+    assert _sent_to(world.specialist_b.email) == ["Record what happened at Beta Primary School on 7 October"]
+
+
+def test_one_reminder_that_fails_is_logged_and_the_others_still_go(world, monkeypatch, caplog):
+    VisitFactory(enrolment=world.enrolment_b, specialist=world.specialist_b, date=datetime.date(2026, 10, 7))
+    real_send = mail.EmailMessage.send
+
+    def refuses_ada(self, *args, **kwargs):
+        if world.specialist_a.email in self.to:
+            raise ConnectionError("mailbox unavailable")
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(mail.EmailMessage, "send", refuses_ada)
+
+    reminders_send(today=datetime.date(2026, 10, 12))
+
+    assert _sent_to(world.specialist_b.email) == ["Record what happened at Beta Primary School on 7 October"]
+    assert f"to {world.specialist_a.email}" in caplog.text
+    assert not Reminder.objects.filter(recipient=world.specialist_a.email).exists()  # for the next sweep
+
+
+def test_a_reminder_claimed_by_a_worker_that_stopped_is_sent_after_the_lease(world, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 10, 12, 9, tzinfo=datetime.UTC))
+    subject = f"visit:{world.visit_a.pk}:v{world.visit_a.version}"
+    Reminder.objects.create(kind=Reminder.Kind.OUTCOME_OVERDUE, subject=subject, recipient=world.specialist_a.email)
+
+    time_machine.move_to(datetime.datetime(2026, 10, 12, 9, 14, tzinfo=datetime.UTC))
+    reminders_send(today=datetime.date(2026, 10, 12))
+    assert _sent_to(world.specialist_a.email) == []  # its worker may still be sending
+    time_machine.move_to(datetime.datetime(2026, 10, 12, 9, 16, tzinfo=datetime.UTC))
+    reminders_send(today=datetime.date(2026, 10, 12))
+    reminders_send(today=datetime.date(2026, 10, 12))
+
+    assert len(_sent_to(world.specialist_a.email)) == 1
+    assert Reminder.objects.get(recipient=world.specialist_a.email).sent_at is not None

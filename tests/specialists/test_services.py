@@ -88,6 +88,7 @@ def test_a_specialist_cannot_be_booked_for_overlapping_sessions(booking):
     _assert_counters_match_visits()
 
 
+@pytest.mark.engine
 def test_the_database_refuses_a_double_booking_the_service_did_not_see(booking):
     visit = _book(booking)
 
@@ -112,6 +113,7 @@ def test_a_school_never_gets_more_than_its_quota(booking):
     _assert_counters_match_visits()
 
 
+@pytest.mark.engine
 def test_the_database_refuses_a_counter_above_the_quota(booking):
     with pytest.raises(IntegrityError, match="enrolment_quota_not_exceeded"):
         Enrolment.objects.filter(pk=booking["enrolment"].pk).update(allocated_days=Decimal("5.5"))
