@@ -14,8 +14,11 @@ from pins.authorization import Permission
 from pins.errors import RuleBroken
 from pins.forms import show_rule_broken
 from pins.models import Invitation
+from pins.paging import page_with_count
 from pins.selectors import icb_access_overview
 from schools.models import SencoMembership
+
+PEOPLE_PER_PAGE = 25
 
 # Which permission gives each kind of access.
 INVITING_PERMISSION = {
@@ -30,12 +33,19 @@ INVITING_PERMISSION = {
 def icb_access(request, ods_code):
     icb = icb_for(request, ods_code)
     request.access.require(Permission.VIEW_ICB, icb=icb)
+    overview = icb_access_overview(icb)
+    # Each long list has its own page parameter, so paging one leaves the others where they were.
+    pages = {
+        name: page_with_count(overview[name], per_page=PEOPLE_PER_PAGE, number=request.GET.get(f"{name}_page"))
+        for name in ("sencos", "specialists", "invitations")
+    }
     return render(
         request,
         "pins/access/icb_access.html",
         {
             "icb": icb,
-            **icb_access_overview(icb),
+            **overview,
+            **pages,
             "can_manage_coordinators": request.access.can(Permission.MANAGE_COORDINATORS, icb=icb),
             "can_manage_access": request.access.can(Permission.MANAGE_ICB_ACCESS, icb=icb),
         },

@@ -19,9 +19,9 @@ def navigation_for(request) -> list[dict]:
     items = [_item(request, "Home", reverse("home"), exact=True)]
     if access.reads_everything:
         items.append(_item(request, "National progress", reverse("progress")))
-    icbs = list(access.icbs().filter(pk__in=access.coordinated_icb_ids)[: MOST_LINKS_OF_A_KIND + 1])
+    icbs = access.coordinated_icbs  # read with the person's roles: the bar costs no query of its own
     if len(icbs) <= MOST_LINKS_OF_A_KIND:
-        items += [_item(request, icb.short_name, reverse("icbs:detail", args=[icb.ods_code])) for icb in icbs]
+        items += [_item(request, name, reverse("icbs:detail", args=[ods_code])) for ods_code, name in icbs]
     urns = sorted(access.senco_school_urns)
     if 0 < len(urns) <= MOST_LINKS_OF_A_KIND:
         label = "Your school" if len(urns) == 1 else "School {n}"
@@ -29,8 +29,8 @@ def navigation_for(request) -> list[dict]:
             _item(request, label.format(n=n), reverse("schools:detail", args=[urn]))
             for n, urn in enumerate(urns, start=1)
         ]
-    if access.specialist is not None:
-        items.append(_item(request, "Your visits", reverse("visits:specialist", args=[access.specialist.pk])))
+    if access.specialist_id is not None:
+        items.append(_item(request, "Your visits", reverse("visits:specialist", args=[access.specialist_id])))
     if user.is_staff:
         items.append(_item(request, "Admin", reverse("admin:index")))
     items.append(_item(request, "Your account", reverse("account_change_password")))

@@ -43,6 +43,7 @@ class ProgressFilter(django_filters.FilterSet):
         years = list(ProgrammeYear.objects.values_list("label", flat=True))
         self.filters["year"].extra["choices"] = [(label, label) for label in years]
         self.form.fields["year"].choices = [(label, label) for label in years]
+        self.form.fields["region"].widget.choices = [("", "All regions"), *Region.objects.values_list("pk", "name")]
         self.form.fields["region"].error_messages["invalid_choice"] = "Choose a region from the list"
         self.form.fields["year"].error_messages["invalid_choice"] = "Choose a programme year from the list"
         self.form.fields["sort"].error_messages["invalid_choice"] = "Choose one of the ways to sort"

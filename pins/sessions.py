@@ -11,16 +11,20 @@ from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 
 SIGNED_IN_AT = "pins_signed_in_at"
+RENEWED_AT = "pins_renewed_at"
+# Activity renews the idle timeout at most this often, so most requests save no session.
+RENEW_AFTER_SECONDS = 60
 
 
 @receiver(user_logged_in)
 def _remember_when_signed_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[SIGNED_IN_AT] = time.time()
+        request.session[SIGNED_IN_AT] = request.session[RENEWED_AT] = time.time()
 
 
 class SessionLifetimeMiddleware:
-    """Signs out a session older than SESSION_ABSOLUTE_LIFETIME_SECONDS, or one with no sign-in time."""
+    """Signs out a session older than SESSION_ABSOLUTE_LIFETIME_SECONDS, or one with no sign-in time, and renews
+    the idle timeout of a signed-in session at most once a minute."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,4 +36,6 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 messages.info(request, "You have been signed out because you signed in a long time ago")
                 return redirect_to_login(request.get_full_path())
+            if time.time() - request.session.get(RENEWED_AT, 0) >= RENEW_AFTER_SECONDS:
+                request.session[RENEWED_AT] = time.time()  # a changed session is saved with a new expiry
         return self.get_response(request)

@@ -62,6 +62,11 @@ class EnrolmentFilter(django_filters.FilterSet):
     def __init__(self, *args, local_authorities, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["local_authority"].queryset = local_authorities
+        # Listed from rows of values, not model objects, as the form is on every visit to the ICB page.
+        self.form.fields["local_authority"].widget.choices = [("", "Any")] + [
+            (pk, f"{name} ({dfe_code})")
+            for pk, name, dfe_code in local_authorities.values_list("pk", "name", "dfe_code")
+        ]
         self.form.fields["q"].widget = forms.TextInput(attrs={"spellcheck": "false"})
         self.form.fields["local_authority"].error_messages["invalid_choice"] = "Choose a local authority from the list"
         for name in ("remaining", "missing_discipline", "status", "parent_carers", "sort"):

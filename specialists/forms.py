@@ -1,5 +1,6 @@
 from django import forms
 
+from pins.disciplines import Discipline
 from pins.forms import GovukDateField
 from pins.units import days_number, format_days
 from schools.models import ClosureDate
@@ -48,14 +49,18 @@ class AllocateVisitForm(forms.Form):
     def __init__(self, *args, enrolments, specialists, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enrolment"].queryset = enrolments
-        self.fields["enrolment"].label_from_instance = lambda enrolment: (
-            f"{enrolment.school.name} ({days_number(enrolment.remaining_days)} of "
-            f"{format_days(enrolment.quota_days)} left)"
-        )
         self.fields["specialist"].queryset = specialists
-        self.fields["specialist"].label_from_instance = lambda specialist: (
-            f"{specialist.full_name}, {specialist.get_discipline_display().lower()}"
-        )
+        # The lists are drawn from rows of values, not model objects: an ICB has hundreds of schools.
+        schools = enrolments.values_list("pk", "school__name", "quota_days", "allocated_days")
+        self.fields["enrolment"].widget.choices = [("", "Choose a school")] + [
+            (pk, f"{name} ({days_number(quota - allocated)} of {format_days(quota)} left)")
+            for pk, name, quota, allocated in schools
+        ]
+        disciplines = dict(Discipline.choices)
+        self.fields["specialist"].widget.choices = [("", "Choose a specialist")] + [
+            (pk, f"{name}, {disciplines[discipline].lower()}")
+            for pk, name, discipline in specialists.values_list("pk", "full_name", "discipline")
+        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -5,7 +5,6 @@ import datetime
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,12 +12,14 @@ from django.views.decorators.http import require_GET
 
 from icbs.views import icb_for
 from pins.authorization import Permission
+from pins.paging import page_with_count
 from schools.models import Enrolment
 from schools.selectors import programme_year_for
 from specialists.models import Visit
 from specialists.selectors import visits_between
 
 ROWS_PER_PAGE = 40
+VISITS_PER_PAGE = 25
 # Schedules are shown for dates the programme could run in: far enough from date's limits to step a month.
 EARLIEST_START = datetime.date(2000, 1, 1)
 LATEST_START = datetime.date(2099, 12, 31)
@@ -95,12 +96,12 @@ def icb_schedule(request, ods_code):
         owners = (
             Enrolment.objects.filter(icb=icb, programme_year=year).select_related("school").order_by("school__name")
         )
-        page = Paginator(owners, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        page = page_with_count(owners, per_page=ROWS_PER_PAGE, number=request.GET.get("page"))
         key = "enrolment_id"
         rows = [(owner.pk, owner.school.name, reverse("schools:detail", args=[owner.school.urn])) for owner in page]
     else:
         owners = icb.specialists.order_by("full_name")
-        page = Paginator(owners, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        page = page_with_count(owners, per_page=ROWS_PER_PAGE, number=request.GET.get("page"))
         key = "specialist_id"
         rows = [(owner.pk, owner.full_name, reverse("visits:specialist", args=[owner.pk])) for owner in page]
     wanted = {row_id for row_id, _, _ in rows}
@@ -139,17 +140,24 @@ def specialist_schedule(request, specialist_id):
         .select_related("enrolment__school", "outcome")
         .order_by("date", "slot_start")
     )
-    upcoming = visits.booked().filter(date__gte=today)
     to_record = visits.filter(date__lt=today, status__in=[Visit.Status.PROPOSED, Visit.Status.CONFIRMED])
-    recent = Paginator(visits.filter(date__lt=today).order_by("-date", "-slot_start"), 25).get_page(
-        request.GET.get("page")
+    # The visits coming up and the past ones, each paged by its own parameter.
+    upcoming = page_with_count(
+        visits.booked().filter(date__gte=today).order_by("date", "slot_start", "pk"),
+        per_page=VISITS_PER_PAGE,
+        number=request.GET.get("upcoming_page"),
+    )
+    recent = page_with_count(
+        visits.filter(date__lt=today).order_by("-date", "-slot_start", "-pk"),
+        per_page=VISITS_PER_PAGE,
+        number=request.GET.get("page"),
     )
     return render(
         request,
         "specialists/specialist_schedule.html",
         {
             "specialist": specialist,
-            "is_self": request.access.specialist is not None and request.access.specialist.pk == specialist.pk,
+            "is_self": request.access.specialist_id == specialist.pk,
             "upcoming": upcoming,
             "to_record": to_record,
             "page": recent,

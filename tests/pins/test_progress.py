@@ -7,13 +7,16 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from icbs.models import ICB
 from icbs.services import reference_data_load
-from pins.progress import national_progress
+from pins.progress import delivery_by_week, national_progress
 from specialists.models import Visit
+from specialists.services import visit_confirm, visit_record_outcome
 from tests.conftest import with_mfa
 from tests.factories import (
     CapacityFactory,
@@ -174,3 +177,37 @@ def test_programme_staff_see_which_icbs_have_schools_behind_on_parent_carer_meet
 
     assert {row.name: row.schools_behind_on_meetings for row in progress.icbs} == {"Alpha": 1, "Beta": 1}
     assert progress.nation.schools_behind_on_meetings == 2
+
+
+def test_the_figures_are_kept_by_the_visit_services(world):
+    """Confirming and delivering through the services moves the figures, with no sum over the visits."""
+    year = world.enrolment_a.programme_year
+    visit_confirm(visit=world.visit_a, by=world["coordinator_a"])
+    confirmed = national_progress(year=year)
+    visit_record_outcome(
+        visit=world.visit_a, activities=["staff_consultation"], staff_reached=5, notes="", by=world["specialist_a"]
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        delivered = national_progress(year=year)
+        weeks = delivery_by_week(year=year, icbs=[world.icb_a], quota=Decimal("5"))
+
+    alpha = next(row for row in confirmed.icbs if row.icb == world.icb_a)
+    assert (alpha.confirmed_days, alpha.delivered_days, alpha.visits_delivered) == (Decimal("0.5"), 0, 0)
+    alpha = next(row for row in delivered.icbs if row.icb == world.icb_a)
+    assert (alpha.confirmed_days, alpha.delivered_days) == (0, Decimal("0.5"))
+    assert (alpha.schools_visited, alpha.visits_delivered, alpha.outcomes_recorded) == (1, 1, 1)
+    assert alpha.outcomes_percent == 100
+    week_of_the_visit = next(week for week in weeks if week.week == datetime.date(2026, 10, 5))
+    assert week_of_the_visit.delivered == Decimal("0.5") == weeks[-1].delivered
+    assert not [query["sql"] for query in queries.captured_queries if '"specialists_visit"' in query["sql"]]
+
+
+@pytest.mark.parametrize("url", [reverse("progress"), reverse("progress_export", args=["progress", "csv"])])
+def test_the_progress_page_and_its_csv_never_read_the_visits(staff, world, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = staff.get(url)
+        b"".join(response.streaming_content) if response.streaming else response.content
+
+    assert response.status_code == 200
+    assert not [query["sql"] for query in queries.captured_queries if '"specialists_visit"' in query["sql"]]
