@@ -13,7 +13,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pins
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 
-.PHONY: run test deps lint lock compose-check chromium clean
+.PHONY: run test deps lint lock compose-check chromium clean bench
 
 # The demo on the PostgreSQL at DATABASE_URL or, unset, on an embedded one whose data stays in .pgdata/ between runs
 # and which stops with it. Celery runs tasks in the web process unless REDIS_URL is set.
@@ -28,7 +28,9 @@ run: deps
 test: deps chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run -v 1
+	@# A PostgreSQL address (it need not answer yet): the history triggers are written in PostgreSQL's quoting.
+	@DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) PYTHONWARNINGS=ignore::RuntimeWarning \
+		$(BIN)/python manage.py makemigrations --check --dry-run -v 1
 	@$(MAKE) --no-print-directory compose-check
 	SECRET_KEY=tests-only-not-secret MFA_ENCRYPTION_KEY=tests-only-not-secret HTTPS_ONLY=false \
 		STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage WHITENOISE_USE_FINDERS=true \
@@ -52,6 +54,12 @@ node_modules/.installed: package.json package-lock.json
 
 static/build/pins.css: static/scss/*.scss node_modules/.installed
 	npm run --silent build:css
+
+# The load benchmark (bench/load.py, README "Benchmarks"): the pages people use most, served by gunicorn on the
+# scale-10 demo, which it seeds into BENCH_DATABASE_URL (a database of its own) or reuses. It needs wrk.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pins_bench
+bench: deps
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/load.py
 
 # Browser tests drive Debian's chromium; install it when missing (the tests say loudly if they cannot run).
 chromium:

@@ -67,9 +67,9 @@ def main() -> int:
         CoordinatorMembership,
         SencoMembership,
         Visit,
-        Visit.history.model,
+        Visit.pgh_event_model,
         Outcome,
-        Outcome.history.model,
+        Outcome.pgh_event_model,
     )
     print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
     for scale in SCALES:

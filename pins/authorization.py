@@ -11,6 +11,7 @@ import enum
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from icbs.models import ICB, CoordinatorMembership
@@ -88,6 +89,29 @@ STAFF_ROLES = {
 }
 
 
+# A person's staff roles, the ICBs they coordinate (for links to them) and those ICBs' direct predecessors, the
+# schools they are SENCO of and their specialist record, as one row. Written out: building it with the ORM on every
+# request cost more than running it.
+MEMBERSHIPS = ("staff_roles", "coordinated", "predecessors", "school_urns", "specialist_id")
+_COORDINATORS, _ICBS = CoordinatorMembership._meta.db_table, ICB._meta.db_table
+MEMBERSHIPS_SQL = f"""
+SELECT
+    ARRAY(SELECT role FROM {StaffMembership._meta.db_table} WHERE user_id = %(user)s),
+    ARRAY(
+        SELECT ARRAY[icb.id::text, icb.ods_code, icb.name]
+        FROM {_ICBS} icb JOIN {_COORDINATORS} coordinator ON coordinator.icb_id = icb.id
+        WHERE coordinator.user_id = %(user)s ORDER BY icb.name
+    ),
+    ARRAY(
+        SELECT predecessor.id
+        FROM {_ICBS} predecessor JOIN {_COORDINATORS} coordinator ON coordinator.icb_id = predecessor.successor_id
+        WHERE coordinator.user_id = %(user)s
+    ),
+    ARRAY(SELECT school_id FROM {SencoMembership._meta.db_table} WHERE user_id = %(user)s),
+    (SELECT id FROM {Specialist._meta.db_table} WHERE user_id = %(user)s)
+"""
+
+
 class Access:
     """What one signed-in person may see and do, loaded once per request."""
 
@@ -95,39 +119,50 @@ class Access:
         self.user = user
 
     @cached_property
-    def staff_roles(self) -> frozenset[Role]:
+    def _memberships(self) -> dict:
+        """Every membership that gives the person a role, in one query: every request asks."""
         if not self.user.is_authenticated:
-            return frozenset()
-        roles = StaffMembership.objects.filter(user=self.user).values_list("role", flat=True)
-        return frozenset(STAFF_ROLES[role] for role in roles)
+            return {"staff_roles": [], "coordinated": [], "predecessors": [], "school_urns": [], "specialist_id": None}
+        with connection.cursor() as cursor:
+            cursor.execute(MEMBERSHIPS_SQL, {"user": self.user.pk})
+            return dict(zip(MEMBERSHIPS, cursor.fetchone(), strict=True))
+
+    @cached_property
+    def staff_roles(self) -> frozenset[Role]:
+        return frozenset(STAFF_ROLES[role] for role in self._memberships["staff_roles"])
 
     @cached_property
     def coordinated_icb_ids(self) -> frozenset[int]:
-        if not self.user.is_authenticated:
-            return frozenset()
-        return frozenset(CoordinatorMembership.objects.filter(user=self.user).values_list("icb_id", flat=True))
+        return frozenset(int(pk) for pk, _, _ in self._memberships["coordinated"])
+
+    @cached_property
+    def coordinated_icbs(self) -> list[tuple[str, str]]:
+        """The ODS code and short name of each ICB the person coordinates, by name, for links to them."""
+        return [(ods_code, ICB(name=name).short_name) for _, ods_code, name in self._memberships["coordinated"]]
 
     @cached_property
     def predecessor_icb_ids(self) -> frozenset[int]:
         """ICBs that merged, directly or through earlier mergers, into the ones this person coordinates."""
         found: set[int] = set()
-        frontier = set(self.coordinated_icb_ids)
+        frontier = set(self._memberships["predecessors"])
         while frontier:
-            frontier = set(ICB.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) - found
             found |= frontier
+            frontier = set(ICB.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) - found
         return frozenset(found)
 
     @cached_property
     def senco_school_urns(self) -> frozenset[int]:
-        if not self.user.is_authenticated:
-            return frozenset()
-        return frozenset(SencoMembership.objects.filter(user=self.user).values_list("school_id", flat=True))
+        return frozenset(self._memberships["school_urns"])
+
+    @property
+    def specialist_id(self) -> int | None:
+        return self._memberships["specialist_id"]
 
     @cached_property
     def specialist(self) -> Specialist | None:
-        if not self.user.is_authenticated:
+        if self.specialist_id is None:
             return None
-        return Specialist.objects.filter(user=self.user).select_related("icb").first()
+        return Specialist.objects.select_related("icb").get(pk=self.specialist_id)
 
     @property
     def reads_everything(self) -> bool:
@@ -135,7 +170,7 @@ class Access:
 
     @property
     def has_any_role(self) -> bool:
-        return bool(self.staff_roles or self.coordinated_icb_ids or self.senco_school_urns or self.specialist)
+        return bool(self.staff_roles or self.coordinated_icb_ids or self.senco_school_urns or self.specialist_id)
 
     @property
     def requires_mfa(self) -> bool:
@@ -166,7 +201,7 @@ class Access:
             roles.add(PREDECESSOR_READER)
         if school is not None and school.pk in self.senco_school_urns:
             roles.add(SENCO)
-        if specialist is not None and self.specialist is not None and specialist.pk == self.specialist.pk:
+        if specialist is not None and self.specialist_id is not None and specialist.pk == self.specialist_id:
             roles.add(SPECIALIST)
         return roles
 
@@ -204,7 +239,7 @@ class Access:
     def visits(self) -> QuerySet[Visit]:
         if self.reads_everything:
             return Visit.objects.all()
-        own = Q(specialist=self.specialist) if self.specialist else Q(pk__in=[])
+        own = Q(specialist_id=self.specialist_id) if self.specialist_id else Q(pk__in=[])
         return Visit.objects.filter(
             Q(enrolment__icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids)
             | Q(enrolment__school_id__in=self.senco_school_urns)
@@ -214,5 +249,5 @@ class Access:
     def specialists(self) -> QuerySet[Specialist]:
         if self.reads_everything:
             return Specialist.objects.all()
-        own = Q(pk=self.specialist.pk) if self.specialist else Q(pk__in=[])
+        own = Q(pk=self.specialist_id) if self.specialist_id else Q(pk__in=[])
         return Specialist.objects.filter(Q(icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids) | own)

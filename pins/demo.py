@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 import holidays
+import pgtrigger
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -26,6 +27,7 @@ from django.utils import timezone
 from icbs.models import ICB, CoordinatorMembership, LocalAuthority
 from icbs.services import reference_data_load
 from pins.errors import RuleBroken
+from pins.history import event_of
 from pins.models import StaffMembership, User
 from schools.models import (
     BlackoutPeriod,
@@ -48,6 +50,7 @@ from specialists.models import (
     Unavailability,
     Visit,
 )
+from specialists.services import visit_counters_recount
 
 # Printed by `make run` for anyone to read: the demo holds no secrets.
 DEMO_PASSWORD = "pins-demo-password"
@@ -58,6 +61,8 @@ CONTINUING_SHARE = Decimal("0.75")  # 30 of every 40 schools continue from last 
 QUOTA_DAYS = Decimal("5.0")
 MAX_SCALE = 20  # England has about 16,800 primary schools: scale 10
 BATCH_SIZE = 2000
+# The history triggers paused while the demo writes visits and outcomes with their past events (pins.history).
+PAUSED = ("history_insert", "history_update")
 
 
 def coordinator_email(*, icb: ICB) -> str:
@@ -1092,6 +1097,8 @@ class _DemoPlan:
             sencos=sencos,
             specialists={specialist.pk: user for specialist, user in zip(self.specialists, specialists, strict=True)},
         )
+        # The visits were written in bulk, so their counters are set from them, as the services would keep them.
+        visit_counters_recount(enrolments=Enrolment.objects.filter(programme_year=year))
         return DemoSummary(
             programme_year=year,
             icbs=len(self.icbs),
@@ -1122,6 +1129,15 @@ class _DemoPlan:
                 visit.confirmed_by_id = (sencos[planned.urn] if planned.confirmed_by_senco else coordinator).pk
             if visit.cancelled_at:
                 visit.cancelled_by_id = coordinator.pk
+        # The triggers would date every event now: the demo writes its visits' past events itself.
+        paused = [f"specialists.{model}:{trigger}" for model in ("Visit", "Outcome") for trigger in PAUSED]
+        with pgtrigger.ignore(*paused):
+            outcomes = self._write_visits_and_events(coordinators=coordinators, sencos=sencos, specialists=specialists)
+        return outcomes
+
+    def _write_visits_and_events(
+        self, *, coordinators: dict[str, User], sencos: dict[int, User], specialists: dict[int, User]
+    ) -> int:
         Visit.objects.bulk_create([planned.visit for planned in self.visits], batch_size=BATCH_SIZE)
 
         created, changed, outcomes = [], [], []
@@ -1163,21 +1179,28 @@ class _DemoPlan:
                 changed.append(_visit_as(visit, recorder, planned.recorded_at))
                 outcome = planned.outcome
                 outcome.visit, outcome.recorded_by = visit, recorder
-                outcome._history_user, outcome._history_date = recorder, planned.recorded_at
+                outcome._changed_by, outcome._changed_at = recorder, planned.recorded_at
                 outcomes.append(outcome)
-        Visit.history.bulk_history_create(created, batch_size=BATCH_SIZE)
-        Visit.history.bulk_history_create(changed, batch_size=BATCH_SIZE, update=True)
-        # Each visit created when it was proposed, as its first history record says.
+        VisitEvent = Visit.pgh_event_model
+        VisitEvent.objects.bulk_create(
+            [_event(state, "insert") for state in created] + [_event(state, "update") for state in changed],
+            batch_size=BATCH_SIZE,
+        )
+        # Each visit created when it was proposed, as its first history event says.
         year_visits = Visit.objects.filter(enrolment__programme_year=self.year)
-        first_records = Visit.history.filter(id=OuterRef("pk"), history_type="+").order_by().values("history_date")[:1]
-        year_visits.update(created_at=Subquery(first_records))
+        first_events = (
+            VisitEvent.objects.filter(pgh_obj=OuterRef("pk"), pgh_label="insert").order_by().values("pgh_created_at")
+        )
+        year_visits.update(created_at=Subquery(first_events[:1]))
 
         Outcome.objects.bulk_create(outcomes, batch_size=BATCH_SIZE)
         for outcome in outcomes:
-            outcome.recorded_at = outcome._history_date  # auto_now wrote the time of seeding: put right below
-        Outcome.history.bulk_history_create(outcomes, batch_size=BATCH_SIZE)
-        records = Outcome.history.filter(id=OuterRef("pk")).order_by().values("history_date")[:1]
-        Outcome.objects.filter(visit__in=year_visits).update(recorded_at=Subquery(records))
+            outcome.recorded_at = outcome._changed_at  # auto_now wrote the time of seeding: put right below
+        Outcome.pgh_event_model.objects.bulk_create(
+            [_event(outcome, "insert") for outcome in outcomes], batch_size=BATCH_SIZE
+        )
+        recorded = Outcome.pgh_event_model.objects.filter(pgh_obj=OuterRef("pk")).order_by().values("pgh_created_at")
+        Outcome.objects.filter(visit__in=year_visits).update(recorded_at=Subquery(recorded[:1]))
         return len(outcomes)
 
 
@@ -1444,12 +1467,16 @@ def _moment(rng: random.Random, after: datetime.datetime, before: datetime.datet
 
 
 def _visit_as(visit: Visit, by: User, at: datetime.datetime, **changes) -> Visit:
-    """A copy of the visit as it stood after someone changed it: a record for its history."""
+    """A copy of the visit as it stood after someone changed it: an event of its history."""
     state = copy.copy(visit)
     for field, value in changes.items():
         setattr(state, field, value)
-    state._history_user, state._history_date = by, at
+    state._changed_by, state._changed_at = by, at
     return state
+
+
+def _event(row, label: str):
+    return event_of(row, label=label, at=row._changed_at, by=row._changed_by)
 
 
 def _lineages(icbs: list[ICB]) -> dict[str, list[str]]:

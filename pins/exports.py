@@ -191,9 +191,11 @@ def self_assessment_rows(assessments) -> Iterator[list]:
         "Specialists wanted",
         "Completed",
     ]
-    for assessment in assessments.select_related(
-        "enrolment__programme_year", "enrolment__icb", "enrolment__school"
-    ).iterator(chunk_size=ROWS_PER_FETCH):
+    for assessment in (
+        assessments.select_related("enrolment__programme_year", "enrolment__icb", "enrolment__school")
+        .prefetch_related("ratings")
+        .iterator(chunk_size=ROWS_PER_FETCH)
+    ):
         enrolment = assessment.enrolment
         yield [
             enrolment.programme_year.label,
@@ -201,7 +203,7 @@ def self_assessment_rows(assessments) -> Iterator[list]:
             enrolment.school_id,
             enrolment.school.name,
             assessment.get_stage_display(),
-            *(assessment.ratings.get(value, "") for value, _ in Domain.choices),
+            *("" if rating is None else rating for _, rating, _ in assessment.rated()),
             "; ".join(disciplines.get(d, d) for d in assessment.wanted_disciplines),
             timezone.localtime(assessment.completed_at).strftime("%Y-%m-%d"),
         ]

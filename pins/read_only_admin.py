@@ -8,10 +8,13 @@ counters and its audit (history, AccessEvent) hold there too.
 from collections.abc import Callable
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 
 from pins.errors import RuleBroken
+from pins.history import timeline
 
 
 class ReadOnly:
@@ -28,12 +31,27 @@ class ReadOnly:
 
 
 class ReadOnlyHistory(ReadOnly):
-    """For a SimpleHistoryAdmin: its "revert" form saves without asking for the change permission."""
+    """For a model kept in the row history (pins.history): its History page lists the row's events from the
+    database, with who made each change and what changed, in place of Django's log of admin actions."""
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
+    def history_view(self, request, object_id, extra_context=None):
+        if request.method != "GET":
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        row = self.get_object(request, unquote(object_id))
+        if row is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, row):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History of {row}",
+            "subtitle": None,
+            "object": row,
+            "opts": self.opts,
+            "entries": timeline(row.history_events.all()),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/row_history.html", context)
 
 
 class ReadOnlyInline(ReadOnly, admin.TabularInline):

@@ -51,7 +51,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "health_check",
-    "simple_history",
+    "pgtrigger",
+    "pghistory",  # row history by triggers (docs/adr/0013)
     "pins",
     "icbs",
     "schools",
@@ -70,7 +71,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "pins.sessions.SessionLifetimeMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "pghistory.middleware.HistoryMiddleware",  # the signed-in user in the history of what a request changes
     "pins.middleware.AccessMiddleware",
     # Before anything reads the body (CSRF reads the form), and with request.access for the error pages.
     "pins.request_limits.RequestBodyLimitMiddleware",
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "pins.middleware.AdminStaffOnlyMiddleware",
 ]
 
+# A GET changes no audited row: only requests that may change one name their user in the row history.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 ROOT_URLCONF = "pins.urls"
 # A suggested plan for an ICB at national scale sends back one ticked box per visit.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -244,9 +247,10 @@ SOCIALACCOUNT_PROVIDERS = {
 # Flash messages live in the session, so the service sets no cookies beyond the session and CSRF ones.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
-# Sessions end after a period without activity (every request renews the cookie).
+# Sessions end after a period without activity: activity renews them, at most once a minute so that reading a
+# page writes nothing (pins.sessions.SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # However active, a session ends this long after signing in.
 SESSION_ABSOLUTE_LIFETIME_SECONDS = env.int("SESSION_ABSOLUTE_LIFETIME_SECONDS", default=12 * 60 * 60)

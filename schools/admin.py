@@ -1,8 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from pins.access import senco_remove
-from pins.read_only_admin import ReadOnly, ReadOnlyHistory, ServiceActions
+from pins.read_only_admin import ReadOnly, ReadOnlyHistory, ReadOnlyInline, ServiceActions
 from schools.models import (
     BlackoutPeriod,
     ClosureDate,
@@ -13,12 +12,14 @@ from schools.models import (
     PupilVoiceActivity,
     School,
     SelfAssessment,
+    SelfAssessmentRating,
     SencoMembership,
+    WeeklyDelivery,
 )
 
 
 @admin.register(School)
-class SchoolAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
+class SchoolAdmin(ReadOnlyHistory, admin.ModelAdmin):
     """Schools come from GIAS through the import, which checks the ICB a school belongs to and keeps the history
     of its name and ICB (shown here): read only here."""
 
@@ -59,7 +60,7 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
+class EnrolmentAdmin(ReadOnlyHistory, admin.ModelAdmin):
     """Its quota and days counters move only with bookings and the status page: read only here."""
 
     list_display = ["school", "programme_year", "cohort", "icb", "support", "status", "quota_days", "allocated_days"]
@@ -96,14 +97,31 @@ class SencoMembershipAdmin(ServiceActions, ReadOnly, admin.ModelAdmin):
         )
 
 
+class SelfAssessmentRatingInline(ReadOnlyInline):
+    model = SelfAssessmentRating
+    fields = ["domain", "rating", "notes"]
+    show_change_link = False
+
+
 @admin.register(SelfAssessment)
-class SelfAssessmentAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
+class SelfAssessmentAdmin(ReadOnlyHistory, admin.ModelAdmin):
     """The school's own record, checked by its service (every domain rated): read only here."""
 
     list_display = ["enrolment", "stage", "completed_at", "completed_by"]
     list_filter = ["stage", "enrolment__programme_year"]
     search_fields = ["enrolment__school__name", "=enrolment__school__urn"]
     list_select_related = ["enrolment__school", "enrolment__programme_year", "completed_by"]
+    inlines = [SelfAssessmentRatingInline]
+
+
+@admin.register(SelfAssessmentRating)
+class SelfAssessmentRatingAdmin(ReadOnlyHistory, admin.ModelAdmin):
+    """A rating within a self-assessment, saved by its service: read only here."""
+
+    list_display = ["assessment", "domain", "rating"]
+    list_filter = ["domain", "rating"]
+    search_fields = ["assessment__enrolment__school__name", "=assessment__enrolment__school__urn"]
+    list_select_related = ["assessment__enrolment__school", "assessment__enrolment__programme_year"]
 
 
 @admin.register(ParentCarerMeeting)
@@ -135,3 +153,13 @@ class BlackoutPeriodAdmin(admin.ModelAdmin):
     list_filter = ["programme_year"]
     search_fields = ["name"]
     list_select_related = ["programme_year"]
+
+
+@admin.register(WeeklyDelivery)
+class WeeklyDeliveryAdmin(ReadOnly, admin.ModelAdmin):
+    """Kept by the visit services as visits are delivered (national progress reads it): read only here."""
+
+    list_display = ["icb", "programme_year", "week", "delivered_days"]
+    list_filter = ["programme_year"]
+    list_select_related = ["icb", "programme_year"]
+    date_hierarchy = "week"

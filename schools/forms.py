@@ -101,9 +101,9 @@ class SelfAssessmentForm(forms.Form):
         if assessment is None:
             return {}
         initial = {"wanted_disciplines": assessment.wanted_disciplines}
-        for value, _ in Domain.choices:
-            initial[f"rating_{value}"] = assessment.ratings.get(value)
-            initial[f"notes_{value}"] = assessment.notes.get(value, "")
+        for rating in assessment.ratings.all():
+            initial[f"rating_{rating.domain}"] = rating.rating
+            initial[f"notes_{rating.domain}"] = rating.notes
         return initial
 
 

@@ -1,11 +1,13 @@
 import datetime
 from decimal import Decimal
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
 from icbs.models import ICB, LocalAuthority
+from pins.disciplines import Discipline
+from pins.history import audited
 from pins.units import DaysField, whole_half_days
 
 POSTCODE_PATTERN = r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$"
@@ -16,6 +18,8 @@ class SchoolQuerySet(models.QuerySet):
         return self.filter(closed_on__isnull=True)
 
 
+# Every change to a school, its name and ICB above all, with who made it: an ICB's schools are its own.
+@audited()
 class School(models.Model):
     """A school as DfE's Get Information About Schools (GIAS) describes it; the URN is its natural key."""
 
@@ -42,8 +46,6 @@ class School(models.Model):
     closed_on = models.DateField(null=True, blank=True)
 
     objects = SchoolQuerySet.as_manager()
-    # Every change to a school, its name and ICB above all, with who made it: an ICB's schools are its own.
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -132,6 +134,11 @@ class Cohort(models.Model):
         return self.quota_days if self.quota_days is not None else self.programme_year.default_quota_days
 
 
+# What an enrolment's visits add up to, kept as they change; the row's history leaves them out.
+COUNTERS = ["allocated_days", "confirmed_days", "delivered_days", "visits_delivered", "outcomes_recorded"]
+
+
+@audited(exclude=COUNTERS)
 class Enrolment(models.Model):
     """A school taking part in a programme year, delivered by the ICB it belonged to that year."""
 
@@ -159,7 +166,11 @@ class Enrolment(models.Model):
     quota_days = DaysField("quota of specialist days")
     # The days of visits not cancelled: kept with each booking, under the row's lock, never above the quota.
     allocated_days = DaysField(default=Decimal("0"), editable=False)
-    history = HistoricalRecords(excluded_fields=["allocated_days"])
+    # Kept by the visit services under the same lock, so progress reads them instead of summing visits.
+    confirmed_days = DaysField(default=Decimal("0"), editable=False)
+    delivered_days = DaysField(default=Decimal("0"), editable=False)
+    visits_delivered = models.PositiveIntegerField(default=0, editable=False)
+    outcomes_recorded = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["programme_year", "school__name"]
@@ -171,6 +182,25 @@ class Enrolment(models.Model):
             models.CheckConstraint(
                 condition=Q(allocated_days__lte=F("quota_days")), name="enrolment_quota_not_exceeded"
             ),
+            whole_half_days("confirmed_days", name="enrolment_confirmed_half_days"),
+            whole_half_days("delivered_days", name="enrolment_delivered_half_days"),
+            # Confirmed and delivered visits are among the booked ones.
+            models.CheckConstraint(
+                condition=Q(allocated_days__gte=F("confirmed_days") + F("delivered_days")),
+                name="enrolment_confirmed_and_delivered_are_booked",
+            ),
+            # Each delivered visit is a half day or a full day.
+            models.CheckConstraint(
+                condition=Q(
+                    delivered_days__gte=F("visits_delivered") * Decimal("0.5"),
+                    delivered_days__lte=F("visits_delivered"),
+                ),
+                name="enrolment_delivered_days_match_visits",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcomes_recorded__lte=F("visits_delivered")),
+                name="enrolment_outcomes_of_delivered_visits",
+            ),
         ]
 
     def __str__(self):
@@ -179,6 +209,28 @@ class Enrolment(models.Model):
     @property
     def remaining_days(self) -> Decimal:
         return self.quota_days - self.allocated_days
+
+
+class WeeklyDelivery(models.Model):
+    """The days an ICB delivered in a week of a programme year, kept as each visit is marked delivered (a
+    delivered visit never moves or changes again), so the national chart reads these instead of every visit."""
+
+    programme_year = models.ForeignKey(ProgrammeYear, on_delete=models.CASCADE, related_name="+")
+    icb = models.ForeignKey(ICB, verbose_name="ICB", on_delete=models.PROTECT, related_name="+")
+    week = models.DateField(help_text="The Monday the week starts")
+    delivered_days = DaysField(default=Decimal("0"))
+
+    class Meta:
+        verbose_name_plural = "weekly deliveries"
+        ordering = ["programme_year", "icb", "week"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme_year", "icb", "week"], name="weekly_delivery_once_per_week"),
+            models.CheckConstraint(condition=Q(week__iso_week_day=1), name="weekly_delivery_week_starts_monday"),
+            whole_half_days("delivered_days", name="weekly_delivery_half_days"),
+        ]
+
+    def __str__(self):
+        return f"{self.icb}: {self.delivered_days} days delivered in the week of {self.week}"
 
 
 class ClosureDate(models.Model):
@@ -244,8 +296,10 @@ class Rating(models.IntegerChoices):
     EMBEDDED = 4, "Embedded"
 
 
+@audited()
 class SelfAssessment(models.Model):
-    """The school's self-assessment at the start of its enrolment, and again at the end so change shows."""
+    """The school's self-assessment at the start of its enrolment, and again at the end so change shows: a
+    rating with notes for each domain (its `ratings`), and the specialists the school would most like."""
 
     class Stage(models.TextChoices):
         START = "start", "At the start"
@@ -253,23 +307,56 @@ class SelfAssessment(models.Model):
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="self_assessments")
     stage = models.CharField(max_length=5, choices=Stage.choices)
-    ratings = models.JSONField(default=dict, help_text="Domain value to rating (1 to 4)")
-    notes = models.JSONField(default=dict, help_text="Domain value to the school's notes")
-    wanted_disciplines = models.JSONField(default=list, help_text="Disciplines the school would most like")
+    wanted_disciplines = ArrayField(
+        models.CharField(max_length=30, choices=Discipline.choices),
+        default=list,
+        blank=True,
+        help_text="Disciplines the school would most like, each once",
+    )
     completed_at = models.DateTimeField(auto_now=True)
     completed_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, related_name="+")
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["enrolment", "stage"]
-        constraints = [models.UniqueConstraint(fields=["enrolment", "stage"], name="self_assessment_once_per_stage")]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "stage"], name="self_assessment_once_per_stage"),
+            models.CheckConstraint(
+                condition=Q(wanted_disciplines__contained_by=Discipline.values),
+                name="self_assessment_wanted_disciplines_known",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.enrolment}: self-assessment {self.get_stage_display().lower()}"
 
     def rated(self) -> list[tuple[str, int | None, str]]:
-        """(domain label, rating, notes) for every domain, in the national order."""
-        return [(label, self.ratings.get(value), self.notes.get(value, "")) for value, label in Domain.choices]
+        """(domain label, rating, notes) for every domain, in the national order; prefetch `ratings` for many."""
+        given = {rating.domain: rating for rating in self.ratings.all()}
+        return [
+            (label, given[value].rating, given[value].notes) if value in given else (label, None, "")
+            for value, label in Domain.choices
+        ]
+
+
+@audited()
+class SelfAssessmentRating(models.Model):
+    """How far the school says it has come in one domain of its self-assessment, on the programme's scale."""
+
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="ratings")
+    domain = models.CharField(max_length=30, choices=Domain.choices)
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["assessment", "domain"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "domain"], name="self_assessment_rated_once_per_domain"),
+            models.CheckConstraint(condition=Q(domain__in=Domain.values), name="self_assessment_rating_domain_known"),
+            models.CheckConstraint(condition=Q(rating__in=Rating.values), name="self_assessment_rating_on_the_scale"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_domain_display()}: {self.rating}"
 
 
 class ParentCarerMeeting(models.Model):

@@ -2,18 +2,21 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from icbs.models import ICB
+from pins.disciplines import Discipline
 from pins.errors import RuleBroken
+from pins.history import acting, acting_as_by
 from schools.models import (
     Cohort,
     Domain,
     Enrolment,
     ParentCarerMeeting,
     PupilVoiceActivity,
+    Rating,
     School,
     SelfAssessment,
+    SelfAssessmentRating,
 )
 
 
@@ -22,15 +25,14 @@ def schools_transfer_to_successor(*, predecessors: list[ICB], successor: ICB, ef
     running on the merger date. Enrolments of years that ended before it stay with the ICB that delivered
     them. Part of a merger (pins.mergers.icbs_merge), inside its transaction."""
     ids = [icb.pk for icb in predecessors]
-    School.objects.filter(icb_id__in=ids).update(icb=successor)
-    moving = list(Enrolment.objects.filter(icb_id__in=ids, programme_year__ends_on__gte=effective_on))
-    for enrolment in moving:
-        enrolment.icb = successor
-    # With history, like every change to an enrolment.
-    bulk_update_with_history(moving, Enrolment, ["icb"], batch_size=1000)
+    # Each school and enrolment moved gets a history event from the database's triggers, with this reason.
+    with acting(None, reason=f"ICB merger into {successor.ods_code} from {effective_on:%-d %B %Y}"):
+        School.objects.filter(icb_id__in=ids).update(icb=successor)
+        Enrolment.objects.filter(icb_id__in=ids, programme_year__ends_on__gte=effective_on).update(icb=successor)
 
 
 @transaction.atomic
+@acting_as_by
 def enrolments_create(
     *,
     schools: list[School],
@@ -61,13 +63,13 @@ def enrolments_create(
             status=status,
             quota_days=cohort.default_quota_days,
         )
-        enrolment._history_user = by
         enrolment.save()
         enrolments.append(enrolment)
     return enrolments
 
 
 @transaction.atomic
+@acting_as_by
 def enrolment_change_status(*, enrolment: Enrolment, status: Enrolment.Status, by) -> Enrolment:
     """Move an enrolment between invited, enrolled and withdrawn. A school with days still booked cannot be
     withdrawn: its visits are cancelled first, so no specialist turns up at a school that left."""
@@ -79,7 +81,6 @@ def enrolment_change_status(*, enrolment: Enrolment, status: Enrolment.Status, b
             field="status",
         )
     enrolment.status = status
-    enrolment._history_user = by
     enrolment.save(update_fields=["status"])
     return enrolment
 
@@ -97,6 +98,7 @@ def _within_enrolment_year(enrolment: Enrolment, day: datetime.date, *, field: s
 
 
 @transaction.atomic
+@acting_as_by
 def self_assessment_save(
     *,
     enrolment: Enrolment,
@@ -106,18 +108,31 @@ def self_assessment_save(
     wanted_disciplines: list[str],
     by,
 ) -> SelfAssessment:
-    """Save the school's self-assessment for a stage of its enrolment; saving again updates it (with history)."""
+    """Save the school's self-assessment for a stage of its enrolment: a rating on the programme's scale for
+    every domain, with notes. Saving again updates it; the history keeps what it said before."""
     if missing := [label for value, label in Domain.choices if value not in ratings]:
         raise RuleBroken(f"Rate every domain: {', '.join(missing)} not rated yet")
-    assessment = SelfAssessment.objects.filter(enrolment=enrolment, stage=stage).first() or SelfAssessment(
+    if off_scale := [label for value, label in Domain.choices if ratings[value] not in Rating.values]:
+        raise RuleBroken(f"Rate {', '.join(off_scale)} from {min(Rating.values)} to {max(Rating.values)}")
+    if unknown := sorted(set(wanted_disciplines) - set(Discipline.values)):
+        raise RuleBroken(f"Not a specialist the programme places: {', '.join(unknown)}", field="wanted_disciplines")
+    assessment = SelfAssessment.objects.select_for_update().filter(
         enrolment=enrolment, stage=stage
-    )
-    assessment.ratings = {domain: int(rating) for domain, rating in ratings.items()}
-    assessment.notes = {domain: text.strip() for domain, text in notes.items() if text.strip()}
-    assessment.wanted_disciplines = list(wanted_disciplines)
+    ).first() or SelfAssessment(enrolment=enrolment, stage=stage)
+    assessment.wanted_disciplines = list(dict.fromkeys(wanted_disciplines))  # each once, in the order chosen
     assessment.completed_by = by
-    assessment._history_user = by
     assessment.save()
+    SelfAssessmentRating.objects.bulk_create(
+        [
+            SelfAssessmentRating(
+                assessment=assessment, domain=value, rating=ratings[value], notes=notes.get(value, "").strip()
+            )
+            for value in Domain.values
+        ],
+        update_conflicts=True,
+        unique_fields=["assessment", "domain"],
+        update_fields=["rating", "notes"],
+    )
     return assessment
 
 

@@ -112,7 +112,9 @@ def self_assessment(request, urn):
     school = school_for(request, urn)
     request.access.require(Permission.VIEW_SCHOOL, school=school)
     enrolment = _current_enrolment(request, school)
-    assessments = {assessment.stage: assessment for assessment in enrolment.self_assessments.all()}
+    assessments = {
+        assessment.stage: assessment for assessment in enrolment.self_assessments.prefetch_related("ratings")
+    }
     return render(
         request,
         "schools/self_assessment.html",

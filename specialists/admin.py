@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
-from simple_history.admin import SimpleHistoryAdmin
 
 from pins.access import specialist_account_remove
 from pins.errors import RuleBroken
@@ -110,7 +109,7 @@ class UnavailabilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(ServiceActions, ReadOnlyHistory, SimpleHistoryAdmin):
+class VisitAdmin(ServiceActions, ReadOnlyHistory, admin.ModelAdmin):
     """Booked, moved and recorded through the service's pages, which check every scheduling rule; the admin
     can only cancel, through the same service, which gives the days back and keeps the history."""
 
@@ -145,7 +144,7 @@ class VisitAdmin(ServiceActions, ReadOnlyHistory, SimpleHistoryAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
+class OutcomeAdmin(ReadOnlyHistory, admin.ModelAdmin):
     """Recorded by the specialist or coordinator once the visit has happened, which marks it delivered."""
 
     list_display = ["visit", "staff_reached", "recorded_at", "recorded_by"]

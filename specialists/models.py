@@ -1,14 +1,14 @@
 from decimal import Decimal
 
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import IntegerRangeField, RangeOperators
+from django.contrib.postgres.fields import ArrayField, IntegerRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from icbs.models import ICB
 from pins.disciplines import Discipline
+from pins.history import audited
 from pins.units import DaysField, whole_half_days
 from schools.models import POSTCODE_PATTERN, ProgrammeYear
 
@@ -122,6 +122,8 @@ class VisitQuerySet(models.QuerySet):
         return self.exclude(status=Visit.Status.CANCELLED)
 
 
+# Its timeline on the visit page: who proposed, confirmed, moved or cancelled it, with before and after.
+@audited(exclude=["slot_start", "slot_end"])
 class Visit(models.Model):
     """A specialist's visit to an enrolled school on a date: a full day, a morning or an afternoon."""
 
@@ -150,7 +152,6 @@ class Visit(models.Model):
     cancellation_reason = models.TextField(blank=True)
     # Raised on every change: calendar feeds publish it as SEQUENCE and reminders are claimed per version.
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords(excluded_fields=["slot_start", "slot_end"])
 
     objects = VisitQuerySet.as_manager()
 
@@ -215,16 +216,24 @@ class Activity(models.TextChoices):
     RESOURCES_OR_PLANS = "resources_or_plans", "Resources or plans produced"
 
 
+@audited()
 class Outcome(models.Model):
     """What happened at a delivered visit: the programme's monitoring data."""
 
     visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="outcome")
-    activities = models.JSONField(default=list)
+    activities = ArrayField(models.CharField(max_length=30, choices=Activity.choices))
     staff_reached = models.PositiveIntegerField("number of staff reached")
     notes = models.TextField(blank=True)
     recorded_at = models.DateTimeField(auto_now=True)
     recorded_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, related_name="+")
-    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(activities__contained_by=Activity.values), name="outcome_activities_known"
+            ),
+            models.CheckConstraint(condition=Q(activities__len__gte=1), name="outcome_has_an_activity"),
+        ]
 
     def __str__(self):
         return f"Outcome of {self.visit}"

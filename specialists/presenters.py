@@ -3,6 +3,7 @@
 import dataclasses
 
 from pins.disciplines import Discipline
+from pins.history import with_who
 from schools.models import Rating
 from specialists.models import Visit
 
@@ -48,17 +49,18 @@ def _shown(record, field: str) -> str:
 
 
 class VisitHistory:
-    """A visit's timeline, oldest first: who created, confirmed, moved or cancelled it, with before and after."""
+    """A visit's timeline, oldest first: who created, confirmed, moved or cancelled it, with before and after.
+    It reads the visit's history events, which the database writes for every change (pins.history)."""
 
     def __init__(self, visit: Visit):
-        self.records = list(visit.history.select_related("history_user").order_by("history_date", "history_id"))
+        self.records = list(with_who(visit.history_events.order_by("pgh_created_at", "pgh_id")))
 
     def __iter__(self):
         previous = None
         for record in self.records:
-            who = record.history_user.get_full_name() if record.history_user else "The PINS programme service"
+            who = record.who or "The PINS programme service"
             if previous is None:
-                yield Event(record.history_date, who, "Visit proposed", [])
+                yield Event(record.pgh_created_at, who, "Visit proposed", [])
             else:
                 changes = [
                     Change(label, _shown(previous, field), _shown(record, field))
@@ -75,8 +77,14 @@ class VisitHistory:
                         if record.date != previous.date or record.session != previous.session
                         else "Changed"
                     )
-                yield Event(record.history_date, who, what, changes)
+                yield Event(record.pgh_created_at, who, what, changes)
             previous = record
+
+
+def enrolment_history(enrolment, *, shown: int) -> list:
+    """The enrolment's latest history events, newest first, each with `who` made the change (None for the
+    service itself), in one query."""
+    return list(with_who(enrolment.history_events.order_by("-pgh_created_at", "-pgh_id"))[:shown])
 
 
 class NeedsProfile:

@@ -5,38 +5,29 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from icbs.models import ICB
 from schools.models import Enrolment, ProgrammeYear
 from schools.selectors import with_parent_carer_progress
-from specialists.models import CalendarFeed, Capacity, ChangeRequest, Specialist, Visit
+from specialists.models import CalendarFeed, ChangeRequest, Specialist, Visit
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=5, decimal_places=1))
 
 
-def _days_with_status(status: str):
-    return Coalesce(
-        Sum("visits__days", filter=Q(visits__status=status)),
-        ZERO,
-        output_field=DecimalField(max_digits=5, decimal_places=1),
-    )
-
-
 def with_visit_days(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
-    """Enrolments annotated with the days proposed, confirmed and delivered, and the days remaining."""
+    """Enrolments annotated with the days proposed and the days remaining, from the counters the visit
+    services keep (confirmed and delivered days are counters themselves)."""
     return enrolments.annotate(
-        proposed_days=_days_with_status(Visit.Status.PROPOSED),
-        confirmed_days=_days_with_status(Visit.Status.CONFIRMED),
-        delivered_days=_days_with_status(Visit.Status.DELIVERED),
+        proposed_days=F("allocated_days") - F("confirmed_days") - F("delivered_days"),
         remaining=F("quota_days") - F("allocated_days"),
     )
 
 
 def icb_enrolments(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[Enrolment]:
     enrolments = Enrolment.objects.filter(icb=icb, programme_year=programme_year).select_related(
-        "school__local_authority", "cohort"
+        "school__local_authority"
     )
     return with_parent_carer_progress(with_visit_days(enrolments), year=programme_year).order_by("school__name")
 
@@ -44,7 +35,7 @@ def icb_enrolments(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[Enrol
 def open_change_requests(*, icb: ICB) -> QuerySet[ChangeRequest]:
     return (
         ChangeRequest.objects.filter(resolved_at__isnull=True, visit__enrolment__icb=icb)
-        .select_related("visit__enrolment__school", "visit__specialist", "requested_by")
+        .select_related("visit__enrolment__school", "visit__specialist")
         .order_by("requested_at", "pk")  # a total order, so no request is on two pages or none
     )
 
@@ -62,6 +53,7 @@ class IcbTotals:
     allocated_days: Decimal
     confirmed_days: Decimal
     delivered_days: Decimal
+    behind_on_parent_carers: int
 
     @property
     def remaining_days(self) -> Decimal:
@@ -69,29 +61,31 @@ class IcbTotals:
 
 
 def icb_totals(*, icb: ICB, programme_year: ProgrammeYear) -> IcbTotals:
+    """The ICB's enrolled schools added up from their counters, with those behind on parent and carer meetings.
+    One query."""
     enrolled = Enrolment.objects.filter(icb=icb, programme_year=programme_year, status=Enrolment.Status.ENROLLED)
-    counts = enrolled.aggregate(
+    figures = with_parent_carer_progress(enrolled, year=programme_year).aggregate(
         schools=Count("pk"),
         quota_days=Coalesce(Sum("quota_days"), ZERO),
         allocated_days=Coalesce(Sum("allocated_days"), ZERO),
+        confirmed_days=Coalesce(Sum("confirmed_days"), ZERO),
+        delivered_days=Coalesce(Sum("delivered_days"), ZERO),
+        behind_on_parent_carers=Count("pk", filter=Q(meetings_missing__gt=0)),
     )
-    visits = Visit.objects.filter(enrolment__in=enrolled).aggregate(
-        confirmed_days=Coalesce(Sum("days", filter=Q(status=Visit.Status.CONFIRMED)), ZERO),
-        delivered_days=Coalesce(Sum("days", filter=Q(status=Visit.Status.DELIVERED)), ZERO),
-    )
-    return IcbTotals(**counts, **visits)
+    return IcbTotals(**figures)
 
 
 def icb_specialists(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[Specialist]:
-    """The ICB's specialists with their capacity for the year, the days booked and the days left."""
-    capacity = Capacity.objects.filter(specialist=OuterRef("pk"), programme_year=programme_year)
+    """The ICB's specialists with their capacity for the year, the days booked and the days left: one join to
+    the year's capacity (a specialist has at most one)."""
     return (
         Specialist.objects.filter(icb=icb)
+        .annotate(this_year=FilteredRelation("capacities", condition=Q(capacities__programme_year=programme_year)))
         .annotate(
-            capacity_days=Coalesce(Subquery(capacity.values("days")[:1]), ZERO),
-            booked_days=Coalesce(Subquery(capacity.values("allocated_days")[:1]), ZERO),
+            capacity_days=Coalesce(F("this_year__days"), ZERO),
+            booked_days=Coalesce(F("this_year__allocated_days"), ZERO),
+            left_days=Coalesce(F("this_year__days") - F("this_year__allocated_days"), ZERO),
         )
-        .annotate(left_days=F("capacity_days") - F("booked_days"))
         .order_by("-active", "full_name", "pk")  # a total order, so no specialist is on two pages or none
     )
 

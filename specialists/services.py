@@ -1,6 +1,8 @@
 """Writes for specialists and their visits. Every scheduling rule is checked here, and the limits a database
 can hold are held by it too: the exclusion constraint on visits, and the days counters on enrolments and
-capacities, changed under their row locks in the booking's own transaction."""
+capacities, changed under their row locks in the booking's own transaction. The same services keep what the
+visits add up to (days confirmed and delivered, visits delivered, outcomes, each week's days delivered), so
+progress pages read those figures instead of summing visits."""
 
 import datetime
 import hashlib
@@ -8,14 +10,16 @@ import secrets
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from icbs.models import ICB
 from pins.errors import RuleBroken
+from pins.history import acting_as_by
 from pins.tasks import enqueue_on_commit
 from pins.units import HALF_DAY, format_days
-from schools.models import ClosureDate, Enrolment, School
+from schools.models import ClosureDate, Enrolment, School, WeeklyDelivery
 from specialists.models import (
     SESSION_DAYS,
     SESSION_SLOTS,
@@ -95,6 +99,69 @@ def _give_back_days(*, enrolment_id: int, specialist_id: int, programme_year_id:
     )
 
 
+def _count(enrolment_id: int, **changes) -> None:
+    """Move an enrolment's counters by the amounts given (`confirmed_days=-days`), in one UPDATE. The
+    caller holds the enrolment's row lock; the check constraints refuse a count that no longer adds up."""
+    Enrolment.objects.filter(pk=enrolment_id).update(**{name: F(name) + by for name, by in changes.items()})
+
+
+def _count_delivered_week(visit: Visit, enrolment: Enrolment) -> None:
+    """Add a visit's days to its ICB's week of delivery. The row is made when missing and then raised under
+    its own lock, so two deliveries in the same week add up."""
+    week = visit.date - datetime.timedelta(days=visit.date.weekday())
+    this_week = WeeklyDelivery.objects.filter(
+        programme_year_id=enrolment.programme_year_id, icb_id=enrolment.icb_id, week=week
+    )
+    if not this_week.update(delivered_days=F("delivered_days") + visit.days):
+        WeeklyDelivery.objects.bulk_create(
+            [WeeklyDelivery(programme_year_id=enrolment.programme_year_id, icb_id=enrolment.icb_id, week=week)],
+            ignore_conflicts=True,
+        )
+        this_week.update(delivered_days=F("delivered_days") + visit.days)
+
+
+def _total(aggregate, *, zero):
+    """One enrolment's total over its visits, as a subquery of an UPDATE of enrolments."""
+    visits = Visit.objects.filter(enrolment=OuterRef("pk")).order_by().values("enrolment")
+    return Coalesce(Subquery(visits.annotate(total=aggregate).values("total")), zero)
+
+
+@transaction.atomic
+def visit_counters_recount(*, enrolments: QuerySet[Enrolment]) -> None:
+    """Set these enrolments' counters, and their ICBs' weekly deliveries in their years, from the visits
+    themselves: for visits written in bulk outside these services (the demo). Takes no locks."""
+    days = Value(Decimal("0"), output_field=DecimalField(max_digits=5, decimal_places=1))
+    number = Value(0, output_field=IntegerField())
+    delivered = Q(status=Visit.Status.DELIVERED)
+    enrolments.update(
+        allocated_days=_total(Sum("days", filter=~Q(status=Visit.Status.CANCELLED)), zero=days),
+        confirmed_days=_total(Sum("days", filter=Q(status=Visit.Status.CONFIRMED)), zero=days),
+        delivered_days=_total(Sum("days", filter=delivered), zero=days),
+        visits_delivered=_total(Count("pk", filter=delivered), zero=number),
+        outcomes_recorded=_total(Count("outcome", filter=delivered), zero=number),
+    )
+    # Every week of every ICB and year these enrolments belong to, rebuilt whole.
+    years_and_icbs = list(enrolments.order_by().values_list("programme_year_id", "icb_id").distinct())
+    years, icbs = {year for year, _ in years_and_icbs}, {icb for _, icb in years_and_icbs}
+    WeeklyDelivery.objects.filter(programme_year_id__in=years, icb_id__in=icbs).delete()
+    weeks = (
+        Visit.objects.filter(delivered, enrolment__programme_year_id__in=years, enrolment__icb_id__in=icbs)
+        .annotate(week=TruncWeek("date"))
+        .values("enrolment__programme_year_id", "enrolment__icb_id", "week")
+        .annotate(total=Sum("days"))
+        .order_by()
+    )
+    WeeklyDelivery.objects.bulk_create(
+        WeeklyDelivery(
+            programme_year_id=row["enrolment__programme_year_id"],
+            icb_id=row["enrolment__icb_id"],
+            week=row["week"],
+            delivered_days=row["total"],
+        )
+        for row in weeks
+    )
+
+
 def _save_checking_clashes(visit: Visit, **save_options) -> None:
     """Save, turning the database's refusal of a double booking (a booking made meanwhile) into the rule's
     message. The savepoint keeps the outer transaction usable to raise from."""
@@ -121,6 +188,7 @@ def _save_checking_clashes(visit: Visit, **save_options) -> None:
 
 
 @transaction.atomic
+@acting_as_by
 def visit_allocate(
     *,
     enrolment: Enrolment,
@@ -151,7 +219,6 @@ def visit_allocate(
         preparation=preparation.strip(),
         created_by=by,
     )
-    visit._history_user = by
     _save_checking_clashes(visit)
     return visit
 
@@ -170,6 +237,7 @@ def _lock_open_visit(visit: Visit) -> Visit:
 
 
 @transaction.atomic
+@acting_as_by
 def visit_confirm(*, visit: Visit, by) -> Visit:
     visit = _lock_open_visit(visit)
     if visit.status == Visit.Status.CONFIRMED:
@@ -178,22 +246,24 @@ def visit_confirm(*, visit: Visit, by) -> Visit:
     visit.confirmed_at = timezone.now()
     visit.confirmed_by = by
     visit.version += 1
-    visit._history_user = by
     visit.save()
+    _count(visit.enrolment_id, confirmed_days=visit.days)
     return visit
 
 
 @transaction.atomic
+@acting_as_by
 def visit_cancel(*, visit: Visit, reason: str, by) -> Visit:
     if not reason.strip():
         raise RuleBroken("Enter why the visit is cancelled", field="reason")
     visit = _lock_open_visit(visit)
+    if visit.status == Visit.Status.CONFIRMED:
+        _count(visit.enrolment_id, confirmed_days=-visit.days)
     visit.status = Visit.Status.CANCELLED
     visit.cancelled_at = timezone.now()
     visit.cancelled_by = by
     visit.cancellation_reason = reason.strip()
     visit.version += 1
-    visit._history_user = by
     visit.save()
     _resolve_change_requests(visit, by)
     _give_back_days(
@@ -206,6 +276,7 @@ def visit_cancel(*, visit: Visit, reason: str, by) -> Visit:
 
 
 @transaction.atomic
+@acting_as_by
 def visit_reschedule(*, visit: Visit, date: datetime.date, session: Session, by) -> Visit:
     """Move a visit to another date or session. It needs confirming again; its history keeps the old slot."""
     visit = _lock_open_visit(visit)
@@ -215,6 +286,8 @@ def visit_reschedule(*, visit: Visit, date: datetime.date, session: Session, by)
     _check_can_book(enrolment, specialist)
     calendar = BookingCalendar(enrolment=enrolment, specialist=specialist, start=date, end=date, ignoring=visit)
     _first_problem(calendar, date, session)
+    if visit.status == Visit.Status.CONFIRMED:  # it needs confirming again
+        _count(visit.enrolment_id, confirmed_days=-visit.days)
     extra = SESSION_DAYS[session] - visit.days
     if extra > 0:
         _take_days(enrolment=enrolment, specialist=specialist, days=extra)
@@ -233,13 +306,13 @@ def visit_reschedule(*, visit: Visit, date: datetime.date, session: Session, by)
     visit.confirmed_at = None
     visit.confirmed_by = None
     visit.version += 1
-    visit._history_user = by
     _save_checking_clashes(visit)
     _resolve_change_requests(visit, by)
     return visit
 
 
 @transaction.atomic
+@acting_as_by
 def visit_record_outcome(
     *,
     visit: Visit,
@@ -251,6 +324,8 @@ def visit_record_outcome(
 ) -> Outcome:
     """Record what happened at a visit, which marks it delivered. A delivered visit's record can be corrected."""
     today = today or timezone.localdate()
+    # The enrolment's lock first, as every booking takes them: its counters change with the visit.
+    enrolment = Enrolment.objects.select_for_update().get(pk=visit.enrolment_id)
     visit = Visit.objects.select_for_update(of=("self",)).select_related("specialist").get(pk=visit.pk)
     if visit.status == Visit.Status.CANCELLED:
         raise RuleBroken("This visit was cancelled: there is nothing to record")
@@ -259,17 +334,23 @@ def visit_record_outcome(
     if not activities:
         raise RuleBroken("Choose at least one activity", field="activities")
     outcome = Outcome.objects.filter(visit=visit).first() or Outcome(visit=visit)
-    outcome.activities = list(activities)
+    first_record = outcome.pk is None
+    outcome.activities = list(dict.fromkeys(activities))  # each once, in the order given
     outcome.staff_reached = staff_reached
     outcome.notes = notes.strip()
     outcome.recorded_by = by
-    outcome._history_user = by
     outcome.save()
+    counts = {"outcomes_recorded": 1} if first_record else {}
     if visit.status != Visit.Status.DELIVERED:
+        if visit.status == Visit.Status.CONFIRMED:
+            counts["confirmed_days"] = -visit.days
+        counts.update(delivered_days=visit.days, visits_delivered=1)
         visit.status = Visit.Status.DELIVERED
         visit.version += 1
-        visit._history_user = by
         visit.save()
+        _count_delivered_week(visit, enrolment)
+    if counts:
+        _count(enrolment.pk, **counts)
     return outcome
 
 

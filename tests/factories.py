@@ -8,6 +8,7 @@ from icbs.models import ICB, CoordinatorMembership, LocalAuthority, Region
 from pins.models import StaffMembership, User
 from schools.models import ClosureDate, Cohort, Enrolment, ProgrammeYear, School, SencoMembership
 from specialists.models import Capacity, Discipline, Session, Specialist, Unavailability, Visit
+from specialists.services import visit_counters_recount
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -174,7 +175,7 @@ class StaffMembershipFactory(factory.django.DjangoModelFactory):
 
 class VisitFactory(factory.django.DjangoModelFactory):
     """A proposed morning visit on a Tuesday in October 2026. It bypasses the allocation service, so the
-    days counters are raised here to match."""
+    counters are set here to match."""
 
     class Meta:
         model = Visit
@@ -191,7 +192,7 @@ class VisitFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def count_the_days(visit, create, extracted, **kwargs):
         if create and visit.status != Visit.Status.CANCELLED:
-            Enrolment.objects.filter(pk=visit.enrolment_id).update(allocated_days=F("allocated_days") + visit.days)
+            visit_counters_recount(enrolments=Enrolment.objects.filter(pk=visit.enrolment_id))
             Capacity.objects.filter(specialist=visit.specialist, programme_year=visit.enrolment.programme_year).update(
                 allocated_days=F("allocated_days") + visit.days
             )

@@ -3,7 +3,6 @@
 import django.db.models.deletion
 import django.db.models.expressions
 import django.db.models.functions.math
-import simple_history.models
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -55,7 +54,7 @@ class Migration(migrations.Migration):
                 "ordering": ("-history_date", "-history_id"),
                 "get_latest_by": ("history_date", "history_id"),
             },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
+            bases=(models.Model,),  # was simple_history's HistoricalChanges, no longer installed (docs/adr/0013)
         ),
         migrations.AddField(
             model_name="enrolment",

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pins.authorization import Permission
 from pins.errors import RuleBroken
 from pins.forms import show_rule_broken
-from schools.models import ClosureDate
+from schools.models import ClosureDate, SelfAssessment
 from schools.selectors import programme_year_for
 from schools.views import school_for
 from specialists.forms import ClosureDateForm
 from specialists.models import ChangeRequest, Visit
+from specialists.presenters import enrolment_history
 from specialists.selectors import with_visit_days
 from specialists.services import closure_date_add
 
@@ -30,11 +31,13 @@ def school_detail(request, urn):
     access = request.access
     access.require(Permission.VIEW_SCHOOL, school=school)
     year = programme_year_for(label=request.GET.get("year"))
-    enrolment = (
-        with_visit_days(access.enrolments().filter(school=school, programme_year=year))
+    # Every year's enrolment in one query: the chosen year's is shown, the others are linked to.
+    enrolments = list(
+        with_visit_days(access.enrolments().filter(school=school))
+        .annotate(has_self_assessment=Exists(SelfAssessment.objects.filter(enrolment=OuterRef("pk"))))
         .select_related("cohort", "icb", "programme_year")
-        .first()
     )
+    enrolment = next((each for each in enrolments if year and each.programme_year_id == year.pk), None)
     today = timezone.localdate()
     visits = (
         list(
@@ -59,17 +62,12 @@ def school_detail(request, urn):
             "school": school,
             "year": year,
             "enrolment": enrolment,
-            "other_enrolments": access.enrolments()
-            .filter(school=school)
-            .exclude(pk=getattr(enrolment, "pk", None))
-            .select_related("programme_year", "icb"),
+            "other_enrolments": [each for each in enrolments if each is not enrolment],
             "upcoming": [visit for visit in visits if visit.date >= today],
             "past": [visit for visit in visits if visit.date < today],
             "closures": school.closure_dates.filter(ends_on__gte=today).order_by("starts_on")[:10],
-            "has_self_assessment": enrolment is not None and enrolment.self_assessments.exists(),
-            "enrolment_history": list(
-                enrolment.history.select_related("history_user").order_by("-history_date")[:ENROLMENT_HISTORY_SHOWN]
-            )
+            "has_self_assessment": enrolment is not None and enrolment.has_self_assessment,
+            "enrolment_history": enrolment_history(enrolment, shown=ENROLMENT_HISTORY_SHOWN)
             if enrolment is not None and access.can(Permission.VIEW_ICB, icb=enrolment.icb)
             else [],
             "today": today,

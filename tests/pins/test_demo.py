@@ -257,23 +257,26 @@ class TestTheDemoSeededOnce:
             assert outcome.notes and not names.search(outcome.notes) and not names.search(visit.purpose)
             assert outcome.recorded_by_id in {visit.specialist.user_id, coordinators[visit.enrolment.icb_id]}
             assert visit.date <= timezone.localdate(outcome.recorded_at) and outcome.recorded_at <= now
-            assert outcome.history.get().history_user_id == outcome.recorded_by_id
+            [recorded] = outcome.history_events.all()
+            assert (recorded.pgh_label, recorded.user_id) == ("insert", outcome.recorded_by_id)
+            assert recorded.pgh_created_at == outcome.recorded_at
 
         # Each visit's history: proposed by the coordinator, then each change by whoever made it, one a version.
         history = defaultdict(list)
-        for record in Visit.history.order_by("history_date", "history_id"):
+        for record in Visit.pgh_event_model.objects.order_by("pgh_created_at", "pgh_id"):
             history[record.id].append(record)
         assert set(history) == {visit.pk for visit in visits}
         for visit in visits:
             records = history[visit.pk]
             first, last = records[0], records[-1]
-            assert (first.history_type, first.status, first.version) == ("+", "proposed", 1)
-            assert first.history_user_id == visit.created_by_id and first.history_date == visit.created_at
+            assert (first.pgh_label, first.status, first.version) == ("insert", "proposed", 1)
+            assert first.user_id == visit.created_by_id and first.pgh_created_at == visit.created_at
             assert len(records) == visit.version and (last.status, last.version) == (visit.status, visit.version)
+            assert all(record.pgh_label == "update" for record in records[1:])
             if visit.status == Visit.Status.CANCELLED:
-                assert (last.history_user_id, last.history_date) == (visit.cancelled_by_id, visit.cancelled_at)
+                assert (last.user_id, last.pgh_created_at) == (visit.cancelled_by_id, visit.cancelled_at)
             if visit.status == Visit.Status.DELIVERED:
-                assert last.history_user_id == outcomes[visit.pk].recorded_by_id
+                assert last.user_id == outcomes[visit.pk].recorded_by_id
 
     def test_visits_keep_every_scheduling_rule_quota_and_capacity(self, seeded):
         year = ProgrammeYear.objects.get()

@@ -109,6 +109,23 @@ def test_merger_moves_current_schools_and_leaves_history_with_the_old_icbs(east)
 
 
 @time_machine.travel(datetime.date(2026, 11, 25))
+def test_a_mergers_moves_are_in_the_history_of_each_school_and_enrolment_moved(east):
+    successor = _merge()
+
+    reason = "ICB merger into QZZ from 1 April 2026"
+    for school in east["schools"].values():
+        before, moved = school.history_events.order_by("pgh_id")
+        assert (before.pgh_label, moved.pgh_label) == ("insert", "update")
+        assert (before.icb_id, moved.icb_id) == (school.icb_id, successor.pk)
+        assert moved.pgh_context == {"user": None, "reason": reason}
+    this_year = Enrolment.objects.filter(programme_year=east["this_year"])
+    assert {enrolment.history_events.latest("pgh_id").icb_id for enrolment in this_year} == {successor.pk}
+    # Last year's enrolments stayed where they were: nothing happened to them.
+    for enrolment in Enrolment.objects.filter(programme_year=east["last_year"]):
+        assert [event.pgh_label for event in enrolment.history_events.all()] == ["insert"]
+
+
+@time_machine.travel(datetime.date(2026, 11, 25))
 def test_reloading_reference_data_after_a_merger_keeps_the_merger(east):
     successor = _merge()
 

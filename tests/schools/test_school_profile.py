@@ -40,7 +40,7 @@ def test_the_senco_completes_the_self_assessment_and_the_coordinator_sees_it_whe
     )
 
     assessment = SelfAssessment.objects.get()
-    assert assessment.ratings["environment_and_communication"] == 1
+    assert assessment.ratings.get(domain="environment_and_communication").rating == 1
     assert assessment.wanted_disciplines == ["occupational_therapy", "speech_and_language_therapy"]
     client.force_login(world["coordinator_a"])
     page = client.get(reverse("visits:allocate", args=[world.icb_a.ods_code]), {"enrolment": world.enrolment_a.pk}).text

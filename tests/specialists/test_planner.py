@@ -33,7 +33,6 @@ def icb(booking):
     SelfAssessment.objects.create(
         enrolment=schools[1],
         stage=SelfAssessment.Stage.START,
-        ratings={},
         wanted_disciplines=["speech_and_language_therapy", "mental_health"],
     )
     return {"icb": first.icb, "year": first.programme_year, "schools": schools, "specialists": specialists, **booking}

@@ -2,11 +2,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError
-from django.db.models import Sum
+import time_machine
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncWeek
 
+from icbs.services import reference_data_load
+from pins.demo import demo_seed
 from pins.errors import RuleBroken
-from schools.models import Enrolment
+from schools.models import Enrolment, WeeklyDelivery
 from specialists.models import Capacity, Session, Visit
 from specialists.rules import next_free_dates
 from specialists.services import visit_allocate, visit_cancel, visit_confirm, visit_record_outcome, visit_reschedule
@@ -29,10 +33,26 @@ def _book(booking, date=TUESDAY, session=Session.MORNING, **overrides):
 
 
 def _assert_counters_match_visits():
-    """Every counter equals the sum of the days of the visits it counts."""
+    """Every counter equals what the visits it counts add up to."""
+    delivered = Q(status=Visit.Status.DELIVERED)
     for enrolment in Enrolment.objects.all():
-        booked = Visit.objects.booked().filter(enrolment=enrolment).aggregate(total=Sum("days"))["total"]
-        assert enrolment.allocated_days == (booked or Decimal("0")), enrolment
+        visits = Visit.objects.filter(enrolment=enrolment).aggregate(
+            allocated_days=Sum("days", filter=~Q(status=Visit.Status.CANCELLED), default=Decimal("0")),
+            confirmed_days=Sum("days", filter=Q(status=Visit.Status.CONFIRMED), default=Decimal("0")),
+            delivered_days=Sum("days", filter=delivered, default=Decimal("0")),
+            visits_delivered=Count("pk", filter=delivered),
+            outcomes_recorded=Count("outcome", filter=delivered),
+        )
+        kept = {name: getattr(enrolment, name) for name in visits}
+        assert kept == visits, enrolment
+    weeks = (
+        Visit.objects.filter(delivered)
+        .values_list("enrolment__programme_year", "enrolment__icb", TruncWeek("date"))
+        .annotate(days=Sum("days"))
+        .order_by()
+    )
+    kept_weeks = WeeklyDelivery.objects.exclude(delivered_days=0)
+    assert set(kept_weeks.values_list("programme_year", "icb", "week", "delivered_days")) == set(weeks)
     for capacity in Capacity.objects.all():
         booked = (
             Visit.objects.booked()
@@ -190,9 +210,9 @@ def test_rescheduling_keeps_the_history_and_needs_confirming_again(booking):
         Visit.Status.PROPOSED,
         3,
     )
-    dates = [record.date for record in moved.history.order_by("history_date")]
+    dates = [record.date for record in moved.history_events.order_by("pgh_id")]
     assert dates == [TUESDAY, TUESDAY, datetime.date(2026, 11, 4)]
-    assert {record.history_user for record in moved.history.all()} == {booking["coordinator"]}
+    assert {record.user_id for record in moved.history_events.all()} == {booking["coordinator"].pk}
     _assert_counters_match_visits()
 
 
@@ -244,3 +264,78 @@ def test_next_free_dates_skip_every_unavailable_day(booking):
 
     # 19-20 Dec weekend, 21 Dec booked, 25 and 28 Dec bank holidays, 26-27 weekend.
     assert free == [datetime.date(2026, 12, d) for d in (22, 23, 24, 29, 30)]
+
+
+def _deliver(visit, by, *, on):
+    return visit_record_outcome(
+        visit=visit, activities=["staff_consultation"], staff_reached=4, notes="", by=by, today=on
+    )
+
+
+def test_the_counters_follow_every_change_to_the_visits(booking):
+    """Booked, confirmed, moved, delivered (and corrected), cancelled: after each, every counter and every week of
+    delivery equals what the visits add up to."""
+    coordinator = booking["coordinator"]
+    steps = []
+    morning = _book(booking, date=datetime.date(2026, 11, 3))
+    full_day = _book(booking, date=datetime.date(2026, 11, 4), session=Session.FULL_DAY)
+    afternoon = _book(booking, date=datetime.date(2026, 11, 5), session=Session.AFTERNOON)
+    steps += [
+        lambda: visit_confirm(visit=morning, by=coordinator),
+        lambda: visit_confirm(visit=full_day, by=coordinator),
+        lambda: visit_confirm(visit=full_day, by=coordinator),  # confirming twice counts once
+        lambda: visit_reschedule(visit=full_day, date=datetime.date(2026, 11, 10), session=Session.MORNING, by=None),
+        lambda: visit_confirm(visit=full_day, by=coordinator),
+        lambda: _deliver(morning, coordinator, on=datetime.date(2026, 11, 3)),  # confirmed, then delivered
+        lambda: _deliver(morning, coordinator, on=datetime.date(2026, 11, 6)),  # a correction counts nothing new
+        lambda: _deliver(afternoon, coordinator, on=datetime.date(2026, 11, 5)),  # delivered without confirming
+        lambda: visit_cancel(visit=full_day, reason="Staff training moved", by=coordinator),  # confirmed, cancelled
+        lambda: _book(booking, date=datetime.date(2026, 11, 11), session=Session.FULL_DAY),
+    ]
+    for step in steps:
+        step()
+        _assert_counters_match_visits()
+
+    booking["enrolment"].refresh_from_db()
+    kept = booking["enrolment"]
+    assert (kept.allocated_days, kept.confirmed_days, kept.delivered_days) == (Decimal("2.0"), 0, Decimal("1.0"))
+    assert (kept.visits_delivered, kept.outcomes_recorded) == (2, 2)
+    assert list(WeeklyDelivery.objects.values_list("week", "delivered_days")) == [
+        (datetime.date(2026, 11, 2), Decimal("1.0"))
+    ]
+
+
+def test_a_refused_change_leaves_the_counters_as_they_were(booking):
+    visit = visit_confirm(visit=_book(booking), by=booking["coordinator"])
+
+    with pytest.raises(RuleBroken):
+        visit_reschedule(visit=visit, date=datetime.date(2027, 1, 4), session=Session.MORNING, by=None)
+    with pytest.raises(RuleBroken):
+        _deliver(visit, None, on=datetime.date(2026, 11, 2))
+
+    booking["enrolment"].refresh_from_db()
+    assert booking["enrolment"].confirmed_days == Decimal("0.5")
+    _assert_counters_match_visits()
+
+
+@pytest.mark.engine
+def test_the_database_refuses_counters_that_do_not_add_up(booking):
+    enrolment = Enrolment.objects.filter(pk=booking["enrolment"].pk)
+    _book(booking)
+
+    for counters, constraint in [
+        ({"confirmed_days": Decimal("1.0")}, "enrolment_confirmed_and_delivered_are_booked"),
+        ({"visits_delivered": 1}, "enrolment_delivered_days_match_visits"),
+        ({"outcomes_recorded": 1}, "enrolment_outcomes_of_delivered_visits"),
+    ]:
+        with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+            enrolment.update(**counters)
+
+
+def test_the_demo_seeds_every_counter_as_the_services_would_keep_it(db):
+    reference_data_load()
+    with time_machine.travel(datetime.datetime(2027, 2, 10, 9, tzinfo=datetime.UTC), tick=False):
+        demo_seed(seed=1, scale=1)
+
+    assert Enrolment.objects.filter(visits_delivered__gt=0, confirmed_days__gt=0).exists()
+    _assert_counters_match_visits()

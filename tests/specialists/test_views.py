@@ -376,7 +376,7 @@ def test_enrolling_schools_gives_them_the_cohorts_quota(coordinator, world):
 
     enrolments = Enrolment.objects.filter(school__in=schools)
     assert {(e.status, e.quota_days, e.icb_id) for e in enrolments} == {("enrolled", Decimal("5.0"), world.icb_a.pk)}
-    assert enrolments.first().history.first().history_user == world["coordinator_a"]
+    assert enrolments.first().history_events.get().user_id == world["coordinator_a"].pk
 
 
 def test_a_school_with_visits_booked_cannot_be_withdrawn(coordinator, world):
