@@ -28,6 +28,8 @@ run: deps
 test: deps chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# The layers (pyproject.toml [tool.importlinter]): which package may import which.
+	$(BIN)/lint-imports --no-logo
 	@# A PostgreSQL address (it need not answer yet): the history triggers are written in PostgreSQL's quoting.
 	@DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) PYTHONWARNINGS=ignore::RuntimeWarning \
 		$(BIN)/python manage.py makemigrations --check --dry-run -v 1

@@ -103,7 +103,7 @@ def _demo_ready() -> None:
     django.setup()
     from django.db import connection
 
-    from pins.demo import demo_is_seeded
+    from pins.demo.seed import demo_is_seeded
     from schools.models import School
 
     if demo_is_seeded() and School.objects.count() == SCALE_SCHOOLS:
@@ -120,7 +120,7 @@ def _demo_ready() -> None:
 def _pages() -> list[Page]:
     """The pages of issue 13, each as the person who uses it, on West Yorkshire (QWO) as the demo's example."""
     from icbs.models import ICB
-    from pins.demo import DFE_EMAIL, coordinator_email, senco_email, specialist_email
+    from pins.demo.seed import DFE_EMAIL, coordinator_email, senco_email, specialist_email
     from schools.models import SencoMembership
     from specialists.models import Specialist, Visit
 
@@ -146,7 +146,7 @@ def _signed_in(pages: list[Page]) -> None:
     from django.conf import settings
     from django.test import Client
 
-    from pins.models import User
+    from pins.accounts.models import User
 
     for page in pages:
         client = Client()

@@ -61,8 +61,8 @@ def main() -> int:
     from django.test import Client
 
     from icbs.services import reference_data_load
-    from pins.demo import DFE_EMAIL, demo_seed
-    from pins.models import User
+    from pins.accounts.models import User
+    from pins.demo.seed import DFE_EMAIL, demo_seed
     from schools.models import School
     from specialists.models import Visit
 

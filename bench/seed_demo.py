@@ -39,8 +39,8 @@ def main() -> int:
 
     from icbs.models import CoordinatorMembership
     from icbs.services import reference_data_load
-    from pins.demo import demo_seed
-    from pins.models import StaffMembership, User
+    from pins.accounts.models import StaffMembership, User
+    from pins.demo.seed import demo_seed
     from schools.models import (
         BlackoutPeriod,
         ClosureDate,

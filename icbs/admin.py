@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from icbs.models import ICB, CoordinatorMembership, LocalAuthority, Region
-from pins.access import coordinator_remove
-from pins.read_only_admin import ReadOnly, ServiceActions
+from pins.accounts.services import coordinator_remove
+from pins.kernel.read_only_admin import ReadOnly, ServiceActions
 
 
 @admin.register(Region)

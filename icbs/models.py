@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -108,10 +109,12 @@ class LocalAuthority(models.Model):
 class CoordinatorMembership(models.Model):
     """Someone who coordinates the programme for an ICB: enrols its schools, manages its specialists."""
 
-    user = models.ForeignKey("pins.User", on_delete=models.CASCADE, related_name="coordinator_memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator_memberships")
     icb = models.ForeignKey(ICB, verbose_name="ICB", on_delete=models.CASCADE, related_name="coordinators")
     granted_at = models.DateTimeField(auto_now_add=True)
-    granted_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["icb", "user"]

@@ -83,7 +83,7 @@ def reference_data_load() -> dict[str, LoadCounts]:
 
 def icb_succeed(*, predecessors: list[ICB], successor: ICB, effective_on: datetime.date) -> None:
     """End the predecessors on the merger date, naming the successor, and move to it the local authorities
-    and coordinators they had. Part of a merger (pins.mergers.icbs_merge), inside its transaction."""
+    and coordinators they had. Part of a merger (pins.programme.mergers.icbs_merge), inside its transaction."""
     ids = [icb.pk for icb in predecessors]
     ICB.objects.filter(pk__in=ids).update(ended_on=effective_on, successor=successor)
     LocalAuthority.objects.filter(icb_id__in=ids).update(icb=successor)

@@ -2,12 +2,10 @@ from django.apps import AppConfig
 
 
 class PinsConfig(AppConfig):
+    """The project: settings, URLs, the Celery app and the checks `manage.py check --deploy` runs."""
+
     name = "pins"
     verbose_name = "PINS programme"
 
     def ready(self):
-        from pins import (
-            checks,  # noqa: F401 - registers the deploy checks
-            mfa,  # noqa: F401 - setting up an authenticator passes the second factor
-            sessions,  # noqa: F401 - records when each session signed in
-        )
+        from pins import checks  # noqa: F401 - registers the deploy checks

@@ -3,7 +3,7 @@ docker-compose.yml and the Dockerfile): the access log goes to standard output w
 
 from gunicorn import glogging
 
-from pins.redaction import RedactSecrets
+from pins.kernel.redaction import RedactSecrets
 
 
 class RedactingLogger(glogging.Logger):

@@ -30,7 +30,7 @@ def navigation_for(request) -> list[dict]:
             for n, urn in enumerate(urns, start=1)
         ]
     if access.specialist_id is not None:
-        items.append(_item(request, "Your visits", reverse("visits:specialist", args=[access.specialist_id])))
+        items.append(_item(request, "Your visits", reverse("specialists:schedule", args=[access.specialist_id])))
     if user.is_staff:
         items.append(_item(request, "Admin", reverse("admin:index")))
     items.append(_item(request, "Your account", reverse("account_change_password")))

@@ -53,11 +53,18 @@ INSTALLED_APPS = [
     "health_check",
     "pgtrigger",
     "pghistory",  # row history by triggers (docs/adr/0013)
-    "pins",
+    "pins",  # the project: its checks
+    "pins.kernel",  # template tags every app's pages load
+    "pins.accounts",
     "icbs",
     "schools",
     "specialists",
+    "pins.programme",  # ICB mergers, across the apps
 ]
+# The demo's commands (seed_demo, demo_setup) exist only where the demo runs: `make run` (DEBUG) and benchmarks.
+PINS_DEMO = env.bool("PINS_DEMO", default=DEBUG)
+if PINS_DEMO:
+    INSTALLED_APPS.append("pins.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -70,14 +77,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "pins.sessions.SessionLifetimeMiddleware",
+    "pins.accounts.sessions.SessionLifetimeMiddleware",
     "pghistory.middleware.HistoryMiddleware",  # the signed-in user in the history of what a request changes
-    "pins.middleware.AccessMiddleware",
+    "pins.accounts.middleware.AccessMiddleware",
     # Before anything reads the body (CSRF reads the form), and with request.access for the error pages.
-    "pins.request_limits.RequestBodyLimitMiddleware",
-    "pins.request_limits.MalformedRequestMiddleware",
-    "pins.middleware.MfaRequiredMiddleware",
-    "pins.middleware.AdminStaffOnlyMiddleware",
+    "pins.kernel.request_limits.RequestBodyLimitMiddleware",
+    "pins.kernel.request_limits.MalformedRequestMiddleware",
+    "pins.accounts.middleware.MfaRequiredMiddleware",
+    "pins.accounts.middleware.AdminStaffOnlyMiddleware",
 ]
 
 # A GET changes no audited row: only requests that may change one name their user in the row history.
@@ -107,7 +114,7 @@ TEMPLATES = [
 ]
 
 # Forms render as GOV.UK Design System fields (label, hint, error message, input classes).
-FORM_RENDERER = "pins.forms.GovukFormRenderer"
+FORM_RENDERER = "pins.kernel.forms.GovukFormRenderer"
 
 # Database: PostgreSQL, the one engine of the demo, the tests and production (docs/adr/0011). Unset, commands that
 # touch no data still run (collectstatic in the image's build); any query fails.
@@ -131,11 +138,15 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# No result backend: tasks write what they do to the database, and nothing reads a task's return value.
+CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker died (killed, out of memory) goes back on the queue rather than being lost; tasks are safe to
+# run twice (each claims its row before sending).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -154,7 +165,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # A stuck task is stopped: the soft limit raises inside it, the hard limit ends the worker process. Both stay
-# under pins.mail.CLAIM_LEASE, so an e-mail claimed by a task still running is never taken over and sent twice.
+# under pins.kernel.mail.CLAIM_LEASE, so an e-mail claimed by a task still running is never taken over and sent twice.
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=4 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=5 * 60)
 
@@ -168,7 +179,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="pins.support@example.org")
 
 # Users, sign-in and sessions
-AUTH_USER_MODEL = "pins.User"
+AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -182,8 +193,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
-ACCOUNT_ADAPTER = "pins.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "pins.account_forms.SignInForm"}
+ACCOUNT_ADAPTER = "pins.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "pins.accounts.forms.SignInForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -199,12 +210,12 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "PINS programme: "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PINS programme"
 MFA_FORMS = {
-    "authenticate": "pins.account_forms.SecurityCodeForm",
-    "reauthenticate": "pins.account_forms.SecurityCodeCheckForm",
+    "authenticate": "pins.accounts.forms.SecurityCodeForm",
+    "reauthenticate": "pins.accounts.forms.SecurityCodeCheckForm",
 }
 # Authenticator-app secrets and recovery-code seeds are encrypted in the database with this key (kept apart from
 # SECRET_KEY, which can then be rotated without turning off everyone's two-factor authentication).
-MFA_ADAPTER = "pins.adapters.MfaAdapter"
+MFA_ADAPTER = "pins.accounts.adapters.MfaAdapter"
 MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="")
 if not MFA_ENCRYPTION_KEY:
     if not DEBUG:
@@ -223,7 +234,7 @@ MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
 # Sign-in through a provider only reaches an account that already exists (accounts are invited), matched by
 # verified e-mail address.
 OIDC_PROVIDERS = env.json("OIDC_PROVIDERS", default=[])
-SOCIALACCOUNT_ADAPTER = "pins.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "pins.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
@@ -248,7 +259,7 @@ SOCIALACCOUNT_PROVIDERS = {
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Sessions end after a period without activity: activity renews them, at most once a minute so that reading a
-# page writes nothing (pins.sessions.SessionLifetimeMiddleware).
+# page writes nothing (pins.accounts.sessions.SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -263,7 +274,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # client address they pass in X-Forwarded-For. With 0 the header is ignored, so nobody can forge it.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_SSL_REDIRECT = HTTPS_ONLY
-SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]  # container health checks speak plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/workers)?/?$"]  # container health checks speak plain HTTP
 SECURE_HSTS_SECONDS = 31536000 if HTTPS_ONLY else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
 SECURE_HSTS_PRELOAD = HTTPS_ONLY
@@ -323,7 +334,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Secrets in addresses (calendar feeds, invitation links) stay out of the log: "Not Found: /calendars/..."
-    "filters": {"secrets": {"()": "pins.redaction.RedactSecrets"}},
+    "filters": {"secrets": {"()": "pins.kernel.redaction.RedactSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

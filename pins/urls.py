@@ -5,9 +5,9 @@ from django.contrib import admin
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-from icbs import views as icb_views
-from pins import health, progress_views, views
-from pins.admin_sign_in import admin_sign_in
+from pins import health, views
+from pins.accounts.admin_sign_in import admin_sign_in
+from pins.reporting import views as reporting_views
 from schools import views as school_views
 from specialists.views import calendars, plan, schedule, uploads, visits
 from specialists.views import icb as icb_pages
@@ -20,27 +20,36 @@ admin.site.site_title = "PINS programme"
 
 icb_urls = (
     [
-        path("", icb_views.icb_list, name="list"),
-        path("<str:ods_code>/", icb_pages.icb_overview, name="detail"),
+        path("icbs/", school_views.icb_list, name="list"),
+        path("icbs/<str:ods_code>/", icb_pages.icb_overview, name="detail"),
     ],
     "icbs",
 )
+# A school's pages; those about its visits and closures are the scheduling context's (specialists.views).
 school_urls = (
     [
-        path("<int:urn>/", school_pages.school_detail, name="detail"),
+        path("schools/<int:urn>/", school_pages.school_detail, name="detail"),
         path(
-            "<int:urn>/enrolments/<int:enrolment_id>/status/",
+            "schools/<int:urn>/enrolments/<int:enrolment_id>/status/",
             school_views.change_enrolment_status,
             name="enrolment_status",
         ),
-        path("<int:urn>/self-assessment/", school_views.self_assessment, name="self_assessment"),
-        path("<int:urn>/self-assessment/<str:stage>/", school_views.self_assessment_edit, name="self_assessment_edit"),
-        path("<int:urn>/parent-carers/", school_views.parent_carers, name="parent_carers"),
-        path("<int:urn>/closures/", school_pages.closure_dates, name="closure_dates"),
+        path("schools/<int:urn>/self-assessment/", school_views.self_assessment, name="self_assessment"),
         path(
-            "<int:urn>/closures/<int:closure_id>/remove/", school_pages.closure_date_remove, name="closure_date_remove"
+            "schools/<int:urn>/self-assessment/<str:stage>/",
+            school_views.self_assessment_edit,
+            name="self_assessment_edit",
         ),
-        path("<int:urn>/calendar/", calendars.school_calendar, name="calendar"),
+        path("schools/<int:urn>/parent-carers/", school_views.parent_carers, name="parent_carers"),
+        path("schools/<int:urn>/closures/", school_pages.closure_dates, name="closure_dates"),
+        path(
+            "schools/<int:urn>/closures/<int:closure_id>/remove/",
+            school_pages.remove_closure_date,
+            name="closure_date_remove",
+        ),
+        path("schools/<int:urn>/calendar/", calendars.school_calendar, name="calendar"),
+        path("icbs/<str:ods_code>/schools/enrol/", school_views.enrol_schools, name="enrol"),
+        path("icbs/<str:ods_code>/schools/upload/", school_views.upload_schools, name="upload"),
     ],
     "schools",
 )
@@ -49,9 +58,6 @@ visit_urls = (
         path("icbs/<str:ods_code>/visits/new/", visits.allocate, name="allocate"),
         path("icbs/<str:ods_code>/visits/suggested/", plan.plan, name="plan"),
         path("icbs/<str:ods_code>/schedule/", schedule.icb_schedule, name="schedule"),
-        path("icbs/<str:ods_code>/schools/enrol/", school_views.enrol_schools, name="enrol"),
-        path("icbs/<str:ods_code>/schools/upload/", school_views.upload_schools, name="upload_schools"),
-        path("icbs/<str:ods_code>/specialists/upload/", uploads.upload_specialists, name="upload_specialists"),
         path("visits/<int:visit_id>/", visits.visit_detail, name="detail"),
         path("visits/<int:visit_id>/confirm/", visits.confirm, name="confirm"),
         path("visits/<int:visit_id>/cancel/", visits.cancel, name="cancel"),
@@ -63,32 +69,42 @@ visit_urls = (
             visits.resolve_change_request,
             name="resolve_change_request",
         ),
-        path("specialists/<int:specialist_id>/", schedule.specialist_schedule, name="specialist"),
-        path("specialists/<int:specialist_id>/calendar/", calendars.specialist_calendar, name="specialist_calendar"),
-        path("calendars/<str:token>.ics", calendars.feed, name="feed"),
-        path("icbs/<str:ods_code>/access/calendars/", calendars.icb_calendars, name="icb_calendar_feeds"),
-        path(
-            "icbs/<str:ods_code>/access/calendars/<int:feed_id>/stop/",
-            calendars.stop_calendar_feed,
-            name="stop_calendar_feed",
-        ),
     ],
     "visits",
+)
+specialist_urls = (
+    [
+        path("icbs/<str:ods_code>/specialists/upload/", uploads.upload_specialists, name="upload"),
+        path("specialists/<int:specialist_id>/", schedule.specialist_schedule, name="schedule"),
+        path("specialists/<int:specialist_id>/calendar/", calendars.specialist_calendar, name="calendar"),
+    ],
+    "specialists",
+)
+calendar_urls = (
+    [
+        path("calendars/<str:token>.ics", calendars.feed, name="feed"),
+        path("icbs/<str:ods_code>/access/calendars/", calendars.icb_calendars, name="icb"),
+        path("icbs/<str:ods_code>/access/calendars/<int:feed_id>/stop/", calendars.stop_calendar_feed, name="stop"),
+    ],
+    "calendars",
 )
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("progress/", progress_views.national_progress_page, name="progress"),
-    path("progress/export/<str:kind>.<str:extension>", progress_views.export, name="progress_export"),
+    path("progress/", reporting_views.national_progress_page, name="progress"),
+    path("progress/export/<str:kind>.<str:extension>", reporting_views.export, name="progress_export"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
     path("accounts/email/", views.email_address, name="account_email"),
     path("accounts/", include("allauth.urls")),
-    path("icbs/", include(icb_urls)),
-    path("schools/", include(school_urls)),
+    path("", include(icb_urls)),
+    path("", include(school_urls)),
     path("", include(visit_urls)),
-    path("", include("pins.access_urls")),
+    path("", include(specialist_urls)),
+    path("", include(calendar_urls)),
+    path("", include("pins.accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", HealthCheckView.as_view(checks=health.CHECKS), name="healthz"),
+    path("healthz/workers", HealthCheckView.as_view(checks=health.WORKER_CHECKS), name="healthz_workers"),
 ]

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from pins.authorization import Permission
+from pins.accounts.authorization import Permission
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from pins.access import senco_remove
-from pins.read_only_admin import ReadOnly, ReadOnlyHistory, ReadOnlyInline, ServiceActions
+from pins.accounts.services import senco_remove
+from pins.kernel.read_only_admin import ReadOnly, ReadOnlyHistory, ReadOnlyInline, ServiceActions
 from schools.models import (
     BlackoutPeriod,
     ClosureDate,

@@ -1,7 +1,7 @@
 from django import forms
 
-from pins.disciplines import Discipline
-from pins.forms import GovukDateField
+from pins.kernel.disciplines import Discipline
+from pins.kernel.forms import GovukDateField
 from schools.models import Domain, Enrolment, Rating
 
 

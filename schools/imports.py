@@ -10,9 +10,9 @@ from django.db.models import BooleanField, F
 from django.db.models.expressions import RawSQL
 
 from icbs.models import ICB, LocalAuthority
-from pins.csv_import import CsvFile, ImportReport, RowError, control_character_problem
-from pins.errors import RuleBroken
-from pins.history import acting
+from pins.kernel.csv_import import CsvFile, ImportReport, RowError, control_character_problem
+from pins.kernel.errors import RuleBroken
+from pins.kernel.history import acting
 from schools.models import POSTCODE_PATTERN, School
 
 # The columns read, named as GIAS names them; the export has many more, which are ignored.
@@ -365,7 +365,7 @@ def schools_import(
         )
         for urn in changed
     ]
-    # The database's triggers give each school written a history event (pins.history), naming who imported.
+    # The database's triggers give each school written a history event (pins.kernel.history), naming who imported.
     with acting(by, reason="GIAS import"):
         School.objects.bulk_create(
             written,

@@ -1,14 +1,15 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 
 from icbs.models import ICB, LocalAuthority
-from pins.disciplines import Discipline
-from pins.history import audited
-from pins.units import DaysField, whole_half_days
+from pins.kernel.disciplines import Discipline
+from pins.kernel.history import audited
+from pins.kernel.units import DaysField, whole_half_days
 
 POSTCODE_PATTERN = r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$"
 
@@ -210,6 +211,11 @@ class Enrolment(models.Model):
     def remaining_days(self) -> Decimal:
         return self.quota_days - self.allocated_days
 
+    @property
+    def has_days_to_book(self) -> bool:
+        """Enrolled, with days of its quota not yet booked: a visit can be allocated to it."""
+        return self.status == self.Status.ENROLLED and self.remaining_days > 0
+
 
 class WeeklyDelivery(models.Model):
     """The days an ICB delivered in a week of a programme year, kept as each visit is marked delivered (a
@@ -262,10 +268,12 @@ class ClosureDate(models.Model):
 class SencoMembership(models.Model):
     """A school's special educational needs co-ordinator (SENCO), its contact for the programme."""
 
-    user = models.ForeignKey("pins.User", on_delete=models.CASCADE, related_name="senco_memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="senco_memberships")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="sencos")
     granted_at = models.DateTimeField(auto_now_add=True)
-    granted_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "SENCO membership"
@@ -314,7 +322,7 @@ class SelfAssessment(models.Model):
         help_text="Disciplines the school would most like, each once",
     )
     completed_at = models.DateTimeField(auto_now=True)
-    completed_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
         ordering = ["enrolment", "stage"]
@@ -367,7 +375,7 @@ class ParentCarerMeeting(models.Model):
     forum_present = models.BooleanField("parent carer forum present")
     attendees = models.PositiveIntegerField("number attending")
     notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -384,7 +392,7 @@ class PupilVoiceActivity(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="pupil_voice_activities")
     held_on = models.DateField()
     description = models.TextField()
-    recorded_by = models.ForeignKey("pins.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

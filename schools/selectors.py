@@ -2,11 +2,12 @@ import calendar
 import dataclasses
 import datetime
 
-from django.db.models import Exists, IntegerField, OuterRef, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from schools.models import ParentCarerMeeting, ProgrammeYear, PupilVoiceActivity
+from icbs.models import ICB, LocalAuthority
+from schools.models import Enrolment, ParentCarerMeeting, ProgrammeYear, PupilVoiceActivity, School, SelfAssessment
 
 
 def programme_year_for(*, label: str | None = None, today: datetime.date | None = None) -> ProgrammeYear | None:
@@ -62,3 +63,45 @@ def with_parent_carer_progress(enrolments, *, year: ProgrammeYear, today: dateti
     # Subqueries, not joins: the enrolments may already be summing their visits' days.
     pupil_voice = PupilVoiceActivity.objects.filter(enrolment=OuterRef("pk"))
     return enrolments.annotate(meetings_missing=missing, has_pupil_voice=Exists(pupil_voice))
+
+
+def with_enrolled_schools(icbs: QuerySet[ICB]) -> QuerySet[ICB]:
+    """ICBs, by region and name, each with how many schools it has enrolled (any year): one query."""
+    return (
+        icbs.select_related("region")
+        .annotate(enrolled_schools=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED)))
+        .order_by("region__name", "name")
+    )
+
+
+def local_authorities_of_enrolled_schools(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[LocalAuthority]:
+    """The local authorities of the schools the ICB enrolled in the year, by name: the ICB page's filter."""
+    schools = School.objects.filter(enrolments__icb=icb, enrolments__programme_year=programme_year)
+    return LocalAuthority.objects.filter(pk__in=schools.values("local_authority")).order_by("name")
+
+
+def bookable_enrolments(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[Enrolment]:
+    """The ICB's enrolled schools in the year, by name: those a visit can be booked for."""
+    return (
+        Enrolment.objects.filter(icb=icb, programme_year=programme_year, status=Enrolment.Status.ENROLLED)
+        .select_related("school", "programme_year")
+        .order_by("school__name")
+    )
+
+
+def starting_self_assessment(*, enrolments: QuerySet[Enrolment], enrolment_id) -> SelfAssessment | None:
+    """What one of these enrolments' schools said it needs at the start of the year, if it has said."""
+    if not str(enrolment_id or "").isdigit():
+        return None
+    return (
+        SelfAssessment.objects.filter(
+            enrolment__in=enrolments, enrolment_id=enrolment_id, stage=SelfAssessment.Stage.START
+        )
+        .select_related("enrolment__school")
+        .first()
+    )
+
+
+def with_self_assessment_done(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Enrolments annotated `has_self_assessment`: whether the school has filled in any stage."""
+    return enrolments.annotate(has_self_assessment=Exists(SelfAssessment.objects.filter(enrolment=OuterRef("pk"))))

@@ -4,9 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from icbs.models import ICB
-from pins.disciplines import Discipline
-from pins.errors import RuleBroken
-from pins.history import acting, acting_as_by
+from pins.kernel.disciplines import Discipline
+from pins.kernel.errors import RuleBroken
+from pins.kernel.history import acting, acting_as_by
 from schools.models import (
     Cohort,
     Domain,
@@ -23,7 +23,7 @@ from schools.models import (
 def schools_transfer_to_successor(*, predecessors: list[ICB], successor: ICB, effective_on: datetime.date) -> None:
     """Move the predecessors' schools to the successor ICB, and the enrolments of programme years still
     running on the merger date. Enrolments of years that ended before it stay with the ICB that delivered
-    them. Part of a merger (pins.mergers.icbs_merge), inside its transaction."""
+    them. Part of a merger (pins.programme.mergers.icbs_merge), inside its transaction."""
     ids = [icb.pk for icb in predecessors]
     # Each school and enrolment moved gets a history event from the database's triggers, with this reason.
     with acting(None, reason=f"ICB merger into {successor.ods_code} from {effective_on:%-d %B %Y}"):

@@ -3,14 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from icbs.views import icb_for
-from pins.authorization import Permission
-from pins.disciplines import Discipline
-from pins.errors import RuleBroken
-from pins.forms import show_rule_broken
-from pins.uploads import upload_page
+from pins.accounts.authorization import Permission, icb_for, programme_year_or_404, school_for
+from pins.kernel.disciplines import Discipline
+from pins.kernel.errors import RuleBroken
+from pins.kernel.forms import show_rule_broken
+from pins.kernel.uploads import upload_page
 from schools.forms import (
     EnrolmentStatusForm,
     EnrolSchoolsForm,
@@ -19,8 +18,8 @@ from schools.forms import (
     SelfAssessmentForm,
 )
 from schools.imports import MOST_ROWS_UPLOADED, schools_import
-from schools.models import Domain, Enrolment, ProgrammeYear, SelfAssessment
-from schools.selectors import ended_terms, programme_year_for, terms_of, with_parent_carer_progress
+from schools.models import Domain, Enrolment, SelfAssessment
+from schools.selectors import ended_terms, terms_of, with_enrolled_schools, with_parent_carer_progress
 from schools.services import (
     enrolment_change_status,
     enrolments_create,
@@ -30,16 +29,11 @@ from schools.services import (
 )
 
 
-def programme_year_or_404(label: str | None) -> ProgrammeYear:
-    year = programme_year_for(label=label)
-    if year is None:
-        raise Http404("No such programme year")
-    return year
-
-
-def school_for(request, urn: int):
-    """The school with this URN, if the user may see it (otherwise 404, whether or not it exists)."""
-    return get_object_or_404(request.access.schools().select_related("icb", "local_authority"), urn=urn)
+@login_required
+@require_GET
+def icb_list(request):
+    """The ICBs the person may see, with how many schools each has enrolled."""
+    return render(request, "icbs/icb_list.html", {"icbs": with_enrolled_schools(request.access.icbs())})
 
 
 @login_required
@@ -190,7 +184,7 @@ def parent_carers(request, urn):
                     f"{reverse('schools:parent_carers', args=[school.urn])}?year={enrolment.programme_year.label}"
                 )
     progress = with_parent_carer_progress(
-        Enrolment.objects.filter(pk=enrolment.pk), year=enrolment.programme_year
+        request.access.enrolments().filter(pk=enrolment.pk), year=enrolment.programme_year
     ).get()
     return render(
         request,

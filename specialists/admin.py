@@ -4,9 +4,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
-from pins.access import specialist_account_remove
-from pins.errors import RuleBroken
-from pins.read_only_admin import ReadOnly, ReadOnlyHistory, ReadOnlyInline, ServiceActions
+from pins.accounts.services import specialist_account_remove
+from pins.kernel.errors import RuleBroken
+from pins.kernel.read_only_admin import ReadOnly, ReadOnlyHistory, ReadOnlyInline, ServiceActions
 from specialists.models import (
     CalendarFeed,
     Capacity,

@@ -1,8 +1,8 @@
 from django import forms
 
-from pins.disciplines import Discipline
-from pins.forms import GovukDateField
-from pins.units import days_number, format_days
+from pins.kernel.disciplines import Discipline
+from pins.kernel.forms import GovukDateField
+from pins.kernel.units import days_number, format_days
 from schools.models import ClosureDate
 from specialists.models import Activity, Session
 

@@ -8,8 +8,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from icbs.models import ICB
-from pins.csv_import import CsvFile, ImportReport, RowError, control_character_problem
-from pins.units import is_whole_half_days
+from pins.kernel.csv_import import CsvFile, ImportReport, RowError, control_character_problem
+from pins.kernel.units import is_whole_half_days
 from schools.imports import icb_unusable_reason, postcode_normalise
 from schools.models import ProgrammeYear
 from specialists.models import Capacity, Discipline, Specialist

@@ -16,8 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from icbs.models import ICB
-from pins.disciplines import Discipline
-from pins.units import FULL_DAY, HALF_DAY
+from pins.kernel.disciplines import Discipline
+from pins.kernel.units import FULL_DAY, HALF_DAY
 from schools.models import BlackoutPeriod, ClosureDate, Enrolment, ProgrammeYear, SelfAssessment
 from specialists.models import SESSION_DAYS, SESSION_SLOTS, Capacity, Session, Specialist, Unavailability, Visit
 from specialists.rules import BookingCalendar

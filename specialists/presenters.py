@@ -2,8 +2,8 @@
 
 import dataclasses
 
-from pins.disciplines import Discipline
-from pins.history import with_who
+from pins.kernel.disciplines import Discipline
+from pins.kernel.history import with_who
 from schools.models import Rating
 from specialists.models import Visit
 
@@ -50,7 +50,7 @@ def _shown(record, field: str) -> str:
 
 class VisitHistory:
     """A visit's timeline, oldest first: who created, confirmed, moved or cancelled it, with before and after.
-    It reads the visit's history events, which the database writes for every change (pins.history)."""
+    It reads the visit's history events, which the database writes for every change (pins.kernel.history)."""
 
     def __init__(self, visit: Visit):
         self.records = list(with_who(visit.history_events.order_by("pgh_created_at", "pgh_id")))
@@ -79,6 +79,19 @@ class VisitHistory:
                     )
                 yield Event(record.pgh_created_at, who, what, changes)
             previous = record
+
+
+def with_school_page_actions(visits: list[Visit], *, can_confirm: bool, can_request_change: bool, today) -> list:
+    """The visits as the school's page lists them, each with what the person looking may do there, decided here
+    once: `confirmable` (coming up, proposed, and they confirm visits) and `changeable` (coming up, open, no
+    request waiting, and they are the school, who confirm visits and ask for changes)."""
+    for visit in visits:
+        coming_up = visit.date >= today
+        visit.confirmable = coming_up and can_confirm and visit.can_be_confirmed
+        visit.changeable = (
+            coming_up and can_confirm and can_request_change and visit.is_open and not visit.open_requests
+        )
+    return visits
 
 
 def enrolment_history(enrolment, *, shown: int) -> list:

@@ -5,13 +5,26 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from icbs.models import ICB
 from schools.models import Enrolment, ProgrammeYear
 from schools.selectors import with_parent_carer_progress
 from specialists.models import CalendarFeed, ChangeRequest, Specialist, Visit
+from specialists.services.calendar_feed import calendar_token_hash
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=5, decimal_places=1))
 
@@ -107,3 +120,49 @@ def icb_calendar_feeds(*, icb: ICB) -> QuerySet[CalendarFeed]:
         .select_related("school", "specialist", "created_by")
         .order_by("-created_at", "-pk")
     )
+
+
+def icb_visits(icb: ICB) -> QuerySet[Visit]:
+    """Every visit to the ICB's enrolled schools, whatever the year."""
+    return Visit.objects.filter(enrolment__icb=icb)
+
+
+def school_visits(enrolment: Enrolment) -> QuerySet[Visit]:
+    """An enrolment's visits in date order, each with its outcome and `open_requests` (the school's change requests
+    still waiting for an answer): one query for the visits and one for the requests."""
+    return (
+        Visit.objects.filter(enrolment=enrolment)
+        .select_related("specialist", "outcome")
+        .prefetch_related(
+            Prefetch(
+                "change_requests",
+                queryset=ChangeRequest.objects.filter(resolved_at__isnull=True),
+                to_attr="open_requests",
+            )
+        )
+        .order_by("date", "slot_start")
+    )
+
+
+def calendar_feed_for_token(token: str) -> CalendarFeed | None:
+    """The working calendar address with this secret token, if any."""
+    return (
+        CalendarFeed.objects.select_related("school", "specialist")
+        .filter(token_hash=calendar_token_hash(token), revoked_at__isnull=True)
+        .first()
+    )
+
+
+def calendar_feed_visits(feed: CalendarFeed, *, since: datetime.date) -> QuerySet[Visit]:
+    """The visits a calendar address publishes: its school's or its specialist's, from `since` on."""
+    visits = Visit.objects.filter(date__gte=since).select_related("enrolment__school", "specialist")
+    if feed.school_id:
+        visits = visits.filter(enrolment__school_id=feed.school_id)
+    else:
+        visits = visits.filter(specialist_id=feed.specialist_id)
+    return visits.order_by("date", "slot_start")
+
+
+def calendar_feed_working(*, school=None, specialist=None) -> CalendarFeed | None:
+    """The school's or the specialist's calendar address that works now, if any."""
+    return CalendarFeed.objects.filter(school=school, specialist=specialist, revoked_at__isnull=True).first()

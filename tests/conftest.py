@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from pins import preflight
+from pins.accounts.models import StaffMembership
 from pins.celery import app as celery_app
-from pins.models import StaffMembership
 from tests import factories
 from tests.factories import PASSWORD, UserFactory
 

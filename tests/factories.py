@@ -5,7 +5,7 @@ import factory
 from django.db.models import F
 
 from icbs.models import ICB, CoordinatorMembership, LocalAuthority, Region
-from pins.models import StaffMembership, User
+from pins.accounts.models import StaffMembership, User
 from schools.models import ClosureDate, Cohort, Enrolment, ProgrammeYear, School, SencoMembership
 from specialists.models import Capacity, Discipline, Session, Specialist, Unavailability, Visit
 from specialists.services import visit_counters_recount

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pins.access import invitation_send
-from pins.models import Invitation
+from pins.accounts.models import Invitation
+from pins.accounts.services import invitation_send
 from schools.models import Enrolment, ParentCarerMeeting
 from schools.services import enrolment_change_status
 from specialists.models import ChangeRequest, Outcome, Session, Visit
@@ -103,7 +103,7 @@ PAGES = {
         lambda world: reverse("schools:detail", args=[world.school_a.urn]),
     ),
     "visit page": ("coordinator_a", lambda world: reverse("visits:detail", args=[world.visit_a.pk])),
-    "specialist page": ("specialist_a", lambda world: reverse("visits:specialist", args=[world.specialist_a.pk])),
+    "specialist page": ("specialist_a", lambda world: reverse("specialists:schedule", args=[world.specialist_a.pk])),
     "national progress": ("dfe_staff", lambda world: reverse("progress")),
     "people with access": ("coordinator_a", lambda world: reverse("access:icb", args=[world.icb_a.ods_code])),
 }

@@ -12,13 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from icbs.views import icb_for
-from pins.authorization import Permission
-from schools.views import school_for
+from pins.accounts.authorization import Permission, icb_for, school_for, specialist_for
 from specialists.calendars import visits_calendar
-from specialists.models import CalendarFeed, Visit
-from specialists.selectors import icb_calendar_feeds
-from specialists.services import calendar_feed_create, calendar_feed_revoke, calendar_token_hash
+from specialists.selectors import (
+    calendar_feed_for_token,
+    calendar_feed_visits,
+    calendar_feed_working,
+    icb_calendar_feeds,
+)
+from specialists.services import calendar_feed_create, calendar_feed_revoke
 
 FEEDS_PER_PAGE = 50
 
@@ -29,25 +31,12 @@ FEED_LOOKS_BACK = datetime.timedelta(days=400)
 @require_GET
 def feed(request, token):
     """The iCalendar feed behind a secret address: two queries, and only that school's or specialist's visits."""
-    subscription = (
-        CalendarFeed.objects.select_related("school", "specialist")
-        .filter(token_hash=calendar_token_hash(token), revoked_at__isnull=True)
-        .first()
-    )
+    subscription = calendar_feed_for_token(token)
     if subscription is None:
         raise Http404("No such calendar")
-    visits = Visit.objects.filter(date__gte=timezone.localdate() - FEED_LOOKS_BACK).select_related(
-        "enrolment__school", "specialist"
-    )
-    if subscription.school_id:
-        visits = visits.filter(enrolment__school_id=subscription.school_id)
-        name = f"{subscription.school.name}: PINS visits"
-    else:
-        visits = visits.filter(specialist_id=subscription.specialist_id)
-        name = f"{subscription.specialist.full_name}: PINS visits"
-    body = visits_calendar(
-        name=name, visits=list(visits.order_by("date", "slot_start")), for_school=bool(subscription.school_id)
-    )
+    owner = subscription.school.name if subscription.school_id else subscription.specialist.full_name
+    visits = calendar_feed_visits(subscription, since=timezone.localdate() - FEED_LOOKS_BACK)
+    body = visits_calendar(name=f"{owner}: PINS visits", visits=list(visits), for_school=bool(subscription.school_id))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="pins-visits.ics"'
     response["Cache-Control"] = "private, max-age=300"
@@ -61,15 +50,15 @@ def _subscription_page(request, *, owner, back, school=None, specialist=None):
             calendar_feed_revoke(school=school, specialist=specialist, by=request.user)
         else:
             token = calendar_feed_create(school=school, specialist=specialist, by=request.user)
-    current = CalendarFeed.objects.filter(school=school, specialist=specialist, revoked_at__isnull=True).first()
+    current = calendar_feed_working(school=school, specialist=specialist)
     return render(
         request,
-        "specialists/calendar_subscription.html",
+        "specialists/calendars/subscription.html",
         {
             "owner": owner,
             "back": back,
             "current": current,
-            "address": request.build_absolute_uri(reverse("visits:feed", args=[token])) if token else None,
+            "address": request.build_absolute_uri(reverse("calendars:feed", args=[token])) if token else None,
         },
     )
 
@@ -87,12 +76,12 @@ def school_calendar(request, urn):
 @login_required
 @require_http_methods(["GET", "POST"])
 def specialist_calendar(request, specialist_id):
-    specialist = get_object_or_404(request.access.specialists(), pk=specialist_id)
+    specialist = specialist_for(request, specialist_id)
     request.access.require(Permission.VIEW_OWN_SCHEDULE, specialist=specialist)
     return _subscription_page(
         request,
         owner=specialist.full_name,
-        back=reverse("visits:specialist", args=[specialist.pk]),
+        back=reverse("specialists:schedule", args=[specialist.pk]),
         specialist=specialist,
     )
 
@@ -106,7 +95,7 @@ def icb_calendars(request, ods_code):
     page = Paginator(icb_calendar_feeds(icb=icb), FEEDS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "specialists/icb_calendar_feeds.html",
+        "specialists/calendars/icb_feeds.html",
         {"icb": icb, "page": page, "can_stop": request.access.can(Permission.MANAGE_ICB_ACCESS, icb=icb)},
     )
 
@@ -120,4 +109,4 @@ def stop_calendar_feed(request, ods_code, feed_id):
     calendar_feed_revoke(school=subscription.school, specialist=subscription.specialist, by=request.user)
     owner = subscription.school.name if subscription.school_id else subscription.specialist.full_name
     messages.success(request, f"{owner}'s calendar address no longer works")
-    return redirect("visits:icb_calendar_feeds", icb.ods_code)
+    return redirect("calendars:icb", icb.ods_code)

@@ -4,12 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from icbs.models import LocalAuthority
-from icbs.views import icb_for
-from pins.authorization import Permission
-from pins.paging import page_with_count
-from schools.models import School
-from schools.views import programme_year_or_404
+from pins.accounts.authorization import Permission, icb_for, programme_year_or_404
+from pins.kernel.paging import page_with_count
+from schools.selectors import local_authorities_of_enrolled_schools
 from specialists.filters import EnrolmentFilter
 from specialists.selectors import icb_enrolments, icb_specialists, icb_totals, open_change_requests
 
@@ -25,8 +22,7 @@ def icb_overview(request, ods_code):
     request.access.require(Permission.VIEW_ICB, icb=icb)
     year = programme_year_or_404(request.GET.get("year"))
     enrolments = icb_enrolments(icb=icb, programme_year=year)
-    schools = School.objects.filter(enrolments__icb=icb, enrolments__programme_year=year)
-    local_authorities = LocalAuthority.objects.filter(pk__in=schools.values("local_authority")).order_by("name")
+    local_authorities = local_authorities_of_enrolled_schools(icb=icb, programme_year=year)
     school_filter = EnrolmentFilter(request.GET or None, queryset=enrolments, local_authorities=local_authorities)
     page = page_with_count(school_filter.qs, per_page=SCHOOLS_PER_PAGE, number=request.GET.get("page"))
     totals = icb_totals(icb=icb, programme_year=year)
@@ -35,7 +31,7 @@ def icb_overview(request, ods_code):
     change_requests = open_change_requests(icb=icb)
     return render(
         request,
-        "specialists/icb_overview.html",
+        "specialists/icb/overview.html",
         {
             "icb": icb,
             "year": year,

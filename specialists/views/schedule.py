@@ -5,18 +5,16 @@ import datetime
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from icbs.views import icb_for
-from pins.authorization import Permission
-from pins.paging import page_with_count
-from schools.models import Enrolment
+from pins.accounts.authorization import Permission, icb_for, specialist_for
+from pins.kernel.paging import page_with_count
 from schools.selectors import programme_year_for
 from specialists.models import Visit
-from specialists.selectors import visits_between
+from specialists.selectors import icb_visits, visits_between
 
 ROWS_PER_PAGE = 40
 VISITS_PER_PAGE = 25
@@ -91,11 +89,9 @@ def icb_schedule(request, ods_code):
     next_start = start + step if view == "week" else end + step
 
     year = programme_year_for(today=start)
-    visits = visits_between(visits=Visit.objects.filter(enrolment__icb=icb), start=start, end=end)
+    visits = visits_between(visits=icb_visits(icb), start=start, end=end)
     if rows_of == "schools":
-        owners = (
-            Enrolment.objects.filter(icb=icb, programme_year=year).select_related("school").order_by("school__name")
-        )
+        owners = icb.enrolments.filter(programme_year=year).select_related("school").order_by("school__name")
         page = page_with_count(owners, per_page=ROWS_PER_PAGE, number=request.GET.get("page"))
         key = "enrolment_id"
         rows = [(owner.pk, owner.school.name, reverse("schools:detail", args=[owner.school.urn])) for owner in page]
@@ -103,7 +99,7 @@ def icb_schedule(request, ods_code):
         owners = icb.specialists.order_by("full_name")
         page = page_with_count(owners, per_page=ROWS_PER_PAGE, number=request.GET.get("page"))
         key = "specialist_id"
-        rows = [(owner.pk, owner.full_name, reverse("visits:specialist", args=[owner.pk])) for owner in page]
+        rows = [(owner.pk, owner.full_name, reverse("specialists:schedule", args=[owner.pk])) for owner in page]
     wanted = {row_id for row_id, _, _ in rows}
     by_cell: dict[tuple[int, datetime.date], list[Visit]] = {}
     for visit in visits.filter(**{f"{key}__in": wanted}):
@@ -111,7 +107,7 @@ def icb_schedule(request, ods_code):
 
     return render(
         request,
-        "specialists/icb_schedule.html",
+        "specialists/schedule/icb.html",
         {
             "icb": icb,
             "form": form,
@@ -132,7 +128,7 @@ def icb_schedule(request, ods_code):
 @login_required
 @require_GET
 def specialist_schedule(request, specialist_id):
-    specialist = get_object_or_404(request.access.specialists().select_related("icb"), pk=specialist_id)
+    specialist = specialist_for(request, specialist_id)
     today = timezone.localdate()
     visits = (
         request.access.visits()
@@ -140,7 +136,7 @@ def specialist_schedule(request, specialist_id):
         .select_related("enrolment__school", "outcome")
         .order_by("date", "slot_start")
     )
-    to_record = visits.filter(date__lt=today, status__in=[Visit.Status.PROPOSED, Visit.Status.CONFIRMED])
+    to_record = visits.open().filter(date__lt=today)
     # The visits coming up and the past ones, each paged by its own parameter.
     upcoming = page_with_count(
         visits.booked().filter(date__gte=today).order_by("date", "slot_start", "pk"),
@@ -154,7 +150,7 @@ def specialist_schedule(request, specialist_id):
     )
     return render(
         request,
-        "specialists/specialist_schedule.html",
+        "specialists/schedule/specialist.html",
         {
             "specialist": specialist,
             "is_self": request.access.specialist_id == specialist.pk,

@@ -4,22 +4,18 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pins.authorization import Permission
-from pins.errors import RuleBroken
-from pins.forms import show_rule_broken
-from schools.models import ClosureDate, SelfAssessment
-from schools.selectors import programme_year_for
-from schools.views import school_for
+from pins.accounts.authorization import Permission, school_for
+from pins.kernel.errors import RuleBroken
+from pins.kernel.forms import show_rule_broken
+from schools.selectors import programme_year_for, with_self_assessment_done
 from specialists.forms import ClosureDateForm
-from specialists.models import ChangeRequest, Visit
-from specialists.presenters import enrolment_history
-from specialists.selectors import with_visit_days
-from specialists.services import closure_date_add
+from specialists.presenters import enrolment_history, with_school_page_actions
+from specialists.selectors import school_visits, with_visit_days
+from specialists.services import closure_date_add, closure_date_remove
 
 ENROLMENT_HISTORY_SHOWN = 20
 
@@ -33,31 +29,22 @@ def school_detail(request, urn):
     year = programme_year_for(label=request.GET.get("year"))
     # Every year's enrolment in one query: the chosen year's is shown, the others are linked to.
     enrolments = list(
-        with_visit_days(access.enrolments().filter(school=school))
-        .annotate(has_self_assessment=Exists(SelfAssessment.objects.filter(enrolment=OuterRef("pk"))))
-        .select_related("cohort", "icb", "programme_year")
+        with_self_assessment_done(with_visit_days(access.enrolments().filter(school=school))).select_related(
+            "cohort", "icb", "programme_year"
+        )
     )
     enrolment = next((each for each in enrolments if year and each.programme_year_id == year.pk), None)
     today = timezone.localdate()
-    visits = (
-        list(
-            Visit.objects.filter(enrolment=enrolment)
-            .select_related("specialist", "outcome")
-            .prefetch_related(
-                Prefetch(
-                    "change_requests",
-                    queryset=ChangeRequest.objects.filter(resolved_at__isnull=True),
-                    to_attr="open_requests",
-                )
-            )
-            .order_by("date", "slot_start")
-        )
-        if enrolment
-        else []
+    can_allocate = enrolment is not None and access.can(Permission.ALLOCATE_VISITS, icb=enrolment.icb)
+    visits = with_school_page_actions(
+        list(school_visits(enrolment)) if enrolment else [],
+        can_confirm=access.can(Permission.CONFIRM_VISITS, school=school),
+        can_request_change=access.can(Permission.REQUEST_VISIT_CHANGES, school=school),
+        today=today,
     )
     return render(
         request,
-        "specialists/school_detail.html",
+        "specialists/schools/detail.html",
         {
             "school": school,
             "year": year,
@@ -71,9 +58,8 @@ def school_detail(request, urn):
             if enrolment is not None and access.can(Permission.VIEW_ICB, icb=enrolment.icb)
             else [],
             "today": today,
-            "can_allocate": enrolment is not None and access.can(Permission.ALLOCATE_VISITS, icb=enrolment.icb),
-            "can_confirm": access.can(Permission.CONFIRM_VISITS, school=school),
-            "can_request_change": access.can(Permission.REQUEST_VISIT_CHANGES, school=school),
+            "can_allocate": can_allocate,
+            "can_allocate_here": can_allocate and enrolment.has_days_to_book,
             "is_senco": access.can(Permission.MANAGE_SCHOOL_PROFILE, school=school),
             "can_manage_enrolment": enrolment is not None
             and access.can(Permission.MANAGE_ICB_SCHOOLS, icb=enrolment.icb),
@@ -101,7 +87,7 @@ def closure_dates(request, urn):
                 return redirect("schools:closure_dates", school.urn)
     return render(
         request,
-        "specialists/closure_dates.html",
+        "specialists/schools/closure_dates.html",
         {
             "school": school,
             "form": form,
@@ -113,10 +99,14 @@ def closure_dates(request, urn):
 
 @login_required
 @require_POST
-def closure_date_remove(request, urn, closure_id):
+def remove_closure_date(request, urn, closure_id):
     school = school_for(request, urn)
     request.access.require(Permission.MANAGE_SCHOOL_PROFILE, school=school)
-    closure = get_object_or_404(ClosureDate, pk=closure_id, school=school)
-    closure.delete()
-    messages.success(request, "Closure removed")
+    closure = get_object_or_404(school.closure_dates, pk=closure_id)
+    try:
+        closure_date_remove(closure=closure, by=request.user)
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Closure removed")
     return redirect("schools:closure_dates", school.urn)

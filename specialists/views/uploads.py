@@ -1,9 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_http_methods
 
-from icbs.views import icb_for
-from pins.authorization import Permission
-from pins.uploads import upload_page
+from pins.accounts.authorization import Permission, icb_for
+from pins.kernel.uploads import upload_page
 from specialists.imports import MOST_ROWS_UPLOADED, specialists_import
 
 
@@ -18,5 +17,5 @@ def upload_specialists(request, ods_code):
         run=lambda data, dry_run: specialists_import(data=data, icb=icb, dry_run=dry_run, most_rows=MOST_ROWS_UPLOADED),
         kind="specialists",
         most_rows=MOST_ROWS_UPLOADED,
-        template="specialists/upload.html",
+        template="specialists/uploads/specialists.html",
     )

@@ -8,14 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from icbs.views import icb_for
-from pins.authorization import Permission
-from pins.errors import RuleBroken
-from pins.forms import show_rule_broken
-from pins.request_limits import next_address
-from pins.units import format_days
-from schools.models import Enrolment, SelfAssessment
-from schools.views import programme_year_or_404
+from pins.accounts.authorization import Permission, icb_for, programme_year_or_404, visit_for
+from pins.kernel.errors import RuleBroken
+from pins.kernel.forms import show_rule_broken
+from pins.kernel.request_limits import next_address
+from pins.kernel.units import format_days
+from schools.selectors import bookable_enrolments, starting_self_assessment
 from specialists.forms import (
     AllocateVisitForm,
     CancelVisitForm,
@@ -24,7 +22,7 @@ from specialists.forms import (
     OutcomeForm,
     RescheduleVisitForm,
 )
-from specialists.models import ChangeRequest, Session, Visit
+from specialists.models import Session, Visit
 from specialists.presenters import NeedsProfile, VisitHistory
 from specialists.rules import long_date, next_free_dates
 from specialists.services import (
@@ -58,11 +56,7 @@ def allocate(request, ods_code):
     icb = icb_for(request, ods_code)
     request.access.require(Permission.ALLOCATE_VISITS, icb=icb)
     year = programme_year_or_404(request.GET.get("year"))
-    enrolments = (
-        Enrolment.objects.filter(icb=icb, programme_year=year, status=Enrolment.Status.ENROLLED)
-        .select_related("school", "programme_year")
-        .order_by("school__name")
-    )
+    enrolments = bookable_enrolments(icb=icb, programme_year=year)
     specialists = icb.specialists.active().filter(capacities__programme_year=year).order_by("full_name")
     choices = {"enrolments": enrolments, "specialists": specialists}
 
@@ -83,7 +77,8 @@ def allocate(request, ods_code):
             except RuleBroken as error:
                 show_rule_broken(form, error)
             else:
-                enrolment = Enrolment.objects.get(pk=visit.enrolment_id)
+                enrolment = visit.enrolment
+                enrolment.refresh_from_db(fields=["allocated_days"])  # the booking has just counted its days
                 messages.success(
                     request,
                     f"{SESSION_WORDS[visit.session]} visit booked: {visit.specialist.full_name} at "
@@ -108,16 +103,10 @@ def allocate(request, ods_code):
                 after=max(timezone.localdate(), year.starts_on - datetime.timedelta(days=1)),
             )
     chosen = form.data.get("enrolment") if form.is_bound else form.initial.get("enrolment")
-    needs = (
-        SelfAssessment.objects.filter(enrolment__in=enrolments, enrolment_id=chosen, stage=SelfAssessment.Stage.START)
-        .select_related("enrolment__school")
-        .first()
-        if str(chosen or "").isdigit()
-        else None
-    )
+    needs = starting_self_assessment(enrolments=enrolments, enrolment_id=chosen)
     return render(
         request,
-        "specialists/allocate.html",
+        "specialists/visits/allocate.html",
         {
             "icb": icb,
             "year": year,
@@ -129,16 +118,6 @@ def allocate(request, ods_code):
     )
 
 
-def visit_for(request, visit_id) -> Visit:
-    """The visit, if the user may see it (otherwise 404)."""
-    return get_object_or_404(
-        request.access.visits().select_related(
-            "enrolment__school__local_authority", "enrolment__icb", "enrolment__programme_year", "specialist__icb"
-        ),
-        pk=visit_id,
-    )
-
-
 @login_required
 @require_http_methods(["GET"])
 def visit_detail(request, visit_id):
@@ -147,12 +126,12 @@ def visit_detail(request, visit_id):
     outcome = getattr(visit, "outcome", None) if visit.status == Visit.Status.DELIVERED else None
     return render(
         request,
-        "specialists/visit_detail.html",
+        "specialists/visits/detail.html",
         {
             "visit": visit,
             "outcome": outcome,
             "history": VisitHistory(visit),
-            "can_confirm": visit.status == Visit.Status.PROPOSED and access.can(Permission.CONFIRM_VISITS, visit=visit),
+            "can_confirm": visit.can_be_confirmed and access.can(Permission.CONFIRM_VISITS, visit=visit),
             "can_change": visit.is_open and access.can(Permission.ALLOCATE_VISITS, visit=visit),
             "open_request": visit.change_requests.filter(resolved_at__isnull=True)
             .select_related("requested_by")
@@ -205,7 +184,7 @@ def cancel(request, visit_id):
         visit_id,
         permission=Permission.ALLOCATE_VISITS,
         form_class=CancelVisitForm,
-        template="specialists/visit_cancel.html",
+        template="specialists/visits/cancel.html",
         act=lambda visit, data: visit_cancel(visit=visit, reason=data["reason"], by=request.user),
         done="Visit cancelled: its days are free to allocate again",
     )
@@ -219,7 +198,7 @@ def reschedule(request, visit_id):
         visit_id,
         permission=Permission.ALLOCATE_VISITS,
         form_class=RescheduleVisitForm,
-        template="specialists/visit_reschedule.html",
+        template="specialists/visits/reschedule.html",
         act=lambda visit, data: visit_reschedule(
             visit=visit, date=data["date"], session=data["session"], by=request.user
         ),
@@ -247,7 +226,7 @@ def record_outcome(request, visit_id):
         else:
             messages.success(request, "Outcome recorded: the visit is marked as delivered")
             return redirect("visits:detail", visit.pk)
-    return render(request, "specialists/visit_outcome.html", {"visit": visit, "form": form})
+    return render(request, "specialists/visits/outcome.html", {"visit": visit, "form": form})
 
 
 @login_required
@@ -265,7 +244,7 @@ def request_change(request, visit_id):
         else:
             messages.success(request, "Change requested: your ICB's coordinator has been told and will be in touch")
             return redirect("schools:detail", visit.enrolment.school.urn)
-    return render(request, "specialists/visit_change_request.html", {"visit": visit, "form": form})
+    return render(request, "specialists/visits/change_request.html", {"visit": visit, "form": form})
 
 
 @login_required
@@ -273,7 +252,7 @@ def request_change(request, visit_id):
 def resolve_change_request(request, visit_id, change_request_id):
     visit = visit_for(request, visit_id)
     request.access.require(Permission.ALLOCATE_VISITS, visit=visit)
-    change_request = get_object_or_404(ChangeRequest, pk=change_request_id, visit=visit)
+    change_request = get_object_or_404(visit.change_requests, pk=change_request_id)
     change_request_resolve(change_request=change_request, by=request.user)
     messages.success(request, "Request marked as dealt with")
     return redirect("visits:detail", visit.pk)

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from icbs.models import CoordinatorMembership
-from pins.access import invitation_email_send, invitation_for_token, invitation_send
-from pins.models import AccessEvent, Invitation, User
-from pins.tasks import send_invitation_email
+from pins.accounts.models import AccessEvent, Invitation, User
+from pins.accounts.services import invitation_email_send, invitation_for_token, invitation_send
+from pins.accounts.tasks import send_invitation_email
 from schools.models import SencoMembership
 from tests.factories import PASSWORD, SchoolFactory, SpecialistFactory
 

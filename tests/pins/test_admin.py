@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from icbs.models import CoordinatorMembership
-from pins.history import HistoryEvent, acting
-from pins.models import AccessEvent, Invitation, StaffMembership
+from pins.accounts.models import AccessEvent, Invitation, StaffMembership
+from pins.kernel.history import HistoryEvent, acting
 from schools.models import (
     BlackoutPeriod,
     ParentCarerMeeting,
@@ -40,8 +40,8 @@ _numbers = itertools.count(1)
 _weeks = itertools.count()  # apart from _numbers, whose values the region codes keep short
 
 FACTORIES = {
-    "pins.user": factories.UserFactory,
-    "pins.staffmembership": factories.StaffMembershipFactory,
+    "accounts.user": factories.UserFactory,
+    "accounts.staffmembership": factories.StaffMembershipFactory,
     "icbs.region": lambda: factories.RegionFactory(name=f"Region {(n := next(_numbers))}", code=f"R{n:02d}"),
     "icbs.icb": factories.ICBFactory,
     "icbs.localauthority": factories.LocalAuthorityFactory,
@@ -93,14 +93,14 @@ FACTORIES = {
     "schools.pupilvoiceactivity": lambda: PupilVoiceActivity.objects.create(
         enrolment=factories.EnrolmentFactory(), held_on=datetime.date(2026, 10, 1), description="Council"
     ),
-    "pins.invitation": lambda: Invitation.objects.create(
+    "accounts.invitation": lambda: Invitation.objects.create(
         email=f"i{next(_numbers)}@example.org",
         role="coordinator",
         icb=factories.ICBFactory(),
         token_hash=f"{next(_numbers):064d}",
         expires_at=timezone.now(),
     ),
-    "pins.accessevent": lambda: AccessEvent.objects.create(
+    "accounts.accessevent": lambda: AccessEvent.objects.create(
         action="invited", role="coordinator", email="a@example.org", icb=factories.ICBFactory()
     ),
     "schools.weeklydelivery": lambda: WeeklyDelivery.objects.create(
@@ -121,7 +121,7 @@ ALLOWED = {
     "schools.programmeyear": (True, True, True),
     "schools.cohort": (True, True, True),
     "schools.blackoutperiod": (True, True, True),
-    "pins.user": (True, True, False),  # deleting would drop memberships with no AccessEvent
+    "accounts.user": (True, True, False),  # deleting would drop memberships with no AccessEvent
     "specialists.unavailability": (True, False, True),  # added through its service, which refuses booked days
 }
 
@@ -152,7 +152,7 @@ def test_every_model_has_an_admin():
     ours = {
         model._meta.label_lower
         for model in apps.get_models()
-        if model._meta.app_label in {"pins", "icbs", "schools", "specialists"}
+        if model._meta.app_label in {"accounts", "icbs", "schools", "specialists"}
         and not issubclass(model, HistoryEvent)  # shown on each row's History page instead
     }
     registered = {model._meta.label_lower for model in admin.site._registry}
@@ -331,7 +331,7 @@ def test_removing_a_senco_in_the_admin_records_it(admin_client, admin_user):
 def test_removing_a_staff_role_in_the_admin_records_it(admin_client, admin_user):
     membership = factories.StaffMembershipFactory(role=StaffMembership.Role.PROGRAMME_ADMIN)
 
-    _run_action(admin_client, "pins.staffmembership", "remove_selected", [membership], index=0)
+    _run_action(admin_client, "accounts.staffmembership", "remove_selected", [membership], index=0)
 
     assert not StaffMembership.objects.filter(pk=membership.pk).exists()
     event = _removed(admin_user)
@@ -350,10 +350,10 @@ def test_removing_a_specialists_account_in_the_admin_records_it(admin_client, ad
 
 
 def test_withdrawing_an_invitation_in_the_admin_records_it(admin_client, admin_user):
-    invitation = FACTORIES["pins.invitation"]()
+    invitation = FACTORIES["accounts.invitation"]()
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() + datetime.timedelta(days=1))
 
-    _run_action(admin_client, "pins.invitation", "withdraw_selected", [invitation], index=0)
+    _run_action(admin_client, "accounts.invitation", "withdraw_selected", [invitation], index=0)
 
     invitation.refresh_from_db()
     assert invitation.withdrawn_at is not None

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from pins.authorization import Access
-from pins.models import User
+from pins.accounts.authorization import RequestAccess
+from pins.accounts.models import User
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_staff_reach_the_admin_only_after_their_security_code(client):
 def test_an_account_that_can_reach_the_admin_sets_up_mfa_before_it(client, settings, make_account):
     settings.MFA_REQUIRED = True
     account = make_account()
-    assert Access(account).requires_mfa
+    assert RequestAccess(account).requires_mfa
     client.post(reverse("account_login"), {"login": account.email, "password": PASSWORD})
     assert client.session["_auth_user_id"] == str(account.pk)
 

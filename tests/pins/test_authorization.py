@@ -5,15 +5,15 @@ import datetime
 import pytest
 import time_machine
 
-from pins.authorization import COORDINATOR, PREDECESSOR_READER, SENCO, Access, Permission
-from pins.mergers import icbs_merge
+from pins.accounts.authorization import COORDINATOR, PREDECESSOR_READER, SENCO, Permission, RequestAccess
+from pins.programme.mergers import icbs_merge
 from tests.factories import CoordinatorMembershipFactory, EnrolmentFactory, SpecialistFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_coordinator_sees_only_their_icb(world):
-    access = Access(world["coordinator_a"])
+    access = RequestAccess(world["coordinator_a"])
 
     assert list(access.icbs()) == [world.icb_a]
     assert list(access.schools()) == [world.school_a]
@@ -25,7 +25,7 @@ def test_a_coordinator_sees_only_their_icb(world):
 
 
 def test_a_senco_sees_only_their_school(world):
-    access = Access(world["senco_a"])
+    access = RequestAccess(world["senco_a"])
 
     assert list(access.icbs()) == []
     assert list(access.schools()) == [world.school_a]
@@ -37,7 +37,7 @@ def test_a_senco_sees_only_their_school(world):
 
 
 def test_a_specialist_sees_only_their_own_record(world):
-    access = Access(world["specialist_a"])
+    access = RequestAccess(world["specialist_a"])
 
     assert list(access.specialists()) == [world.specialist_a]
     assert list(access.schools()) == []
@@ -47,7 +47,7 @@ def test_a_specialist_sees_only_their_own_record(world):
 
 @pytest.mark.parametrize("role", ["dfe_staff", "programme_admin"])
 def test_staff_read_everything_and_change_nothing_an_icb_does(world, role):
-    access = Access(world[role])
+    access = RequestAccess(world[role])
 
     assert set(access.icbs()) == {world.icb_a, world.icb_b}
     assert set(access.schools()) == {world.school_a, world.school_b}
@@ -57,15 +57,15 @@ def test_staff_read_everything_and_change_nothing_an_icb_does(world, role):
 
 
 def test_only_programme_admins_manage_coordinators(world):
-    assert Access(world["programme_admin"]).can(Permission.MANAGE_COORDINATORS, icb=world.icb_a)
-    assert not Access(world["dfe_staff"]).can(Permission.MANAGE_COORDINATORS, icb=world.icb_a)
-    assert not Access(world["coordinator_a"]).can(Permission.MANAGE_COORDINATORS, icb=world.icb_a)
+    assert RequestAccess(world["programme_admin"]).can(Permission.MANAGE_COORDINATORS, icb=world.icb_a)
+    assert not RequestAccess(world["dfe_staff"]).can(Permission.MANAGE_COORDINATORS, icb=world.icb_a)
+    assert not RequestAccess(world["coordinator_a"]).can(Permission.MANAGE_COORDINATORS, icb=world.icb_a)
 
 
 def test_an_anonymous_visitor_sees_nothing(world):
     from django.contrib.auth.models import AnonymousUser
 
-    access = Access(AnonymousUser())
+    access = RequestAccess(AnonymousUser())
 
     assert not access.icbs().exists() and not access.schools().exists() and not access.enrolments().exists()
     assert not access.has_any_role
@@ -86,7 +86,7 @@ def test_after_a_merger_the_successors_coordinator_reads_the_predecessors_histor
         effective_on=datetime.date(2026, 4, 1),
     )
     new_coordinator = CoordinatorMembershipFactory(icb=successor).user
-    access = Access(new_coordinator)
+    access = RequestAccess(new_coordinator)
 
     assert set(access.icbs()) == {successor, world.icb_a, world.icb_b}
     assert last_year in access.enrolments()

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from icbs.models import ICB, CoordinatorMembership, LocalAuthority
 from icbs.services import reference_data_load
-from pins.demo import DEMO_PASSWORD, FIRST_NAMES, REGION_BOUNDS, _DemoPlan, demo_programme_year, demo_seed
-from pins.models import StaffMembership, User
+from pins.accounts.models import StaffMembership, User
+from pins.demo.seed import DEMO_PASSWORD, FIRST_NAMES, REGION_BOUNDS, _DemoPlan, demo_programme_year, demo_seed
 from schools.models import (
     POSTCODE_PATTERN,
     BlackoutPeriod,
@@ -58,6 +58,17 @@ GIAS_PRIMARY_TYPES = {
     "Foundation school",
     "Free schools",
 }
+
+
+@pytest.fixture
+def demo_installed(settings):
+    """The demo's commands, as `make run` has them: the demo app is installed only where the demo runs."""
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "pins.demo"]
+
+
+def test_the_demo_commands_are_absent_from_the_service():
+    with pytest.raises(CommandError, match="Unknown command"):
+        call_command("seed_demo", stdout=io.StringIO())
 
 
 @pytest.fixture(scope="class")
@@ -388,6 +399,7 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_does_not():
 
 
 @time_machine.travel(TODAY)
+@pytest.mark.usefixtures("demo_installed")
 def test_seed_demo_refuses_to_seed_twice(settings):
     settings.DEBUG = True
     output = io.StringIO()
@@ -401,6 +413,7 @@ def test_seed_demo_refuses_to_seed_twice(settings):
     assert School.objects.count() == schools == 1680
 
 
+@pytest.mark.usefixtures("demo_installed")
 def test_seed_demo_refuses_when_any_demo_account_exists(settings):
     settings.DEBUG = True
     User.objects.create_user("coordinator.qwo@example.org", "a-password-of-theirs")
@@ -409,6 +422,7 @@ def test_seed_demo_refuses_when_any_demo_account_exists(settings):
     assert not School.objects.exists() and not ProgrammeYear.objects.exists()
 
 
+@pytest.mark.usefixtures("demo_installed")
 @pytest.mark.parametrize("command", ["seed_demo", "demo_setup"])
 def test_demo_commands_refuse_without_debug(settings, command):
     settings.DEBUG = False
@@ -418,6 +432,7 @@ def test_demo_commands_refuse_without_debug(settings, command):
 
 
 @time_machine.travel(TODAY)
+@pytest.mark.usefixtures("demo_installed")
 def test_demo_setup_seeds_once_and_prints_the_sign_ins_each_time(settings):
     settings.DEBUG = True
     first, second = io.StringIO(), io.StringIO()
@@ -472,6 +487,7 @@ def test_a_demo_seeded_in_the_summer_break_covers_the_coming_year():
     assert not Outcome.objects.exists()
 
 
+@pytest.mark.usefixtures("demo_installed")
 @pytest.mark.parametrize("scale", ["0", "21"])
 def test_seed_demo_refuses_a_scale_out_of_range(settings, scale):
     settings.DEBUG = True

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from pins.exports import cell_safe
+from pins.reporting.exports import cell_safe
 from specialists.models import Outcome, Visit
 from tests.conftest import with_mfa
 from tests.factories import StaffMembershipFactory

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django import forms
 
-from pins.forms import GovukDateField
+from pins.kernel.forms import GovukDateField
 
 
 class DateForm(forms.Form):

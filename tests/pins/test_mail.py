@@ -10,15 +10,14 @@ from django.core import mail
 from django.core.mail.backends.smtp import EmailBackend
 from django.db import connection
 
-from pins.access import invitation_send
+from pins.accounts.models import Invitation
+from pins.accounts.services import invitation_send
+from pins.accounts.tasks import send_invitation_email
 from pins.celery import app as celery_app
-from pins.mail import CLAIM_LEASE, mail_subject
-from pins.models import Invitation
-from pins.tasks import send_invitation_email
+from pins.kernel.mail import CLAIM_LEASE, mail_subject
 from schools.models import School
 from specialists.models import ChangeRequest, Reminder
-from specialists.reminders import reminders_send
-from specialists.services import visit_change_request
+from specialists.services import reminders_send, visit_change_request
 from specialists.tasks import send_change_request_email, send_unsent_change_request_emails
 from tests.factories import VisitFactory
 

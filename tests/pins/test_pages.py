@@ -85,7 +85,7 @@ def test_there_is_no_public_sign_up(client):
     )
 
     assert "Accounts are by invitation" in response.text
-    from pins.models import User
+    from pins.accounts.models import User
 
     assert not User.objects.filter(email="stranger@example.org").exists()
 

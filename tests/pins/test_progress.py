@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from icbs.models import ICB
 from icbs.services import reference_data_load
-from pins.progress import delivery_by_week, national_progress
+from pins.reporting.progress import delivery_by_week, national_progress
 from specialists.models import Visit
 from specialists.services import visit_confirm, visit_record_outcome
 from tests.conftest import with_mfa

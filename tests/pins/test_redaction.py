@@ -7,14 +7,14 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from pins.redaction import RedactSecrets, secrets_redacted
+from pins.kernel.redaction import RedactSecrets, secrets_redacted
 
 TOKEN = secrets.token_urlsafe(32)
 
 
 def _secret_addresses():
     return {
-        "calendar feed": reverse("visits:feed", args=[TOKEN]),
+        "calendar feed": reverse("calendars:feed", args=[TOKEN]),
         "invitation": reverse("access:accept_invitation", args=[TOKEN]),
         "password reset": reverse("account_reset_password_from_key", kwargs={"uidb36": "3f", "key": TOKEN}),
         "e-mail confirmation": reverse("account_confirm_email", args=[TOKEN]),
@@ -56,7 +56,7 @@ def test_the_services_own_log_redacts_a_not_found_calendar():
         for handler in logging.getLogger().handlers
         if any(isinstance(found, RedactSecrets) for found in handler.filters)
     ]
-    path = reverse("visits:feed", args=[TOKEN])
+    path = reverse("calendars:feed", args=[TOKEN])
     record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", (path,), None)
 
     assert handler.filter(record)

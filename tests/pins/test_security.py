@@ -1,7 +1,6 @@
 """MFA for staff and coordinators, sign-in rate limits, idle sessions, passwords, headers, single sign-on."""
 
 import datetime
-import importlib
 import json
 import os
 import subprocess
@@ -17,7 +16,6 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from allauth.socialaccount.models import SocialAccount
 from cryptography.fernet import InvalidToken
-from django.apps import apps as django_apps
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -368,24 +366,6 @@ def test_a_plain_secret_written_into_the_database_is_never_used(user):
 
     with pytest.raises(InvalidToken):
         TOTP(Authenticator.objects.get(pk=totp.pk)).validate_code(_security_code(secret))
-
-
-def test_the_migration_encrypts_secrets_set_up_before_encryption(user):
-    secret = generate_totp_secret()
-    totp = TOTP.activate(user, secret).instance
-    recovery_codes = RecoveryCodes.activate(user)
-    codes = recovery_codes.get_unused_codes()
-    seed = get_mfa_adapter().decrypt(recovery_codes.instance.data["seed"])
-    Authenticator.objects.filter(pk=totp.pk).update(data={"secret": secret})
-    Authenticator.objects.filter(pk=recovery_codes.instance.pk).update(data={"seed": seed, "used_mask": 0})
-    migration = importlib.import_module("pins.migrations.0003_encrypt_mfa_secrets")
-
-    migration.encrypt_plain_secrets(django_apps, None)
-    migration.encrypt_plain_secrets(django_apps, None)  # running it twice changes nothing more
-
-    assert secret not in _stored_row(totp) and seed not in _stored_row(recovery_codes.instance)
-    assert TOTP(Authenticator.objects.get(pk=totp.pk)).validate_code(_security_code(secret))
-    assert RecoveryCodes(Authenticator.objects.get(pk=recovery_codes.instance.pk)).get_unused_codes() == codes
 
 
 def test_the_encryption_key_is_required_when_debug_is_off():

@@ -6,10 +6,10 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from pins.access import staff_role_grant, staff_role_remove
-from pins.authorization import Access, Permission
-from pins.errors import RuleBroken
-from pins.models import AccessEvent, StaffMembership
+from pins.accounts.authorization import Permission, RequestAccess
+from pins.accounts.models import AccessEvent, StaffMembership
+from pins.accounts.services import staff_role_grant, staff_role_remove
+from pins.kernel.errors import RuleBroken
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_granting_a_staff_role_gives_its_access_and_records_who_did_it():
 
     staff_role_grant(user=person, role=StaffMembership.Role.DFE_STAFF, by=admin)
 
-    assert Access(person).can(Permission.VIEW_NATIONAL_PROGRESS)
+    assert RequestAccess(person).can(Permission.VIEW_NATIONAL_PROGRESS)
     event = AccessEvent.objects.get()
     assert (event.action, event.role, event.email, event.actor, event.icb) == (
         "granted",
@@ -62,7 +62,7 @@ def test_removing_a_staff_role_takes_its_access_away_and_records_it():
 
     staff_role_remove(membership=membership, by=admin)
 
-    assert not Access(membership.user).can(Permission.MANAGE_PROGRAMME)
+    assert not RequestAccess(membership.user).can(Permission.MANAGE_PROGRAMME)
     event = AccessEvent.objects.get()
     assert (event.action, event.role, event.email, event.actor) == (
         "removed",
@@ -156,7 +156,7 @@ def test_admin_access_cannot_be_given_on_the_user_admin_page(client):
     client.force_login(admin_user)
 
     client.post(
-        f"/admin/pins/user/{someone.pk}/change/",
+        f"/admin/accounts/user/{someone.pk}/change/",
         {"email": someone.email, "full_name": "Someone", "is_active": "on", "is_staff": "on", "is_superuser": "on"},
     )
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from icbs.models import ICB, LocalAuthority
 from icbs.services import reference_data_load
-from pins.csv_import import RowError
+from pins.kernel.csv_import import RowError
 from schools.imports import GIAS_COLUMNS, area_map_read, schools_import
 from schools.models import School
 from tests.factories import EnrolmentFactory, ICBFactory, UserFactory
@@ -808,7 +808,7 @@ def test_the_command_says_when_it_cannot_read_the_file(tmp_path):
 
 def upload(client, world, rows, **fields):
     return client.post(
-        reverse("visits:upload_schools", args=[world.icb_a.ods_code]),
+        reverse("schools:upload", args=[world.icb_a.ods_code]),
         {"file": SimpleUploadedFile("schools.csv", gias_csv(rows)), **fields},
     )
 
@@ -877,7 +877,7 @@ def test_an_upload_of_more_than_2000_schools_is_refused_saying_the_cap(client, w
     client.force_login(world["coordinator_a"])
     assert (
         "At most 2,000 schools in one file"
-        in client.get(reverse("visits:upload_schools", args=[world.icb_a.ods_code])).content.decode()
+        in client.get(reverse("schools:upload", args=[world.icb_a.ods_code])).content.decode()
     )
 
     response = upload(client, world, [icb_a_row(world, 140000 + number) for number in range(2_001)])

@@ -155,6 +155,27 @@ def test_a_closure_date_stops_bookings_on_it(senco, world):
         )
 
 
+def test_removing_a_closure_date_goes_through_its_service_and_frees_the_day(senco, world):
+    from pins.kernel.errors import RuleBroken
+    from specialists.services import closure_date_remove
+
+    closure = ClosureDate.objects.create(
+        school=world.school_a, kind="event", starts_on=datetime.date(2026, 12, 3), ends_on=datetime.date(2026, 12, 3)
+    )
+    response = senco.post(reverse("schools:closure_date_remove", args=[world.school_a.urn, closure.pk]))
+
+    assert response.status_code == 302 and not ClosureDate.objects.filter(pk=closure.pk).exists()
+    visit_allocate(
+        enrolment=world.enrolment_a,
+        specialist=world.specialist_a,
+        date=datetime.date(2026, 12, 3),
+        session=Session.MORNING,
+        by=None,
+    )
+    with pytest.raises(RuleBroken, match="already been removed"):
+        closure_date_remove(closure=closure, by=world["senco_a"])
+
+
 def test_a_closure_on_a_booked_day_is_refused(senco, world):
     visit_allocate(
         enrolment=world.enrolment_a,

@@ -4,7 +4,7 @@ database, and saved by its service with their history."""
 import pytest
 from django.db import IntegrityError, transaction
 
-from pins.errors import RuleBroken
+from pins.kernel.errors import RuleBroken
 from schools.models import Domain, SelfAssessment, SelfAssessmentRating
 from schools.services import self_assessment_save
 

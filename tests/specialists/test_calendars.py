@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from pins.access import senco_remove, specialist_account_remove
+from pins.accounts.services import senco_remove, specialist_account_remove
 from schools.models import Enrolment, SencoMembership
 from specialists.models import CalendarFeed, Session
 from specialists.services import (
@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("during_term")]
 
 
 def _events(client, token):
-    response = client.get(reverse("visits:feed", args=[token]))
+    response = client.get(reverse("calendars:feed", args=[token]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = Calendar.from_ical(response.content)
@@ -85,9 +85,9 @@ def test_a_new_address_revokes_the_old_and_a_wrong_token_is_not_found(client, wo
     old = calendar_feed_create(school=world.school_a, by=None)
     new = calendar_feed_create(school=world.school_a, by=None)
 
-    assert client.get(reverse("visits:feed", args=[old])).status_code == 404
-    assert client.get(reverse("visits:feed", args=[new])).status_code == 200
-    assert client.get(reverse("visits:feed", args=["not-a-token"])).status_code == 404
+    assert client.get(reverse("calendars:feed", args=[old])).status_code == 404
+    assert client.get(reverse("calendars:feed", args=[new])).status_code == 200
+    assert client.get(reverse("calendars:feed", args=["not-a-token"])).status_code == 404
 
 
 def test_stopping_the_calendar_revokes_it(client, world):
@@ -97,7 +97,7 @@ def test_stopping_the_calendar_revokes_it(client, world):
     client.post(reverse("schools:calendar", args=[world.school_a.urn]), {"action": "stop"})
 
     client.logout()
-    assert client.get(reverse("visits:feed", args=[token])).status_code == 404
+    assert client.get(reverse("calendars:feed", args=[token])).status_code == 404
     assert CalendarFeed.objects.get().revoked_by == world["senco_a"]
 
 
@@ -116,7 +116,7 @@ def test_the_feed_costs_the_same_queries_whatever_the_number_of_visits(client, w
         VisitFactory(enrolment=world.enrolment_a, specialist=world.specialist_a, date=datetime.date(2026, 10, day))
 
     with django_assert_num_queries(2):
-        client.get(reverse("visits:feed", args=[token]))
+        client.get(reverse("calendars:feed", args=[token]))
 
 
 def test_the_senco_makes_an_address_shown_once(client, world):
@@ -130,7 +130,7 @@ def test_the_senco_makes_an_address_shown_once(client, world):
 
 
 def _feed_status(client, token):
-    return client.get(reverse("visits:feed", args=[token])).status_code
+    return client.get(reverse("calendars:feed", args=[token])).status_code
 
 
 def test_removing_a_senco_stops_the_calendar_address_they_made(client, world):
@@ -178,12 +178,12 @@ def test_a_specialist_whose_account_was_removed_and_given_again_starts_with_no_a
 
 
 def _feeds_url(icb):
-    return reverse("visits:icb_calendar_feeds", args=[icb.ods_code])
+    return reverse("calendars:icb", args=[icb.ods_code])
 
 
 def _stop_url(icb, token):
     feed = CalendarFeed.objects.get(token_hash=calendar_token_hash(token))
-    return reverse("visits:stop_calendar_feed", args=[icb.ods_code, feed.pk])
+    return reverse("calendars:stop", args=[icb.ods_code, feed.pk])
 
 
 def test_coordinators_see_the_addresses_working_for_their_icb_from_the_access_page(client, world):
@@ -237,7 +237,7 @@ def test_another_icbs_coordinator_can_neither_see_nor_stop_the_addresses(client,
 
     assert client.get(_feeds_url(world.icb_a)).status_code == 404
     assert client.post(_stop_url(world.icb_a, token)).status_code == 404
-    own_icb_with_a_foreign_feed = reverse("visits:stop_calendar_feed", args=[world.icb_b.ods_code, feed.pk])
+    own_icb_with_a_foreign_feed = reverse("calendars:stop", args=[world.icb_b.ods_code, feed.pk])
     assert client.post(own_icb_with_a_foreign_feed).status_code == 404
     assert _feed_status(client, token) == 200
 

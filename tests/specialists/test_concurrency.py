@@ -7,7 +7,7 @@ import pytest
 from django.db import close_old_connections, connection
 from django.db.models import Sum
 
-from pins.errors import RuleBroken
+from pins.kernel.errors import RuleBroken
 from schools.models import Enrolment
 from specialists.models import Capacity, Session, Visit
 from specialists.services import visit_allocate

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from pins.history import acting
+from pins.kernel.history import acting
 from schools.models import Enrolment
 from specialists.models import Outcome, Session, Visit
 from specialists.services import visit_allocate, visit_cancel, visit_confirm, visit_record_outcome

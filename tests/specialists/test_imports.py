@@ -485,7 +485,7 @@ def test_the_command_refuses_more_than_10000_rows(year, path):
 
 def upload(client, world, rows, **fields):
     return client.post(
-        reverse("visits:upload_specialists", args=[world.icb_a.ods_code]),
+        reverse("specialists:upload", args=[world.icb_a.ods_code]),
         {"file": SimpleUploadedFile("specialists.csv", specialists_csv(rows)), **fields},
     )
 
@@ -509,7 +509,7 @@ def test_an_upload_naming_another_icbs_specialist_says_only_that(client, world, 
 @pytest.mark.usefixtures("during_term")
 def test_an_upload_of_more_than_500_specialists_is_refused_saying_the_cap(client, world):
     client.force_login(world["coordinator_a"])
-    page = client.get(reverse("visits:upload_specialists", args=[world.icb_a.ods_code])).content.decode()
+    page = client.get(reverse("specialists:upload", args=[world.icb_a.ods_code])).content.decode()
     assert "At most 500 specialists in one file" in page
     rows = [
         specialist_row(icb_ods_code="", email=f"new{number}@nhs.example.org", programme_year="", capacity_days="")

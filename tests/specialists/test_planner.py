@@ -161,3 +161,34 @@ def test_planning_costs_the_same_queries_for_more_schools(client, icb, django_as
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_booking_a_plan_is_a_service_whose_rows_stand_or_fall_alone(icb):
+    from specialists.services import plan_book
+
+    proposals = plan_visits(icb=icb["icb"], year=icb["year"])
+    taken = proposals[0]
+    Visit.objects.create(
+        enrolment=icb["schools"][3], specialist=taken.specialist, date=taken.date, session="full_day",
+        slot_start=0, slot_end=2, days=Decimal("1.0"),
+    )  # fmt: skip
+
+    booked, refused = plan_book(
+        icb=icb["icb"], year=icb["year"], rows=[p.token for p in proposals[:3]], by=icb["coordinator"]
+    )
+
+    assert [(visit.enrolment, visit.date) for visit in booked] == [(p.enrolment, p.date) for p in proposals[1:3]]
+    assert [(refusal.school, refusal.date) for refusal in refused] == [(taken.enrolment.school.name, taken.date)]
+    assert all(visit.created_by == icb["coordinator"] for visit in booked)
+
+
+def test_booking_a_plan_refuses_no_rows_and_rows_of_another_icb(icb, world):
+    from pins.kernel.errors import RuleBroken
+    from specialists.services import plan_book
+
+    forged = f"{world.enrolment_b.pk}:{world.specialist_b.pk}:{TUESDAY.isoformat()}:morning:asked"
+    with pytest.raises(RuleBroken, match="Tick at least one visit"):
+        plan_book(icb=icb["icb"], year=icb["year"], rows=[], by=icb["coordinator"])
+    with pytest.raises(RuleBroken, match="The plan was changed"):
+        plan_book(icb=icb["icb"], year=icb["year"], rows=[forged], by=icb["coordinator"])
+    assert not Visit.objects.filter(enrolment=world.enrolment_b, date=TUESDAY).exists()

@@ -7,8 +7,7 @@ from django.core import mail
 
 from schools.models import School
 from specialists.models import Reminder, Session, Visit
-from specialists.reminders import reminders_send
-from specialists.services import visit_allocate, visit_reschedule
+from specialists.services import reminders_send, visit_allocate, visit_reschedule
 from specialists.tasks import send_due_reminders
 from tests.factories import VisitFactory
 

@@ -6,15 +6,16 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
+from django.utils import timezone
 
 from icbs.services import reference_data_load
-from pins.demo import demo_seed
-from pins.errors import RuleBroken
+from pins.demo.seed import demo_seed
+from pins.kernel.errors import RuleBroken
 from schools.models import Enrolment, WeeklyDelivery
 from specialists.models import Capacity, Session, Visit
 from specialists.rules import next_free_dates
 from specialists.services import visit_allocate, visit_cancel, visit_confirm, visit_record_outcome, visit_reschedule
-from tests.factories import CapacityFactory, EnrolmentFactory, SpecialistFactory
+from tests.factories import CapacityFactory, EnrolmentFactory, SpecialistFactory, VisitFactory
 from tests.specialists.conftest import TUESDAY
 
 pytestmark = pytest.mark.django_db
@@ -339,3 +340,47 @@ def test_the_demo_seeds_every_counter_as_the_services_would_keep_it(db):
 
     assert Enrolment.objects.filter(visits_delivered__gt=0, confirmed_days__gt=0).exists()
     _assert_counters_match_visits()
+
+
+def test_open_visits_are_the_proposed_and_the_confirmed_ones_everywhere(booking):
+    from specialists.presenters import with_school_page_actions
+
+    proposed, confirmed, delivered, cancelled = (
+        VisitFactory(enrolment=booking["enrolment"], specialist=booking["specialist"], date=day, status=status, **more)
+        for day, status, more in [
+            (TUESDAY, Visit.Status.PROPOSED, {}),
+            (TUESDAY + datetime.timedelta(days=1), Visit.Status.CONFIRMED, {}),
+            (TUESDAY + datetime.timedelta(days=2), Visit.Status.DELIVERED, {}),
+            (TUESDAY + datetime.timedelta(days=3), Visit.Status.CANCELLED, {"cancelled_at": timezone.now()}),
+        ]
+    )
+
+    assert set(Visit.objects.open()) == {
+        visit for visit in (proposed, confirmed, delivered, cancelled) if visit.is_open
+    }
+    assert set(Visit.objects.open()) == {proposed, confirmed}
+    # The school's page offers a confirmation on proposed visits only, and a change only to the school itself.
+    for visit in (proposed, confirmed, delivered, cancelled):
+        visit.open_requests = []
+    shown = with_school_page_actions(
+        [proposed, confirmed, delivered, cancelled], can_confirm=True, can_request_change=False, today=TUESDAY
+    )
+    assert [(visit.confirmable, visit.changeable) for visit in shown] == [
+        (True, False),
+        (False, False),
+        (False, False),
+        (False, False),
+    ]
+    senco_view = with_school_page_actions(
+        [proposed, confirmed], can_confirm=True, can_request_change=True, today=TUESDAY
+    )
+    assert [visit.changeable for visit in senco_view] == [True, True]
+
+
+def test_an_enrolment_has_days_to_book_while_enrolled_with_quota_left(booking):
+    enrolment = booking["enrolment"]
+    assert enrolment.has_days_to_book
+    enrolment.allocated_days = enrolment.quota_days
+    assert not enrolment.has_days_to_book
+    enrolment.allocated_days, enrolment.status = 0, enrolment.Status.WITHDRAWN
+    assert not enrolment.has_days_to_book

@@ -248,7 +248,7 @@ def test_the_visit_page_shows_the_history_with_before_and_after(coordinator, wor
 
 def test_a_specialist_records_the_outcome_of_their_visit(client, world):
     client.force_login(world["specialist_a"])
-    page = client.get(reverse("visits:specialist", args=[world.specialist_a.pk])).text
+    page = client.get(reverse("specialists:schedule", args=[world.specialist_a.pk])).text
     assert "1 past visit needs an outcome recording" in page
 
     response = client.post(
@@ -313,7 +313,7 @@ def test_the_schedule_query_count_does_not_grow(coordinator, world, django_asser
 def test_uploading_a_gias_file_adds_the_schools_to_the_icb(coordinator, world):
     upload = SimpleUploadedFile("schools.csv", gias_csv(gias_rows(3, first_urn=140000)))
 
-    response = coordinator.post(reverse("visits:upload_schools", args=[world.icb_a.ods_code]), {"file": upload})
+    response = coordinator.post(reverse("schools:upload", args=[world.icb_a.ods_code]), {"file": upload})
 
     assert response.status_code == 302
     assert School.objects.filter(urn__in=[140000, 140001, 140002], icb=world.icb_a).count() == 3
@@ -328,7 +328,7 @@ def test_a_file_with_bad_rows_saves_nothing_and_lists_every_bad_row(coordinator,
     ]
     upload = SimpleUploadedFile("schools.csv", gias_csv(rows))
 
-    response = coordinator.post(reverse("visits:upload_schools", args=[world.icb_a.ods_code]), {"file": upload})
+    response = coordinator.post(reverse("schools:upload", args=[world.icb_a.ods_code]), {"file": upload})
 
     html = response.text
     assert response.status_code == 200
@@ -341,7 +341,7 @@ def test_checking_a_file_saves_nothing(coordinator, world):
     upload = SimpleUploadedFile("schools.csv", gias_csv(gias_rows(2, first_urn=140000)))
 
     response = coordinator.post(
-        reverse("visits:upload_schools", args=[world.icb_a.ods_code]), {"file": upload, "dry_run": "on"}
+        reverse("schools:upload", args=[world.icb_a.ods_code]), {"file": upload, "dry_run": "on"}
     )
 
     assert "No problems found. Importing it would give: 2 created" in response.text
@@ -355,7 +355,7 @@ def test_uploading_specialists_adds_them_to_the_icb(coordinator, world):
     )
     upload = SimpleUploadedFile("specialists.csv", content.encode())
 
-    coordinator.post(reverse("visits:upload_specialists", args=[world.icb_a.ods_code]), {"file": upload})
+    coordinator.post(reverse("specialists:upload", args=[world.icb_a.ods_code]), {"file": upload})
 
     sam = Specialist.objects.get(email="sam@nhs.example.org")
     assert sam.icb == world.icb_a and sam.capacities.get().days == 20
@@ -365,7 +365,7 @@ def test_enrolling_schools_gives_them_the_cohorts_quota(coordinator, world):
     schools = [SchoolFactory(local_authority=world.school_a.local_authority) for _ in range(2)]
 
     coordinator.post(
-        reverse("visits:enrol", args=[world.icb_a.ods_code]),
+        reverse("schools:enrol", args=[world.icb_a.ods_code]),
         {
             "schools": [s.urn for s in schools],
             "cohort": world.enrolment_a.cohort_id,

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from pins.csv_import import command_file_bytes, command_report
-from pins.errors import RuleBroken
+from pins.kernel.csv_import import command_file_bytes, command_report
+from pins.kernel.errors import RuleBroken
 from schools.imports import icb_for_import
 from specialists.imports import SPECIALIST_COLUMNS, specialists_import
 

@@ -1,0 +1,32 @@
+from icbs.models import ICB, CoordinatorMembership
+from pins.accounts.models import AccessEvent, Invitation
+from schools.models import SencoMembership
+from specialists.models import Specialist
+
+RECENT_EVENTS = 50
+
+
+def icb_coordinators(icb: ICB):
+    return CoordinatorMembership.objects.filter(icb=icb).select_related("user", "icb", "granted_by")
+
+
+def icb_sencos(icb: ICB):
+    return SencoMembership.objects.filter(school__icb=icb).select_related("user", "school__icb", "granted_by")
+
+
+def icb_pending_invitations(icb: ICB):
+    return Invitation.objects.pending().filter(icb=icb).select_related("icb", "school", "specialist", "created_by")
+
+
+def icb_access_overview(icb: ICB) -> dict:
+    """Everyone with access to an ICB's data, the invitations waiting, and the latest grants and removals. The
+    long lists are in a total order, to be paged. A fixed handful of queries whatever the ICB's size."""
+    return {
+        "coordinators": icb_coordinators(icb),
+        "sencos": icb_sencos(icb).order_by("school__name", "user__email", "pk"),
+        "specialists": Specialist.objects.filter(icb=icb, user__isnull=False)
+        .select_related("user")
+        .order_by("full_name", "pk"),
+        "invitations": icb_pending_invitations(icb).order_by("-created_at", "-pk"),
+        "events": AccessEvent.objects.filter(icb=icb).select_related("actor", "school", "specialist")[:RECENT_EVENTS],
+    }

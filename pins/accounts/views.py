@@ -1,0 +1,232 @@
+"""Pages for giving and removing access to an ICB's data, and for accepting an invitation."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pins.accounts import services
+from pins.accounts.authorization import Permission, icb_for
+from pins.accounts.forms import AcceptInvitationForm, EmailForm, InviteSencoForm, InviteSpecialistForm
+from pins.accounts.models import Invitation
+from pins.accounts.selectors import icb_access_overview, icb_coordinators, icb_pending_invitations, icb_sencos
+from pins.kernel.errors import RuleBroken
+from pins.kernel.forms import show_rule_broken
+from pins.kernel.paging import page_with_count
+
+PEOPLE_PER_PAGE = 25
+
+# Which permission gives each kind of access.
+INVITING_PERMISSION = {
+    Invitation.Role.COORDINATOR: Permission.MANAGE_COORDINATORS,
+    Invitation.Role.SENCO: Permission.MANAGE_ICB_ACCESS,
+    Invitation.Role.SPECIALIST: Permission.MANAGE_ICB_ACCESS,
+}
+
+
+@login_required
+@require_http_methods(["GET"])
+def icb_access(request, ods_code):
+    icb = icb_for(request, ods_code)
+    request.access.require(Permission.VIEW_ICB, icb=icb)
+    overview = icb_access_overview(icb)
+    # Each long list has its own page parameter, so paging one leaves the others where they were.
+    pages = {
+        name: page_with_count(overview[name], per_page=PEOPLE_PER_PAGE, number=request.GET.get(f"{name}_page"))
+        for name in ("sencos", "specialists", "invitations")
+    }
+    return render(
+        request,
+        "accounts/icb_access.html",
+        {
+            "icb": icb,
+            **overview,
+            **pages,
+            "can_manage_coordinators": request.access.can(Permission.MANAGE_COORDINATORS, icb=icb),
+            "can_manage_access": request.access.can(Permission.MANAGE_ICB_ACCESS, icb=icb),
+        },
+    )
+
+
+def _invite(request, ods_code, *, role, form_class, template, **form_kwargs):
+    icb = icb_for(request, ods_code)
+    request.access.require(INVITING_PERMISSION[role], icb=icb)
+    form = form_class(request.POST or None, **{name: make(icb) for name, make in form_kwargs.items()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_send(
+                email=form.cleaned_data.get("email", ""),
+                role=role,
+                icb=icb,
+                school=form.cleaned_data.get("school"),
+                specialist=form.cleaned_data.get("specialist"),
+                by=request.user,
+            )
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}")
+            return redirect("access:icb", icb.ods_code)
+    return render(request, template, {"icb": icb, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_coordinator(request, ods_code):
+    return _invite(
+        request,
+        ods_code,
+        role=Invitation.Role.COORDINATOR,
+        form_class=EmailForm,
+        template="accounts/invite_coordinator.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_senco(request, ods_code):
+    return _invite(
+        request,
+        ods_code,
+        role=Invitation.Role.SENCO,
+        form_class=InviteSencoForm,
+        template="accounts/invite_senco.html",
+        schools=lambda icb: icb.schools.open().order_by("name"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_specialist(request, ods_code):
+    return _invite(
+        request,
+        ods_code,
+        role=Invitation.Role.SPECIALIST,
+        form_class=InviteSpecialistForm,
+        template="accounts/invite_specialist.html",
+        specialists=lambda icb: icb.specialists.active().filter(user__isnull=True).order_by("full_name"),
+    )
+
+
+def _confirm_removal(request, icb, *, who: str, what: str, remove):
+    if request.method == "POST":
+        remove()
+        messages.success(request, f"{who} no longer has access as {what}")
+        return redirect("access:icb", icb.ods_code)
+    return render(request, "accounts/confirm_removal.html", {"icb": icb, "who": who, "what": what})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove_coordinator(request, ods_code, membership_id):
+    icb = icb_for(request, ods_code)
+    membership = get_object_or_404(icb_coordinators(icb), pk=membership_id)
+    request.access.require(Permission.MANAGE_COORDINATORS, icb=icb)
+    return _confirm_removal(
+        request,
+        icb,
+        who=membership.user.email,
+        what=f"coordinator of {icb.short_name} ICB",
+        remove=lambda: services.coordinator_remove(membership=membership, by=request.user),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove_senco(request, ods_code, membership_id):
+    icb = icb_for(request, ods_code)
+    membership = get_object_or_404(icb_sencos(icb), pk=membership_id)
+    request.access.require(Permission.MANAGE_ICB_ACCESS, icb=icb)
+    return _confirm_removal(
+        request,
+        icb,
+        who=membership.user.email,
+        what=f"SENCO of {membership.school.name}",
+        remove=lambda: services.senco_remove(membership=membership, by=request.user),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove_specialist_account(request, ods_code, specialist_id):
+    icb = icb_for(request, ods_code)
+    specialist = get_object_or_404(
+        request.access.specialists().select_related("user", "icb"),
+        pk=specialist_id,
+        icb=icb,
+        user__isnull=False,
+    )
+    request.access.require(Permission.MANAGE_ICB_ACCESS, icb=icb)
+    return _confirm_removal(
+        request,
+        icb,
+        who=specialist.user.email,
+        what=f"specialist ({specialist.full_name})",
+        remove=lambda: services.specialist_account_remove(specialist=specialist, by=request.user),
+    )
+
+
+def _pending_invitation(request, ods_code, invitation_id):
+    icb = icb_for(request, ods_code)
+    invitation = get_object_or_404(icb_pending_invitations(icb), pk=invitation_id)
+    request.access.require(INVITING_PERMISSION[invitation.role], icb=icb)
+    return icb, invitation
+
+
+@login_required
+@require_POST
+def withdraw_invitation(request, ods_code, invitation_id):
+    icb, invitation = _pending_invitation(request, ods_code, invitation_id)
+    services.invitation_withdraw(invitation=invitation, by=request.user)
+    messages.success(request, f"Invitation for {invitation.email} withdrawn")
+    return redirect("access:icb", icb.ods_code)
+
+
+@login_required
+@require_POST
+def resend_invitation(request, ods_code, invitation_id):
+    icb, invitation = _pending_invitation(request, ods_code, invitation_id)
+    services.invitation_send(
+        email=invitation.email,
+        role=invitation.role,
+        icb=icb,
+        school=invitation.school,
+        specialist=invitation.specialist,
+        by=request.user,
+    )
+    messages.success(request, f"A new invitation link was sent to {invitation.email}")
+    return redirect("access:icb", icb.ods_code)
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request, token):
+    invitation = services.invitation_for_token(token)
+    if problem := services.invitation_problem(invitation):
+        return render(request, "accounts/invitation_unusable.html", {"problem": problem}, status=404)
+    signed_in = request.user if request.user.is_authenticated else None
+    form = None if signed_in else AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            user, invitation = services.invitation_accept(
+                token=token,
+                user=signed_in,
+                full_name=form.cleaned_data["full_name"] if form else "",
+                password=form.cleaned_data["password1"] if form else "",
+            )
+        except RuleBroken as error:
+            if form is None:
+                messages.error(request, error.message)
+                return redirect("home")
+            show_rule_broken(form, error)
+        else:
+            if signed_in is None:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"You now have access as {invitation.get_role_display()} for {invitation.target}")
+            return redirect("home")
+    has_account = signed_in is None and services.invitation_has_account(invitation)
+    return render(
+        request,
+        "accounts/accept_invitation.html",
+        {"invitation": invitation, "form": form, "signed_in": signed_in, "has_account": has_account},
+    )

@@ -1,0 +1,83 @@
+"""The national rollout pages for DfE, DHSC and NHS England staff: progress, charts and exports."""
+
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from pins.accounts.authorization import Permission
+from pins.reporting import exports
+from pins.reporting.charts import delivery_chart, icb_bars_chart
+from pins.reporting.filters import SORTS, ProgressFilter
+from pins.reporting.progress import delivery_by_week, national_progress
+from schools.selectors import programme_year_for
+
+
+def _chosen(request):
+    progress_filter = ProgressFilter(request.GET or None, queryset=request.access.icbs())
+    data = progress_filter.form.cleaned_data if progress_filter.is_valid() else {}
+    year = programme_year_for(label=data.get("year"))
+    if year is None:
+        raise Http404("No programme year has been set up")
+    progress = national_progress(year=year)
+    rows = progress.icbs
+    if region := data.get("region"):
+        rows = [row for row in rows if row.region.pk == region.pk]
+    if data.get("behind"):
+        rows = [row for row in rows if row.behind_plan]
+    _, key, reverse = SORTS.get(data.get("sort") or "name", SORTS["name"])
+    rows = sorted(rows, key=key, reverse=reverse)
+    return progress_filter, progress, year, rows
+
+
+@login_required
+@require_GET
+def national_progress_page(request):
+    request.access.require(Permission.VIEW_NATIONAL_PROGRESS)
+    progress_filter, progress, year, rows = _chosen(request)
+    shown_quota = sum((row.quota_days for row in rows), start=Decimal("0"))
+    weeks = delivery_by_week(year=year, icbs=[row.icb for row in rows], quota=shown_quota)
+    return render(
+        request,
+        "reporting/progress.html",
+        {
+            "filter": progress_filter,
+            "form": progress_filter.form,
+            "progress": progress,
+            "year": year,
+            "rows": rows,
+            "regions": progress.regions,
+            "weeks": weeks,
+            "delivery_chart": delivery_chart(weeks=weeks, chart_id="delivery"),
+            "bars_chart": icb_bars_chart(rows=rows, chart_id="icb-bars"),
+            "can_export": request.access.can(Permission.EXPORT_PROGRAMME_DATA),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def export(request, kind, extension):
+    """The national table (as filtered on the page), or the visit-level or self-assessment data for a year."""
+    request.access.require(Permission.EXPORT_PROGRAMME_DATA)
+    if extension not in {"csv", "xlsx"}:
+        raise Http404("Exports are CSV or Excel")
+    if kind == "progress":
+        _, progress, year, rows = _chosen(request)
+        progress.icbs = rows
+        lines, sheet = exports.progress_rows(progress), "National progress"
+    elif kind in exports.EXPORTS:
+        year = programme_year_for(label=request.GET.get("year"))
+        if year is None:
+            raise Http404("No such programme year")
+        of_year, make_rows, sheet = exports.EXPORTS[kind]
+        lines = make_rows(of_year(year))
+    else:
+        raise Http404("No such export")
+    name = exports.filename(kind, year.label, extension)
+    if extension == "csv":
+        return exports.csv_response(lines, name=name)
+    return exports.xlsx_response(lines, name=name, sheet=sheet)
