@@ -122,6 +122,11 @@ DATABASE_URL = env.str("DATABASE_URL", default="")
 DATABASES = {"default": env.db_url_config(DATABASE_URL) if DATABASE_URL else {"ENGINE": "django.db.backends.dummy"}}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The service's working set fits in memory, so a random read costs about what a sequential one does; with
+# PostgreSQL's default (4.0, tuned for spinning disks) the planner scans all 16,800 schools and hashes them rather
+# than reading one ICB's 400 by index (bench/profile_pages.py --explain). Set per connection so every server agrees.
+if DATABASE_URL:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis carries the Celery broker and the cache. Unset, tasks run eagerly and the cache lives in memory.

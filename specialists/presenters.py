@@ -1,11 +1,15 @@
-"""Display logic for visits that grew beyond a template."""
+"""Display logic that grew beyond a template: visits' timelines and actions, and the rows of the busiest tables,
+worked out here rather than by template tags and filters, which cost several times more per row."""
 
 import dataclasses
 
+from django.urls import reverse
+
 from pins.kernel.disciplines import Discipline
 from pins.kernel.history import with_who
+from pins.kernel.units import days_number
 from schools.models import Rating
-from specialists.models import Visit
+from specialists.models import Session, Visit
 
 # The fields a visit's timeline reports changes to, in the words the page uses.
 TRACKED = {
@@ -81,16 +85,72 @@ class VisitHistory:
             previous = record
 
 
-def with_school_page_actions(visits: list[Visit], *, can_confirm: bool, can_request_change: bool, today) -> list:
-    """The visits as the school's page lists them, each with what the person looking may do there, decided here
-    once: `confirmable` (coming up, proposed, and they confirm visits) and `changeable` (coming up, open, no
-    request waiting, and they are the school, who confirm visits and ask for changes)."""
-    for visit in visits:
-        coming_up = visit.date >= today
-        visit.confirmable = coming_up and can_confirm and visit.can_be_confirmed
-        visit.changeable = (
-            coming_up and can_confirm and can_request_change and visit.is_open and not visit.open_requests
+@dataclasses.dataclass(frozen=True)
+class VisitActions:
+    """What the person looking may do with a visit, decided once: the visit's state answers whether it can be
+    confirmed, changed or recorded (its model), the person's permissions whether they may (`request.access`)."""
+
+    confirm: bool = False
+    change: bool = False  # reschedule, cancel, and mark the school's request dealt with
+    request_change: bool = False  # the school asks its ICB to change it
+    record: bool = False
+
+    @property
+    def any(self) -> bool:
+        return self.confirm or self.change or self.request_change or self.record
+
+    @classmethod
+    def decide(
+        cls,
+        visit: Visit,
+        *,
+        today,
+        may_confirm: bool,
+        may_change: bool,
+        may_request_change: bool,
+        may_record: bool,
+        request_waiting: bool,
+    ) -> "VisitActions":
+        change = may_change and visit.can_be_changed
+        return cls(
+            confirm=may_confirm and visit.can_be_confirmed,
+            change=change,
+            # Whoever can change it themselves has no one to ask; one request at a time.
+            request_change=may_request_change and visit.can_be_changed and not change and not request_waiting,
+            record=may_record and visit.outcome_can_be_recorded(today),
         )
+
+    @classmethod
+    def for_person(cls, visit: Visit, *, access, today, request_waiting: bool) -> "VisitActions":
+        """`access` is the person's `request.access`, which answers what they may do with this visit."""
+        return cls.decide(
+            visit,
+            today=today,
+            may_confirm=access.may_confirm(visit),
+            may_change=access.may_change(visit),
+            may_request_change=access.may_ask_for_change(visit),
+            may_record=access.may_record_outcome(visit),
+            request_waiting=request_waiting,
+        )
+
+
+def with_school_page_actions(visits: list[Visit], *, can_confirm: bool, can_request_change: bool, today) -> list:
+    """The visits as the school's page lists them, each with what the person looking may do there by
+    `VisitActions`: `confirmable`, and `changeable` (the school asks for a change), offered on visits still coming
+    up. The permissions are the person's for the school, asked once for the whole list."""
+    for visit in visits:
+        actions = VisitActions.decide(
+            visit,
+            today=today,
+            may_confirm=can_confirm,
+            may_change=False,
+            may_request_change=can_request_change,
+            may_record=False,
+            request_waiting=bool(visit.open_requests),
+        )
+        coming_up = visit.date >= today
+        visit.confirmable = coming_up and actions.confirm
+        visit.changeable = coming_up and actions.request_change
     return visits
 
 
@@ -111,3 +171,56 @@ class NeedsProfile:
         lowest = min((rating for rating, _ in rated), default=None)
         self.weakest_rating = Rating(lowest).label if lowest else None
         self.weakest = [label for rating, label in rated if rating == lowest]
+
+
+_SESSION_SHORT = {Session.MORNING: "AM", Session.AFTERNOON: "PM"}
+
+
+def schedule_cell(visit: Visit, *, rows_of: str) -> dict:
+    """A visit in a cell of the schedule as the page writes it: worked out here, not by template tags and
+    filters, as a month's schedule has a link for every visit."""
+    return {
+        "url": reverse("visits:detail", args=[visit.pk]),
+        "status": visit.status,
+        "session": _SESSION_SHORT.get(visit.session, "Day"),
+        "with": visit.specialist.full_name if rows_of == "schools" else visit.enrolment.school.name,
+        "said": f"{visit.get_session_display().lower()}, {visit.get_status_display().lower()}",
+    }
+
+
+def school_rows(enrolments, *, year, allocate_url: str) -> list[dict]:
+    """The schools table's rows as the page writes them: worked out here rather than by template tags and
+    filters, which cost several times more per row."""
+    return [
+        {
+            "url": f"{reverse('schools:detail', args=[enrolment.school.urn])}?year={year.label}",
+            "name": enrolment.school.name,
+            "urn": enrolment.school.urn,
+            "support": enrolment.get_support_display(),
+            "local_authority": enrolment.school.local_authority.name,
+            "status": enrolment.get_status_display(),
+            "meetings_behind": bool(enrolment.meetings_missing) and enrolment.status == enrolment.Status.ENROLLED,
+            "allocated": days_number(enrolment.allocated_days),
+            "confirmed": days_number(enrolment.confirmed_days),
+            "delivered": days_number(enrolment.delivered_days),
+            "remaining": f"{days_number(enrolment.remaining)} of {days_number(enrolment.quota_days)}",
+            "allocate_url": f"{allocate_url}?enrolment={enrolment.pk}" if enrolment.has_days_to_book else "",
+        }
+        for enrolment in enrolments
+    ]
+
+
+def specialist_rows(specialists) -> list[dict]:
+    """The specialists table's rows on the ICB page, worked out as the schools' are."""
+    return [
+        {
+            "url": reverse("specialists:schedule", args=[specialist.pk]),
+            "name": specialist.full_name,
+            "active": specialist.active,
+            "discipline": specialist.get_discipline_display(),
+            "capacity": days_number(specialist.capacity_days),
+            "booked": days_number(specialist.booked_days),
+            "left": days_number(specialist.left_days),
+        }
+        for specialist in specialists
+    ]

@@ -1,13 +1,19 @@
+import copy
 import dataclasses
 import datetime
+import os
 
 import django.test
 import pytest
+import time_machine
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest
+from django.test import override_settings
 
 from pins import preflight
 from pins.accounts.models import StaffMembership
@@ -19,6 +25,19 @@ from tests.factories import PASSWORD, UserFactory
 def pytest_sessionstart(session):
     if found := preflight.problems():
         pytest.exit(found[0], returncode=3)
+    if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+        _a_cache_of_its_own(worker)
+
+
+def _a_cache_of_its_own(worker: str) -> None:
+    """Under pytest-xdist (make test runs the suite on both cores) each worker keeps its cache in a Redis database
+    of its own, after the one the broker uses: clearing the cache between tests flushes that database, which must
+    drop neither the other worker's rate-limit counts nor messages waiting for a Celery worker."""
+    cache_settings = settings.CACHES["default"]
+    if "redis" not in cache_settings["BACKEND"].lower():
+        return
+    base, _, database = cache_settings["LOCATION"].rpartition("/")
+    cache_settings["LOCATION"] = f"{base}/{int(database or 0) + 1 + int(worker.removeprefix('gw'))}"
 
 
 @pytest.fixture(autouse=True)
@@ -29,16 +48,21 @@ def _celery_runs_tasks_in_process():
     celery_app.conf.task_always_eager = False
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The real hasher takes a fraction of a second by design; tests create many accounts.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    # The real hasher takes a fraction of a second by design; tests create many accounts, some for a whole class.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+# 25 November 2026, in the autumn term of the 2026-27 programme year the factories make.
+DURING_TERM = datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
 def during_term(time_machine):
     """Today is 25 November 2026, in the autumn term of the 2026-27 programme year the factories make."""
-    time_machine.move_to(datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC), tick=True)
+    time_machine.move_to(DURING_TERM, tick=True)
 
 
 @pytest.fixture(autouse=True)
@@ -104,7 +128,39 @@ class World:
 
 
 @pytest.fixture
-def world(db):
+def world(request, db):
+    """Two ICBs and a person in every role: built for this test, or a copy of its class's `world_per_class`."""
+    if "world_per_class" in request.fixturenames:
+        marker = request.node.get_closest_marker("django_db")
+        if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(
+            request.fixturenames
+        ):
+            pytest.fail("a transactional test commits: it cannot share its class's world")
+        return copy.deepcopy(request.getfixturevalue("world_per_class"))
+    return world_build()
+
+
+@pytest.fixture(scope="class")
+def world_per_class(django_db_setup, django_db_blocker):
+    """One world for every test of a class that asks for it, as Django's `setUpTestData`: built once (during term)
+    in a transaction each test's own transaction nests in, and rolled back after the class's last test. Each test
+    gets a deep copy through `world`, and its savepoint is rolled back, so no test sees what another changed."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with time_machine.travel(DURING_TERM, tick=False):
+                shared = world_build()
+        except BaseException as error:
+            outer.__exit__(type(error), error, error.__traceback__)
+            raise
+    yield shared
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+def world_build() -> World:
     icb_a = factories.ICBFactory(ods_code="QAA", name="NHS Alpha Integrated Care Board")
     icb_b = factories.ICBFactory(ods_code="QBB", name="NHS Beta Integrated Care Board")
     enrolment_a = factories.EnrolmentFactory(school__local_authority__icb=icb_a, school__name="Alpha Primary School")

@@ -13,7 +13,6 @@ from collections.abc import Callable
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from icbs.models import CoordinatorMembership
@@ -379,7 +378,7 @@ RULES = {
 # their own; they are checked as groups below.
 ALLAUTH_PREFIX = "accounts/"
 ADMIN_PREFIX = "admin/"
-# Invitation links are public by design; their behaviour has its own tests (tests/pins/test_access.py).
+# Invitation links are public by design; their behaviour has its own tests (tests/pins/accounts/test_views.py).
 SEPARATELY_TESTED = {"access:accept_invitation", "calendars:feed"}  # feeds: tests/specialists/test_calendars.py
 
 
@@ -443,36 +442,44 @@ def _url(name, rule, world):
     return rule.url(world) if rule.url else reverse(name)
 
 
-@pytest.mark.parametrize(("name", "role", "expected"), list(_cases("GET")))
-def test_get(client, world, name, role, expected):
-    rule = RULES[name]
-    url = _url(name, rule, world)
-    _sign_in(client, world, role)
-    before = _state()
+@pytest.mark.usefixtures("world_per_class")
+class TestGet:
+    """One world for every case: each runs in its own savepoint, rolled back after it."""
 
-    response = client.get(url)
+    @pytest.mark.parametrize(("name", "role", "expected"), list(_cases("GET")))
+    def test_get(self, client, world, name, role, expected):
+        rule = RULES[name]
+        url = _url(name, rule, world)
+        _sign_in(client, world, role)
+        before = _state()
 
-    assert _outcome(response, "GET") == expected
-    assert _state() == before
+        response = client.get(url)
 
-
-@pytest.mark.parametrize(("name", "role", "expected"), list(_cases("POST")))
-def test_post(client, world, name, role, expected):
-    rule = RULES[name]
-    url = _url(name, rule, world)
-    data = rule.post_data(world)
-    _sign_in(client, world, role)
-    before = _state()
-
-    response = client.post(url, data)
-
-    outcome = _outcome(response, "POST")
-    if expected == "refused":
-        assert outcome in {"405", "403", "404", "login"}
-    else:
-        assert outcome == expected
-    if outcome in {"403", "404", "405", "login"}:
+        assert _outcome(response, "GET") == expected
         assert _state() == before
+
+
+@pytest.mark.usefixtures("world_per_class")
+class TestPost:
+    """One world for every case: each runs in its own savepoint, rolled back after it."""
+
+    @pytest.mark.parametrize(("name", "role", "expected"), list(_cases("POST")))
+    def test_post(self, client, world, name, role, expected):
+        rule = RULES[name]
+        url = _url(name, rule, world)
+        data = rule.post_data(world)
+        _sign_in(client, world, role)
+        before = _state()
+
+        response = client.post(url, data)
+
+        outcome = _outcome(response, "POST")
+        if expected == "refused":
+            assert outcome in {"405", "403", "404", "login"}
+        else:
+            assert outcome == expected
+        if outcome in {"403", "404", "405", "login"}:
+            assert _state() == before
 
 
 def _allauth_and_admin_paths():
@@ -481,17 +488,21 @@ def _allauth_and_admin_paths():
             yield pytest.param(path, id=name or path)
 
 
-@pytest.mark.parametrize("path", list(_allauth_and_admin_paths()))
-def test_sign_in_and_admin_pages_show_no_programme_data_to_the_wrong_people(client, world, path):
-    url = "/" + path.replace("^", "").replace("$", "")
-    for role in ROLES:
-        client.logout()
-        _sign_in(client, world, role)
-        response = client.get(url, follow=True)
-        assert response.status_code in {200, 401, 403, 404, 405}, (role, response.status_code)
-        if role in {"anonymous", "coordinator_b", "specialist_a"}:
-            # People who may see none of ICB A's schools see none here either (the admin lets in staff only).
-            assert world.school_a.name not in response.content.decode(), role
+@pytest.mark.usefixtures("world_per_class")
+class TestSignInAndAdminPages:
+    """One world for every page: each runs in its own savepoint, rolled back after it."""
+
+    @pytest.mark.parametrize("path", list(_allauth_and_admin_paths()))
+    def test_sign_in_and_admin_pages_show_no_programme_data_to_the_wrong_people(self, client, world, path):
+        url = "/" + path.replace("^", "").replace("$", "")
+        for role in ROLES:
+            client.logout()
+            _sign_in(client, world, role)
+            response = client.get(url, follow=True)
+            assert response.status_code in {200, 401, 403, 404, 405}, (role, response.status_code)
+            if role in {"anonymous", "coordinator_b", "specialist_a"}:
+                # People who may see none of ICB A's schools see none here either (the admin lets in staff only).
+                assert world.school_a.name not in response.content.decode(), role
 
 
 def test_admin_pages_open_for_programme_admins(client, world):
@@ -505,7 +516,7 @@ def test_admin_pages_open_for_programme_admins(client, world):
 
 # The Django admin. Only accounts with `is_staff` reach it (in the world, the programme admin, a superuser);
 # everyone else is sent to sign in or refused. Not even a superuser adds, changes or deletes there what a service
-# holds: such pages are seen at most (tests/pins/test_admin.py checks every model).
+# holds: such pages are seen at most (tests/test_admin.py checks every model).
 ADMIN_REFUSED = _everyone("refused", programme_admin="403")
 ADMIN_SEEN = _everyone("refused", programme_admin="page")
 
@@ -616,29 +627,37 @@ def _matches(outcome, expected):
     return outcome in {"login", "403", "404", "405"} if expected == "refused" else outcome == expected
 
 
-@pytest.mark.parametrize(("name", "role", "expected"), list(_admin_cases("GET")))
-def test_admin_get(client, world, name, role, expected):
-    url = ADMIN_RULES[name].url(world)
-    _sign_in(client, world, role)
-    before = _admin_state()
+@pytest.mark.usefixtures("world_per_class")
+class TestAdminGet:
+    """One world for every case: each runs in its own savepoint, rolled back after it."""
 
-    response = client.get(url)
+    @pytest.mark.parametrize(("name", "role", "expected"), list(_admin_cases("GET")))
+    def test_admin_get(self, client, world, name, role, expected):
+        url = ADMIN_RULES[name].url(world)
+        _sign_in(client, world, role)
+        before = _admin_state()
 
-    assert _matches(_admin_outcome(response), expected), _admin_outcome(response)
-    assert _admin_state() == before
+        response = client.get(url)
+
+        assert _matches(_admin_outcome(response), expected), _admin_outcome(response)
+        assert _admin_state() == before
 
 
-@pytest.mark.parametrize(("name", "role", "expected"), list(_admin_cases("POST")))
-def test_admin_post(client, world, name, role, expected):
-    rule = ADMIN_RULES[name]
-    url, data = rule.url(world), rule.post_data(world)
-    _sign_in(client, world, role)
-    before = _admin_state()
+@pytest.mark.usefixtures("world_per_class")
+class TestAdminPost:
+    """One world for every case: each runs in its own savepoint, rolled back after it."""
 
-    response = client.post(url, data)
+    @pytest.mark.parametrize(("name", "role", "expected"), list(_admin_cases("POST")))
+    def test_admin_post(self, client, world, name, role, expected):
+        rule = ADMIN_RULES[name]
+        url, data = rule.url(world), rule.post_data(world)
+        _sign_in(client, world, role)
+        before = _admin_state()
 
-    assert _matches(_admin_outcome(response), expected), _admin_outcome(response)
-    assert _admin_state() == before
+        response = client.post(url, data)
+
+        assert _matches(_admin_outcome(response), expected), _admin_outcome(response)
+        assert _admin_state() == before
 
 
 def test_admin_change_pages_show_no_second_factor_secret(client, world):
@@ -649,10 +668,6 @@ def test_admin_change_pages_show_no_second_factor_secret(client, world):
 
     assert response.status_code == 200
     assert authenticator.data["secret"] not in response.content.decode()
-
-
-def test_matrix_runs_against_postgresql():
-    assert connection.vendor == "postgresql"
 
 
 # Every import path with another ICB's object: ICB B's coordinator gets a 404 on ICB A's upload pages (RULES

@@ -46,6 +46,14 @@ def test_app_services_wait_for_healthy_database_and_redis_and_get_their_urls():
         assert "SECRET_KEY" in environment and "DEBUG" not in environment
 
 
+def test_the_app_services_must_be_given_the_secret_and_encryption_keys():
+    """Without them compose refuses to start the stack, rather than running with a blank key."""
+    for name in ("web", "worker", "beat"):
+        environment = SERVICES[name]["environment"]
+        assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?"), name
+        assert environment["MFA_ENCRYPTION_KEY"].startswith("${MFA_ENCRYPTION_KEY:?"), name
+
+
 def _gunicorn_arguments(command: list[str]) -> list[str]:
     """The gunicorn command line, out of compose's `sh -c "... && exec gunicorn ..."` or the Dockerfile's CMD."""
     words = shlex.split(command[-1]) if command[:2] == ["sh", "-c"] else command

@@ -216,6 +216,22 @@ class RequestAccess:
         if not self.can(permission, **objects):
             raise PermissionDenied(f"You cannot {permission.value} here")
 
+    # What the person may do with a visit, whatever state it is in (the visit's model says what its state allows,
+    # specialists.presenters.VisitActions puts the two together for a page).
+
+    def may_confirm(self, visit: Visit) -> bool:
+        return self.can(Permission.CONFIRM_VISITS, visit=visit)
+
+    def may_change(self, visit: Visit) -> bool:
+        """Reschedule or cancel it, and answer the school's request about it."""
+        return self.can(Permission.ALLOCATE_VISITS, visit=visit)
+
+    def may_ask_for_change(self, visit: Visit) -> bool:
+        return self.can(Permission.REQUEST_VISIT_CHANGES, visit=visit)
+
+    def may_record_outcome(self, visit: Visit) -> bool:
+        return self.can(Permission.RECORD_OUTCOMES, visit=visit)
+
     # Querysets scoped from the start: never fetch and then check.
 
     def icbs(self) -> QuerySet[ICB]:

@@ -21,12 +21,18 @@ def icb_pending_invitations(icb: ICB):
 def icb_access_overview(icb: ICB) -> dict:
     """Everyone with access to an ICB's data, the invitations waiting, and the latest grants and removals. The
     long lists are in a total order, to be paged. A fixed handful of queries whatever the ICB's size."""
+    # Each list joins only what the page shows of it.
     return {
-        "coordinators": icb_coordinators(icb),
-        "sencos": icb_sencos(icb).order_by("school__name", "user__email", "pk"),
+        "coordinators": CoordinatorMembership.objects.filter(icb=icb).select_related("user"),
+        "sencos": SencoMembership.objects.filter(school__icb=icb)
+        .select_related("user", "school")
+        .order_by("school__name", "user__email", "pk"),
         "specialists": Specialist.objects.filter(icb=icb, user__isnull=False)
         .select_related("user")
         .order_by("full_name", "pk"),
-        "invitations": icb_pending_invitations(icb).order_by("-created_at", "-pk"),
+        "invitations": Invitation.objects.pending()
+        .filter(icb=icb)
+        .select_related("icb", "school", "specialist")
+        .order_by("-created_at", "-pk"),
         "events": AccessEvent.objects.filter(icb=icb).select_related("actor", "school", "specialist")[:RECENT_EVENTS],
     }

@@ -36,6 +36,8 @@ def icb_access(request, ods_code):
         name: page_with_count(overview[name], per_page=PEOPLE_PER_PAGE, number=request.GET.get(f"{name}_page"))
         for name in ("sencos", "specialists", "invitations")
     }
+    # Who may send again or withdraw each invitation: the permission that gives its kind of access.
+    may_manage = {role: request.access.can(permission, icb=icb) for role, permission in INVITING_PERMISSION.items()}
     return render(
         request,
         "accounts/icb_access.html",
@@ -43,8 +45,9 @@ def icb_access(request, ods_code):
             "icb": icb,
             **overview,
             **pages,
-            "can_manage_coordinators": request.access.can(Permission.MANAGE_COORDINATORS, icb=icb),
-            "can_manage_access": request.access.can(Permission.MANAGE_ICB_ACCESS, icb=icb),
+            "invitation_rows": [(invitation, may_manage[invitation.role]) for invitation in pages["invitations"]],
+            "can_manage_coordinators": may_manage[Invitation.Role.COORDINATOR],
+            "can_manage_access": may_manage[Invitation.Role.SENCO],
         },
     )
 

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from icbs.models import ICB, Region
+from pins.kernel.units import days_number
 from schools.models import Enrolment, ProgrammeYear, WeeklyDelivery
 from schools.selectors import with_parent_carer_progress
 
@@ -86,6 +87,43 @@ class Progress:
             "planned_days",
         ):
             setattr(self, field, getattr(self, field) + getattr(other, field))
+
+
+@dataclasses.dataclass(frozen=True)
+class ProgressShown:
+    """One ICB's row of the national table as the page writes it: worked out here rather than by template
+    filters, as the table has a row for every ICB."""
+
+    name: str
+    url: str
+    region: str
+    behind_plan: bool
+    schools: str
+    allocated: str
+    confirmed: str
+    delivered: str
+    delivered_percent: int
+    first_visit_percent: int
+    outcomes: str
+    behind_on_meetings: str
+
+
+def progress_shown(row: Progress, *, url: str) -> ProgressShown:
+    behind = row.schools_behind_on_meetings
+    return ProgressShown(
+        name=row.name,
+        url=url,
+        region=row.region.name if row.region else "",
+        behind_plan=row.behind_plan,
+        schools=f"{row.schools_enrolled} of {row.target_schools}",
+        allocated=f"{days_number(row.allocated_days)} of {days_number(row.quota_days)}",
+        confirmed=days_number(row.confirmed_days),
+        delivered=days_number(row.delivered_days),
+        delivered_percent=row.delivered_percent or 0,
+        first_visit_percent=row.first_visit_percent or 0,
+        outcomes=f"{row.outcomes_percent}%" if row.visits_delivered else "–",
+        behind_on_meetings=f"{behind} school{'' if behind == 1 else 's'}",
+    )
 
 
 def planned_share(year: ProgrammeYear, on: datetime.date) -> Decimal:

@@ -5,13 +5,14 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from pins.accounts.authorization import Permission
 from pins.reporting import exports
 from pins.reporting.charts import delivery_chart, icb_bars_chart
 from pins.reporting.filters import SORTS, ProgressFilter
-from pins.reporting.progress import delivery_by_week, national_progress
+from pins.reporting.progress import delivery_by_week, national_progress, progress_shown
 from schools.selectors import programme_year_for
 
 
@@ -47,7 +48,10 @@ def national_progress_page(request):
             "form": progress_filter.form,
             "progress": progress,
             "year": year,
-            "rows": rows,
+            "rows": [
+                progress_shown(row, url=f"{reverse('icbs:detail', args=[row.icb.ods_code])}?year={year.label}")
+                for row in rows
+            ],
             "regions": progress.regions,
             "weeks": weeks,
             "delivery_chart": delivery_chart(weeks=weeks, chart_id="delivery"),

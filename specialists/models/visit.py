@@ -29,6 +29,9 @@ SESSION_DAYS = {
 }
 
 
+STATUS_COLOURS = {"proposed": "yellow", "confirmed": "blue", "delivered": "green", "cancelled": "grey"}
+
+
 class VisitQuerySet(models.QuerySet):
     def booked(self):
         """Visits that take up a specialist's time and a school's days: everything but cancelled ones."""
@@ -133,6 +136,31 @@ class Visit(models.Model):
         return self.status in self.OPEN_STATUSES
 
     @property
+    def status_colour(self) -> str:
+        """The GOV.UK tag colour its status is shown in, on every page that shows it."""
+        return STATUS_COLOURS[self.status]
+
+    @property
     def can_be_confirmed(self) -> bool:
         """Proposed and waiting for the school to agree (whoever may confirm it: see the authorization)."""
         return self.status == self.Status.PROPOSED
+
+    @property
+    def can_be_changed(self) -> bool:
+        """It can be moved or cancelled, and the school can ask for either: only while it is open."""
+        return self.is_open
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.status == self.Status.DELIVERED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    def has_taken_place(self, today) -> bool:
+        return self.date <= today
+
+    def outcome_can_be_recorded(self, today) -> bool:
+        """Once it has taken place, unless it was cancelled; a delivered visit's record can be corrected."""
+        return not self.is_cancelled and self.has_taken_place(today)

@@ -29,9 +29,9 @@ def visit_record_outcome(
     # The enrolment's lock first, as every booking takes them: its counters change with the visit.
     enrolment = Enrolment.objects.select_for_update().get(pk=visit.enrolment_id)
     visit = Visit.objects.select_for_update(of=("self",)).select_related("specialist").get(pk=visit.pk)
-    if visit.status == Visit.Status.CANCELLED:
+    if visit.is_cancelled:
         raise RuleBroken("This visit was cancelled: there is nothing to record")
-    if visit.date > today:
+    if not visit.has_taken_place(today):
         raise RuleBroken(f"This visit is on {long_date(visit.date)}: record what happened once it has taken place")
     if not activities:
         raise RuleBroken("Choose at least one activity", field="activities")
@@ -43,7 +43,7 @@ def visit_record_outcome(
     outcome.recorded_by = by
     outcome.save()
     counts = {"outcomes_recorded": 1} if first_record else {}
-    if visit.status != Visit.Status.DELIVERED:
+    if not visit.is_delivered:
         if visit.status == Visit.Status.CONFIRMED:
             counts["confirmed_days"] = -visit.days
         counts.update(delivered_days=visit.days, visits_delivered=1)

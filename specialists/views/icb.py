@@ -2,12 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from pins.accounts.authorization import Permission, icb_for, programme_year_or_404
 from pins.kernel.paging import page_with_count
 from schools.selectors import local_authorities_of_enrolled_schools
 from specialists.filters import EnrolmentFilter
+from specialists.presenters import school_rows, specialist_rows
 from specialists.selectors import icb_enrolments, icb_specialists, icb_totals, open_change_requests
 
 SCHOOLS_PER_PAGE = 25
@@ -27,7 +29,11 @@ def icb_overview(request, ods_code):
     page = page_with_count(school_filter.qs, per_page=SCHOOLS_PER_PAGE, number=request.GET.get("page"))
     totals = icb_totals(icb=icb, programme_year=year)
     # Each list has its own page parameter, so paging one leaves the others where they were.
-    specialists = icb_specialists(icb=icb, programme_year=year)
+    specialists = page_with_count(
+        icb_specialists(icb=icb, programme_year=year),
+        per_page=SPECIALISTS_PER_PAGE,
+        number=request.GET.get("specialists_page"),
+    )
     change_requests = open_change_requests(icb=icb)
     return render(
         request,
@@ -39,9 +45,9 @@ def icb_overview(request, ods_code):
             "filter": school_filter,
             "form": school_filter.form,
             "page": page,
-            "specialists": page_with_count(
-                specialists, per_page=SPECIALISTS_PER_PAGE, number=request.GET.get("specialists_page")
-            ),
+            "school_rows": school_rows(page, year=year, allocate_url=reverse("visits:allocate", args=[icb.ods_code])),
+            "specialists": specialists,
+            "specialist_rows": specialist_rows(specialists),
             "change_requests": page_with_count(
                 change_requests, per_page=CHANGE_REQUESTS_PER_PAGE, number=request.GET.get("change_requests_page")
             ),

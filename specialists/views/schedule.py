@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from pins.accounts.authorization import Permission, icb_for, specialist_for
 from pins.kernel.paging import page_with_count
 from schools.selectors import programme_year_for
-from specialists.models import Visit
+from specialists.presenters import schedule_cell
 from specialists.selectors import icb_visits, visits_between
 
 ROWS_PER_PAGE = 40
@@ -58,7 +58,7 @@ class ScheduleForm(forms.Form):
 class Row:
     label: str
     url: str
-    cells: list[list[Visit]]
+    cells: list[list[dict]]
 
 
 def _period(view: str, day: datetime.date) -> tuple[datetime.date, datetime.date, list[datetime.date]]:
@@ -101,9 +101,9 @@ def icb_schedule(request, ods_code):
         key = "specialist_id"
         rows = [(owner.pk, owner.full_name, reverse("specialists:schedule", args=[owner.pk])) for owner in page]
     wanted = {row_id for row_id, _, _ in rows}
-    by_cell: dict[tuple[int, datetime.date], list[Visit]] = {}
+    by_cell: dict[tuple[int, datetime.date], list[dict]] = {}
     for visit in visits.filter(**{f"{key}__in": wanted}):
-        by_cell.setdefault((getattr(visit, key), visit.date), []).append(visit)
+        by_cell.setdefault((getattr(visit, key), visit.date), []).append(schedule_cell(visit, rows_of=rows_of))
 
     return render(
         request,

@@ -58,9 +58,10 @@ def school_detail(request, urn):
             if enrolment is not None and access.can(Permission.VIEW_ICB, icb=enrolment.icb)
             else [],
             "today": today,
-            "can_allocate": can_allocate,
+            "can_view_icb": enrolment is not None and access.can(Permission.VIEW_ICB, icb=enrolment.icb),
             "can_allocate_here": can_allocate and enrolment.has_days_to_book,
-            "is_senco": access.can(Permission.MANAGE_SCHOOL_PROFILE, school=school),
+            # The calendar page asks the same permission.
+            "can_add_to_calendar": access.can(Permission.MANAGE_SCHOOL_PROFILE, school=school),
             "can_manage_enrolment": enrolment is not None
             and access.can(Permission.MANAGE_ICB_SCHOOLS, icb=enrolment.icb),
         },

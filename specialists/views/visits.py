@@ -22,8 +22,8 @@ from specialists.forms import (
     OutcomeForm,
     RescheduleVisitForm,
 )
-from specialists.models import Session, Visit
-from specialists.presenters import NeedsProfile, VisitHistory
+from specialists.models import Session
+from specialists.presenters import NeedsProfile, VisitActions, VisitHistory
 from specialists.rules import long_date, next_free_dates
 from specialists.services import (
     change_request_resolve,
@@ -122,24 +122,18 @@ def allocate(request, ods_code):
 @require_http_methods(["GET"])
 def visit_detail(request, visit_id):
     visit = visit_for(request, visit_id)
-    access = request.access
-    outcome = getattr(visit, "outcome", None) if visit.status == Visit.Status.DELIVERED else None
+    open_request = visit.change_requests.filter(resolved_at__isnull=True).select_related("requested_by").first()
     return render(
         request,
         "specialists/visits/detail.html",
         {
             "visit": visit,
-            "outcome": outcome,
+            "outcome": getattr(visit, "outcome", None) if visit.is_delivered else None,
             "history": VisitHistory(visit),
-            "can_confirm": visit.can_be_confirmed and access.can(Permission.CONFIRM_VISITS, visit=visit),
-            "can_change": visit.is_open and access.can(Permission.ALLOCATE_VISITS, visit=visit),
-            "open_request": visit.change_requests.filter(resolved_at__isnull=True)
-            .select_related("requested_by")
-            .first(),
-            "can_request_change": visit.is_open and access.can(Permission.REQUEST_VISIT_CHANGES, visit=visit),
-            "can_record": visit.status != Visit.Status.CANCELLED
-            and visit.date <= timezone.localdate()
-            and access.can(Permission.RECORD_OUTCOMES, visit=visit),
+            "open_request": open_request,
+            "actions": VisitActions.for_person(
+                visit, access=request.access, today=timezone.localdate(), request_waiting=open_request is not None
+            ),
         },
     )
 

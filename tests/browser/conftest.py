@@ -56,7 +56,9 @@ _checked_urls: dict[int, set[str]] = {}
 
 
 def assert_accessible(page):
-    """Fail on any axe-core violation on the page as it stands."""
+    """Fail on any axe-core violation on the page as it stands, once it has loaded: a title can be read while the
+    rest of the page is still arriving, and axe would judge half a page."""
+    page.wait_for_load_state("load")
     results = _axe.run(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
     _checked_urls.setdefault(id(page), set()).add(page.url)
@@ -71,18 +73,6 @@ def page(page):
     checked = _checked_urls.pop(id(page), set())
     unchecked = [url for url in reached if url not in checked]
     assert not unchecked, f"pages reached without an axe check: {unchecked}"
-
-
-@pytest.fixture
-def visit(page, live_server):
-    """Open a path of the live service and check the page with axe before the test goes on."""
-
-    def _visit(path: str):
-        page.goto(f"{live_server.url}{path}")
-        assert_accessible(page)
-        return page
-
-    return _visit
 
 
 @pytest.fixture

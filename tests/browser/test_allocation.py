@@ -7,7 +7,8 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, security_code
+from tests.browser.conftest import assert_accessible
+from tests.browser.steps import given_they_sign_in
 from tests.factories import (
     CapacityFactory,
     CoordinatorMembershipFactory,
@@ -18,8 +19,9 @@ from tests.factories import (
 
 
 @pytest.fixture
-def icb(current_year):
-    """An ICB in a programme year that runs from a month ago to well ahead, so there are free dates to book."""
+def coordinator(current_year):
+    """A coordinator with an authenticator app, of an ICB in a programme year that runs from a month ago to well
+    ahead, so there are free dates to book; two schools and a specialist."""
     year = current_year
     icb = ICBFactory(ods_code="QWO", name="NHS West Yorkshire Integrated Care Board")
     first = EnrolmentFactory(
@@ -30,39 +32,32 @@ def icb(current_year):
     )
     specialist = SpecialistFactory(icb=icb, full_name="Ada Lovelace")
     CapacityFactory(specialist=specialist, programme_year=year)
-    secret = generate_totp_secret()
     coordinator = CoordinatorMembershipFactory(icb=icb, user__email="coordinator@icb.example.org").user
-    TOTP.activate(coordinator, secret)
-    return {"icb": icb, "coordinator": coordinator, "secret": secret}
+    TOTP.activate(coordinator, generate_totp_secret())
+    return coordinator
 
 
-def test_coordinator_allocates_a_half_day_and_is_stopped_from_double_booking(visit, page, icb, password):
-    # Given a coordinator signs in with their password and authenticator app
-    visit("/")
-    page.get_by_label("Email address").fill(icb["coordinator"].email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    assert_accessible(page)
-    expect(page).to_have_title("Enter your security code – PINS programme")
-    page.get_by_label("Security code").fill(security_code(icb["secret"]))
-    page.get_by_role("button", name="Continue").click()
-    expect(page).to_have_title("Home – PINS programme")
-    assert_accessible(page)
+def _school_row(page, school):
+    return page.get_by_role("row", name=re.compile(school))
 
-    # When they open their ICB and find schools with days remaining
+
+def when_they_find_schools_with_days_remaining(page, name):
     page.locator("#main-content").get_by_role("link", name="West Yorkshire").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Schools and specialists")
     assert_accessible(page)
     page.get_by_text("Find and sort schools").click()
     page.get_by_label("Days remaining").select_option("some")
-    page.get_by_label("School name or URN").fill("Oakfield")
+    page.get_by_label("School name or URN").fill(name)
     page.get_by_role("button", name="Apply").click()
     assert_accessible(page)
-    school_row = page.get_by_role("row", name=re.compile("Oakfield Primary School"))
-    expect(school_row).to_contain_text("5 of 5")
 
-    # And allocate a half-day with a specialist on their next free date
-    school_row.get_by_role("link", name=re.compile("Allocate")).click()
+
+def then_the_school_has_days_left(page, school, days):
+    expect(_school_row(page, school)).to_contain_text(days)
+
+
+def when_they_allocate_a_half_day_on_the_next_free_date(page, school) -> datetime.date:
+    _school_row(page, school).get_by_role("link", name=re.compile("Allocate")).click()
     assert_accessible(page)
     page.get_by_label("Specialist").select_option(label="Ada Lovelace, occupational therapy")
     page.get_by_label("Afternoon").check()
@@ -75,29 +70,49 @@ def test_coordinator_allocates_a_half_day_and_is_stopped_from_double_booking(vis
     page.get_by_label("Afternoon").check()
     page.get_by_label("Purpose of the visit (optional)").fill("Sensory audit of the reception classrooms")
     page.get_by_role("button", name="Book the visit").click()
+    return datetime.datetime.strptime(free_day, "%A %d %B %Y").date()
 
-    # Then the visit is booked and the school has half a day less to allocate
-    expect(page.get_by_role("alert")).to_contain_text("Afternoon visit booked: Ada Lovelace at Oakfield Primary School")
-    expect(page.get_by_role("alert")).to_contain_text("4.5 days left to allocate")
+
+def then_the_visit_is_booked_with_days_left(page, school, days_left):
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text(f"Afternoon visit booked: Ada Lovelace at {school}")
+    expect(alert).to_contain_text(f"{days_left} days left to allocate")
     assert_accessible(page)
+
+
+def when_they_go_back_to_their_icb(page):
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="West Yorkshire").click()
     assert_accessible(page)
-    expect(page.get_by_role("row", name=re.compile("Oakfield Primary School"))).to_contain_text("4.5 of 5")
 
-    # When they try to book the same specialist for the same afternoon at another school
+
+def when_they_book_the_same_specialist_the_same_afternoon_at(page, school, day):
     page.get_by_role("link", name="Allocate a visit", exact=True).click()
     assert_accessible(page)
-    page.get_by_label("School", exact=True).select_option(label="Brook Infant School (5 of 5 days left)")
+    page.get_by_label("School", exact=True).select_option(label=f"{school} (5 of 5 days left)")
     page.get_by_label("Specialist").select_option(label="Ada Lovelace, occupational therapy")
     page.get_by_label("Afternoon").check()
-    day = datetime.datetime.strptime(free_day, "%A %d %B %Y").date()
     page.get_by_role("textbox", name="Day").fill(str(day.day))
     page.get_by_role("textbox", name="Month").fill(str(day.month))
     page.get_by_role("textbox", name="Year").fill(str(day.year))
     page.get_by_role("button", name="Book the visit").click()
 
-    # Then the clash is explained in the error summary and nothing is booked
+
+def then_the_clash_is_explained_in_the_error_summary(page, day):
     expect(page).to_have_title(re.compile("^Error: Allocate a visit"))
     summary = page.locator(".govuk-error-summary")
-    expect(summary).to_contain_text(f"Ada Lovelace is already booked in the afternoon on {free_day}")
+    expect(summary).to_contain_text(f"Ada Lovelace is already booked in the afternoon on {day:%A %d %B %Y}")
     assert_accessible(page)
+
+
+def test_coordinator_allocates_a_half_day_and_is_stopped_from_double_booking(page, live_server, coordinator):
+    given_they_sign_in(page, live_server, coordinator)
+    when_they_find_schools_with_days_remaining(page, "Oakfield")
+    then_the_school_has_days_left(page, "Oakfield Primary School", "5 of 5")
+
+    day = when_they_allocate_a_half_day_on_the_next_free_date(page, "Oakfield Primary School")
+    then_the_visit_is_booked_with_days_left(page, "Oakfield Primary School", "4.5")
+    when_they_go_back_to_their_icb(page)
+    then_the_school_has_days_left(page, "Oakfield Primary School", "4.5 of 5")
+
+    when_they_book_the_same_specialist_the_same_afternoon_at(page, "Brook Infant School", day)
+    then_the_clash_is_explained_in_the_error_summary(page, day)

@@ -211,3 +211,23 @@ def test_the_progress_page_and_its_csv_never_read_the_visits(staff, world, url):
 
     assert response.status_code == 200
     assert not [query["sql"] for query in queries.captured_queries if '"specialists_visit"' in query["sql"]]
+
+
+def test_the_table_shows_each_icbs_figures(staff, world):
+    _icb_with_progress(world.icb_a, schools=3, delivered=4, cohort=world.enrolment_a.cohort)
+
+    html = staff.get(reverse("progress")).text
+    alpha = html[html.index(f'href="/icbs/{world.icb_a.ods_code}/?year=2026-27">Alpha</a>') :]
+    alpha = alpha[: alpha.index("</tr>")]
+
+    cells = [cell.split(">", 1)[1].split("</td>")[0] for cell in alpha.split("<td")[1:]]
+    assert "Behind plan" in alpha
+    assert cells == [
+        "4 of 40",
+        "2.5 of 20",
+        "0",
+        '2 <span class="govuk-hint govuk-!-font-size-16">(10%)</span>',
+        "25%",
+        "0%",
+        "0 schools",
+    ]

@@ -3,8 +3,11 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncWeek
 
-from schools.models import BlackoutPeriod
+from schools.models import BlackoutPeriod, Enrolment, WeeklyDelivery
+from specialists.models import Capacity, Visit
 from tests.factories import (
     CapacityFactory,
     ClosureDateFactory,
@@ -44,3 +47,33 @@ def _before_the_visits():
     """Today is before the dates these tests book (an outcome test says its own 'today')."""
     with time_machine.travel(datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC), tick=True):
         yield
+
+
+def assert_counters_match_visits():
+    """Every counter equals what the visits it counts add up to."""
+    delivered = Q(status=Visit.Status.DELIVERED)
+    for enrolment in Enrolment.objects.all():
+        visits = Visit.objects.filter(enrolment=enrolment).aggregate(
+            allocated_days=Sum("days", filter=~Q(status=Visit.Status.CANCELLED), default=Decimal("0")),
+            confirmed_days=Sum("days", filter=Q(status=Visit.Status.CONFIRMED), default=Decimal("0")),
+            delivered_days=Sum("days", filter=delivered, default=Decimal("0")),
+            visits_delivered=Count("pk", filter=delivered),
+            outcomes_recorded=Count("outcome", filter=delivered),
+        )
+        kept = {name: getattr(enrolment, name) for name in visits}
+        assert kept == visits, enrolment
+    weeks = (
+        Visit.objects.filter(delivered)
+        .values_list("enrolment__programme_year", "enrolment__icb", TruncWeek("date"))
+        .annotate(days=Sum("days"))
+        .order_by()
+    )
+    kept_weeks = WeeklyDelivery.objects.exclude(delivered_days=0)
+    assert set(kept_weeks.values_list("programme_year", "icb", "week", "delivered_days")) == set(weeks)
+    for capacity in Capacity.objects.all():
+        booked = (
+            Visit.objects.booked()
+            .filter(specialist=capacity.specialist, enrolment__programme_year=capacity.programme_year)
+            .aggregate(total=Sum("days"))["total"]
+        )
+        assert capacity.allocated_days == (booked or Decimal("0")), capacity

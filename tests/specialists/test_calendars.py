@@ -1,7 +1,6 @@
-"""The calendar feeds schools and specialists subscribe to."""
+"""The calendar feeds schools and specialists subscribe to, and their addresses stopped with their maker's access."""
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
@@ -12,12 +11,11 @@ from schools.models import Enrolment, SencoMembership
 from specialists.models import CalendarFeed, Session
 from specialists.services import (
     calendar_feed_create,
-    calendar_token_hash,
     visit_allocate,
     visit_cancel,
     visit_reschedule,
 )
-from tests.factories import SencoMembershipFactory, SpecialistFactory, VisitFactory
+from tests.factories import SencoMembershipFactory, VisitFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("during_term")]
 
@@ -28,6 +26,10 @@ def _events(client, token):
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = Calendar.from_ical(response.content)
     return calendar, {str(event["uid"]): event for event in calendar.walk("VEVENT")}
+
+
+def _feed_status(client, token):
+    return client.get(reverse("calendars:feed", args=[token])).status_code
 
 
 def test_a_school_feed_parses_back_with_stable_uids_in_uk_time(client, world):
@@ -119,20 +121,6 @@ def test_the_feed_costs_the_same_queries_whatever_the_number_of_visits(client, w
         client.get(reverse("calendars:feed", args=[token]))
 
 
-def test_the_senco_makes_an_address_shown_once(client, world):
-    client.force_login(world["senco_a"])
-
-    page = client.post(reverse("schools:calendar", args=[world.school_a.urn]), {"action": "new"}).text
-
-    address = re.search(r'value="(http[^"]+\.ics)"', page).group(1)
-    assert "/calendars/" in address
-    assert address not in client.get(reverse("schools:calendar", args=[world.school_a.urn])).text
-
-
-def _feed_status(client, token):
-    return client.get(reverse("calendars:feed", args=[token])).status_code
-
-
 def test_removing_a_senco_stops_the_calendar_address_they_made(client, world):
     token = calendar_feed_create(school=world.school_a, by=world["senco_a"])
     assert _feed_status(client, token) == 200
@@ -175,83 +163,3 @@ def test_a_specialist_whose_account_was_removed_and_given_again_starts_with_no_a
 
     assert _feed_status(client, token) == 404
     assert not CalendarFeed.objects.filter(specialist=world.specialist_a, revoked_at__isnull=True).exists()
-
-
-def _feeds_url(icb):
-    return reverse("calendars:icb", args=[icb.ods_code])
-
-
-def _stop_url(icb, token):
-    feed = CalendarFeed.objects.get(token_hash=calendar_token_hash(token))
-    return reverse("calendars:stop", args=[icb.ods_code, feed.pk])
-
-
-def test_coordinators_see_the_addresses_working_for_their_icb_from_the_access_page(client, world):
-    calendar_feed_create(school=world.school_a, by=world["senco_a"])
-    calendar_feed_create(school=world.school_a, by=world["senco_a"])  # replaces the first: one row, not two
-    calendar_feed_create(specialist=world.specialist_a, by=world["specialist_a"])
-    calendar_feed_create(school=world.school_b, by=None)
-    client.force_login(world["coordinator_a"])
-
-    access_page = client.get(reverse("access:icb", args=[world.icb_a.ods_code])).text
-    page = client.get(_feeds_url(world.icb_a))
-
-    assert _feeds_url(world.icb_a) in access_page
-    assert page.status_code == 200
-    assert "<title>Calendar addresses – Alpha – PINS programme</title>" in page.text
-    assert page.text.count("Alpha Primary School (school)") == 1
-    assert "Ada Alpha (specialist)" in page.text
-    assert world["senco_a"].full_name in page.text and "25 Nov 2026" in page.text
-    assert "Beta Primary School" not in page.text
-    assert page.text.count("Stop<span") == 2
-
-
-def test_a_coordinator_stops_an_address_and_who_stopped_it_is_recorded(client, world):
-    token = calendar_feed_create(school=world.school_a, by=world["senco_a"])
-    client.force_login(world["coordinator_a"])
-
-    response = client.post(_stop_url(world.icb_a, token))
-
-    assert response.status_code == 302
-    assert "Alpha Primary School&#x27;s calendar address no longer works" in client.get(response.url).text
-    assert _feed_status(client, token) == 404
-    assert CalendarFeed.objects.get().revoked_by == world["coordinator_a"]
-
-
-def test_dfe_staff_see_the_addresses_but_cannot_stop_them(client, world):
-    token = calendar_feed_create(school=world.school_a, by=world["senco_a"])
-    client.force_login(world["dfe_staff"])
-
-    page = client.get(_feeds_url(world.icb_a))
-    refused = client.post(_stop_url(world.icb_a, token))
-
-    assert "Alpha Primary School (school)" in page.text and "Stop<span" not in page.text
-    assert refused.status_code == 403
-    assert _feed_status(client, token) == 200
-
-
-def test_another_icbs_coordinator_can_neither_see_nor_stop_the_addresses(client, world):
-    token = calendar_feed_create(school=world.school_a, by=world["senco_a"])
-    client.force_login(world["coordinator_b"])
-    feed = CalendarFeed.objects.get()
-
-    assert client.get(_feeds_url(world.icb_a)).status_code == 404
-    assert client.post(_stop_url(world.icb_a, token)).status_code == 404
-    own_icb_with_a_foreign_feed = reverse("calendars:stop", args=[world.icb_b.ods_code, feed.pk])
-    assert client.post(own_icb_with_a_foreign_feed).status_code == 404
-    assert _feed_status(client, token) == 200
-
-
-def test_the_addresses_page_query_count_does_not_grow_with_addresses(client, world, django_assert_max_num_queries):
-    calendar_feed_create(school=world.school_a, by=world["senco_a"])
-    client.force_login(world["coordinator_a"])
-    with django_assert_max_num_queries(30) as few:
-        client.get(_feeds_url(world.icb_a))
-    for _ in range(10):
-        specialist = SpecialistFactory(icb=world.icb_a)
-        calendar_feed_create(specialist=specialist, by=SencoMembershipFactory(school=world.school_a).user)
-
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(_feeds_url(world.icb_a))
-
-    assert response.text.count("(specialist)") == 10

@@ -87,3 +87,17 @@ def test_the_icb_page_runs_the_same_queries_for_3_specialists_and_30(coordinator
     assert response.context["specialists"].paginator.count == 30
     assert response.context["change_requests"].paginator.count == 30
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_long_list_links_the_first_and_last_pages_and_those_beside_this_one(coordinator, world):
+    add_change_requests(world, 61)  # 7 pages of 10
+
+    html = icb_page(coordinator, world, change_requests_page=4).text
+    pages = html[html.index('aria-label="Pages of change requests"') :]
+    pages = pages[: pages.index("</nav>")]
+
+    linked = [number for number in range(1, 8) if f'aria-label="Page {number}"' in pages]
+    assert linked == [1, 3, 4, 5, 7]
+    assert pages.count("govuk-pagination__item--ellipses") == 2
+    assert 'href="?change_requests_page=4" aria-label="Page 4" aria-current="page"' in pages
+    assert 'href="?change_requests_page=3" rel="prev"' in pages and 'href="?change_requests_page=5" rel="next"' in pages

@@ -3,8 +3,7 @@
 from collections import Counter
 
 import pytest
-from django.template import base, engines
-from django.template.loaders.cached import Loader as CachedLoader
+from django.template import base
 from django.urls import reverse
 
 try:
@@ -41,13 +40,6 @@ def compilations(monkeypatch):
         monkeypatch.setattr(jinja2.Environment, "__init__", counting_init)
         monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
     return counted
-
-
-def test_templates_are_cached_by_the_loader_as_in_production():
-    # The settings name no loaders, so Django wraps them in its cached loader whatever DEBUG says.
-    loaders = engines["django"].engine.template_loaders
-
-    assert [type(loader) for loader in loaders] == [CachedLoader]
 
 
 def test_sign_in_page_compiles_no_template_after_the_first_request(client, compilations):

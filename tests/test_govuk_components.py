@@ -9,7 +9,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-COMPONENTS = Path(__file__).resolve().parents[2] / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "components"
+COMPONENTS = Path(__file__).resolve().parents[1] / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "components"
 
 TEMPLATES = {
     "skip-link": "includes/govuk/skip_link.html",

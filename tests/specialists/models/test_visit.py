@@ -1,15 +1,15 @@
-"""Visits' and outcomes' history, kept by the database's triggers however a row changes, and outcomes'
-activities held by the database."""
+"""Visits' history, kept by the database's triggers however a row changes, and which visits are open."""
 
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from pins.kernel.history import acting
 from schools.models import Enrolment
-from specialists.models import Outcome, Session, Visit
-from specialists.services import visit_allocate, visit_cancel, visit_confirm, visit_record_outcome
+from specialists.models import Session, Visit
+from specialists.services import visit_allocate, visit_cancel, visit_confirm
+from tests.factories import VisitFactory
 from tests.specialists.conftest import TUESDAY
 
 
@@ -64,44 +64,39 @@ def test_the_day_counters_moving_with_bookings_are_no_change_to_the_enrolments_h
     assert enrolment.history_events.latest("pgh_id").status == "withdrawn"
 
 
-def test_recording_an_outcome_again_keeps_what_it_said_before(booking):
-    visit = _book(booking)
-    after_the_visit = datetime.date(2026, 11, 4)
-    visit_record_outcome(
-        visit=visit,
-        activities=["staff_consultation"],
-        staff_reached=4,
-        notes="",
-        by=booking["coordinator"],
-        today=after_the_visit,
+pytestmark = pytest.mark.django_db
+
+
+def test_open_visits_are_the_proposed_and_the_confirmed_ones_everywhere(booking):
+    from specialists.presenters import with_school_page_actions
+
+    proposed, confirmed, delivered, cancelled = (
+        VisitFactory(enrolment=booking["enrolment"], specialist=booking["specialist"], date=day, status=status, **more)
+        for day, status, more in [
+            (TUESDAY, Visit.Status.PROPOSED, {}),
+            (TUESDAY + datetime.timedelta(days=1), Visit.Status.CONFIRMED, {}),
+            (TUESDAY + datetime.timedelta(days=2), Visit.Status.DELIVERED, {}),
+            (TUESDAY + datetime.timedelta(days=3), Visit.Status.CANCELLED, {"cancelled_at": timezone.now()}),
+        ]
     )
 
-    outcome = visit_record_outcome(
-        visit=visit,
-        activities=["staff_consultation", "resources_or_plans", "staff_consultation"],
-        staff_reached=6,
-        notes="Plan shared",
-        by=booking["coordinator"],
-        today=after_the_visit,
+    assert set(Visit.objects.open()) == {
+        visit for visit in (proposed, confirmed, delivered, cancelled) if visit.is_open
+    }
+    assert set(Visit.objects.open()) == {proposed, confirmed}
+    # The school's page offers a confirmation on proposed visits only, and a change only to the school itself.
+    for visit in (proposed, confirmed, delivered, cancelled):
+        visit.open_requests = []
+    shown = with_school_page_actions(
+        [proposed, confirmed, delivered, cancelled], can_confirm=True, can_request_change=False, today=TUESDAY
     )
-
-    assert outcome.activities == ["staff_consultation", "resources_or_plans"]
-    assert [event.activities for event in outcome.history_events.order_by("pgh_id")] == [
-        ["staff_consultation"],
-        ["staff_consultation", "resources_or_plans"],
+    assert [(visit.confirmable, visit.changeable) for visit in shown] == [
+        (True, False),
+        (False, False),
+        (False, False),
+        (False, False),
     ]
-
-
-@pytest.mark.engine
-@pytest.mark.parametrize(
-    ("activities", "constraint"),
-    [
-        (["staff_consultation", "juggling"], "outcome_activities_known"),
-        ([], "outcome_has_an_activity"),
-    ],
-)
-def test_the_database_holds_an_outcomes_activities_to_known_ones_at_least_one(booking, activities, constraint):
-    visit = _book(booking)
-
-    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
-        Outcome.objects.create(visit=visit, activities=activities, staff_reached=3)
+    senco_view = with_school_page_actions(
+        [proposed, confirmed], can_confirm=True, can_request_change=True, today=TUESDAY
+    )
+    assert [visit.changeable for visit in senco_view] == [True, True]
