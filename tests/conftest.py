@@ -2,6 +2,7 @@ import copy
 import dataclasses
 import datetime
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import django.test
 import pytest
@@ -36,8 +37,9 @@ def _a_cache_of_its_own(worker: str) -> None:
     cache_settings = settings.CACHES["default"]
     if "redis" not in cache_settings["BACKEND"].lower():
         return
-    base, _, database = cache_settings["LOCATION"].rpartition("/")
-    cache_settings["LOCATION"] = f"{base}/{int(database or 0) + 1 + int(worker.removeprefix('gw'))}"
+    location = urlsplit(cache_settings["LOCATION"])
+    database = int(location.path.strip("/") or 0) + 1 + int(worker.removeprefix("gw"))
+    cache_settings["LOCATION"] = urlunsplit(location._replace(path=f"/{database}"))
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ import datetime
 from django.db import transaction
 
 from pins.kernel.errors import RuleBroken
-from schools.models import ClosureDate, School
+from schools.models import ClosureDate, Enrolment, School
 from specialists.models import Visit
 from specialists.rules import long_date
 
@@ -20,6 +20,9 @@ def closure_date_add(
         raise RuleBroken("The last day must be the same as or after the first day", field="ends_on")
     if (ends_on - starts_on).days > 366:
         raise RuleBroken("A closure can be at most a year long", field="ends_on")
+    # The school's enrolments locked first, as a booking locks its enrolment: a visit booked at the same moment
+    # is seen here, or waits and sees the closure.
+    list(Enrolment.objects.select_for_update().filter(school=school).order_by("pk").values_list("pk", flat=True))
     booked = (
         Visit.objects.booked()
         .filter(enrolment__school=school, date__range=(starts_on, ends_on))

@@ -39,6 +39,8 @@ def unavailability_record(
 ) -> Unavailability:
     """Record a period a specialist cannot visit schools. Days with a visit booked are refused, so no school
     waits for someone on leave: that visit is moved or cancelled first."""
+    # Locked as a booking locks the specialist: a visit booked at the same moment is seen, or waits and sees this.
+    Specialist.objects.select_for_update().filter(pk=specialist.pk).first()
     unavailability_check(specialist=specialist, starts_on=starts_on, ends_on=ends_on)
     return Unavailability.objects.create(
         specialist=specialist, starts_on=starts_on, ends_on=ends_on, reason=reason.strip()

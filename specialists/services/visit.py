@@ -78,8 +78,14 @@ def visit_allocate(
     preparation: str = "",
 ) -> Visit:
     """Book a specialist's visit to an enrolled school, if every scheduling rule allows it."""
-    enrolment = Enrolment.objects.select_related("school", "programme_year", "icb").get(pk=enrolment.pk)
-    specialist = Specialist.objects.select_related("icb").get(pk=specialist.pk)
+    # The school's enrolment, then the specialist, locked before the calendar is read: a closure or leave recorded
+    # at the same moment waits for this booking and sees it, or this booking waits for them and sees them.
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("school", "programme_year", "icb")
+        .get(pk=enrolment.pk)
+    )
+    specialist = Specialist.objects.select_for_update(of=("self",)).select_related("icb").get(pk=specialist.pk)
     _check_can_book(enrolment, specialist)
     _first_problem(BookingCalendar(enrolment=enrolment, specialist=specialist, start=date, end=date), date, session)
     days = SESSION_DAYS[session]
@@ -161,6 +167,7 @@ def visit_reschedule(*, visit: Visit, date: datetime.date, session: Session, by)
     if (visit.date, visit.session) == (date, session):
         raise RuleBroken("Choose a different date or session", field="date")
     enrolment, specialist = visit.enrolment, visit.specialist
+    Specialist.objects.select_for_update().filter(pk=specialist.pk).first()  # after the visit: the bookings' order
     _check_can_book(enrolment, specialist)
     calendar = BookingCalendar(enrolment=enrolment, specialist=specialist, start=date, end=date, ignoring=visit)
     _first_problem(calendar, date, session)

@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -102,8 +103,8 @@ def test_a_mail_task_gives_up_after_its_retries_and_leaves_the_request_for_the_s
 def worker_queue():
     """A worker of its own on a queue of its own, using the test database, which takes the project's tasks."""
     queue = f"test-{uuid.uuid4().hex}"
-    database = connection.settings_dict
-    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    # The suite's server (a host and port, or an embedded server's socket directory) with this test's database.
+    url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}"))
     worker = subprocess.Popen(
         [
             sys.executable, "-m", "celery", "-A", "pins", "worker", "--pool=solo", "--queues", queue,
