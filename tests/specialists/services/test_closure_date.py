@@ -108,4 +108,3 @@ def test_a_visit_booked_while_leave_is_recorded_that_day_waits_and_is_refused(bo
     assert isinstance(leave, Unavailability)
     assert isinstance(booked, RuleBroken) and "Ada Lovelace is unavailable on 3 November 2026" in booked.message
     assert not Visit.objects.exists()
-
