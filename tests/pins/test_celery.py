@@ -104,7 +104,8 @@ def worker_queue():
     """A worker of its own on a queue of its own, using the test database, which takes the project's tasks."""
     queue = f"test-{uuid.uuid4().hex}"
     # The suite's server (a host and port, or an embedded server's socket directory) with this test's database.
-    url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}"))
+    server = urlsplit(os.environ["DATABASE_URL"])
+    url = urlunsplit(server._replace(path=f"{server.path.rpartition('/')[0]}/{connection.settings_dict['NAME']}"))
     worker = subprocess.Popen(
         [
             sys.executable, "-m", "celery", "-A", "pins", "worker", "--pool=solo", "--queues", queue,
