@@ -74,6 +74,7 @@ visit_urls = (
 )
 specialist_urls = (
     [
+        path("icbs/<str:ods_code>/specialists/", icb_pages.icb_specialists_page, name="icb"),
         path("icbs/<str:ods_code>/specialists/upload/", uploads.upload_specialists, name="upload"),
         path("specialists/<int:specialist_id>/", schedule.specialist_schedule, name="schedule"),
         path("specialists/<int:specialist_id>/calendar/", calendars.specialist_calendar, name="calendar"),

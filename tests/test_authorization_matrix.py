@@ -188,6 +188,7 @@ RULES = {
     "progress": Rule(url=lambda w: reverse("progress"), get=STAFF_ONLY),
     "progress_export": Rule(url=lambda w: reverse("progress_export", args=["visits", "csv"]), get=STAFF_ONLY),
     "icbs:detail": Rule(url=lambda w: reverse("icbs:detail", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
+    "specialists:icb": Rule(url=lambda w: reverse("specialists:icb", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
     "schools:detail": Rule(
         url=lambda w: reverse("schools:detail", args=[w.school_a.urn]),
         get={**ICB_A_READERS, "senco_a": "page"},

@@ -88,6 +88,7 @@ def _busier(world) -> None:
 
 PAGES = {
     "ICB page": ("coordinator_a", lambda world: reverse("icbs:detail", args=[world.icb_a.ods_code])),
+    "ICB specialists": ("coordinator_a", lambda world: reverse("specialists:icb", args=[world.icb_a.ods_code])),
     "allocate form": ("coordinator_a", lambda world: reverse("visits:allocate", args=[world.icb_a.ods_code])),
     "schedule by school": (
         "coordinator_a",
@@ -144,7 +145,8 @@ def test_the_busier_world_fills_the_pages(client, world):
     icb_page = client.get(PAGES["ICB page"][1](world)).text
     access_page = client.get(PAGES["people with access"][1](world)).text
 
-    assert "specialists_page=2" in icb_page and "page=2" in icb_page and "change_requests_page=2" in icb_page
+    specialists_page = client.get(PAGES["ICB specialists"][1](world)).text
+    assert "page=2" in icb_page and "change_requests_page=2" in icb_page and "?page=2" in specialists_page
     assert "sencos_page=2" in access_page and "invitations_page=2" in access_page
     client.force_login(world["specialist_a"])
     specialist_page = client.get(PAGES["specialist page"][1](world)).text

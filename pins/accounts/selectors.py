@@ -21,18 +21,36 @@ def icb_pending_invitations(icb: ICB):
 def icb_access_overview(icb: ICB) -> dict:
     """Everyone with access to an ICB's data, the invitations waiting, and the latest grants and removals. The
     long lists are in a total order, to be paged. A fixed handful of queries whatever the ICB's size."""
-    # Each list joins only what the page shows of it.
+    # Each list joins only what the page shows of it, and reads only the columns it shows: a user's password
+    # hash has no business on this page, and narrower rows are quicker to compile, fetch and build.
     return {
-        "coordinators": CoordinatorMembership.objects.filter(icb=icb).select_related("user"),
+        "coordinators": CoordinatorMembership.objects.filter(icb=icb)
+        .select_related("user")
+        .only("granted_at", "icb_id", "user__full_name", "user__email"),
         "sencos": SencoMembership.objects.filter(school__icb=icb)
         .select_related("user", "school")
+        .only("school__name", "user__full_name", "user__email")
         .order_by("school__name", "user__email", "pk"),
         "specialists": Specialist.objects.filter(icb=icb, user__isnull=False)
         .select_related("user")
+        .only("full_name", "discipline", "user__email")
         .order_by("full_name", "pk"),
         "invitations": Invitation.objects.pending()
         .filter(icb=icb)
         .select_related("icb", "school", "specialist")
+        .only(
+            "email",
+            "role",
+            "expires_at",
+            "email_sent_at",
+            "icb__name",
+            "icb__ods_code",
+            "school__name",
+            "specialist__full_name",
+            "specialist__discipline",
+        )
         .order_by("-created_at", "-pk"),
-        "events": AccessEvent.objects.filter(icb=icb).select_related("actor", "school", "specialist")[:RECENT_EVENTS],
+        "events": AccessEvent.objects.filter(icb=icb)
+        .select_related("actor", "school", "specialist")
+        .only("at", "action", "role", "email", "actor__email", "school__name", "specialist__full_name")[:RECENT_EVENTS],
     }

@@ -1,4 +1,4 @@
-"""The ICB page: what is left to do across the ICB's schools and specialists this programme year."""
+"""The ICB's pages: what is left to do across its schools this programme year, and its specialists' capacity."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -28,12 +28,6 @@ def icb_overview(request, ods_code):
     school_filter = EnrolmentFilter(request.GET or None, queryset=enrolments, local_authorities=local_authorities)
     page = page_with_count(school_filter.qs, per_page=SCHOOLS_PER_PAGE, number=request.GET.get("page"))
     totals = icb_totals(icb=icb, programme_year=year)
-    # Each list has its own page parameter, so paging one leaves the others where they were.
-    specialists = page_with_count(
-        icb_specialists(icb=icb, programme_year=year),
-        per_page=SPECIALISTS_PER_PAGE,
-        number=request.GET.get("specialists_page"),
-    )
     change_requests = open_change_requests(icb=icb)
     return render(
         request,
@@ -46,13 +40,37 @@ def icb_overview(request, ods_code):
             "form": school_filter.form,
             "page": page,
             "school_rows": school_rows(page, year=year, allocate_url=reverse("visits:allocate", args=[icb.ods_code])),
-            "specialists": specialists,
-            "specialist_rows": specialist_rows(specialists),
             "change_requests": page_with_count(
                 change_requests, per_page=CHANGE_REQUESTS_PER_PAGE, number=request.GET.get("change_requests_page")
             ),
             "behind_on_parent_carers": totals.behind_on_parent_carers,
             "can_allocate": request.access.can(Permission.ALLOCATE_VISITS, icb=icb),
             "can_manage_schools": request.access.can(Permission.MANAGE_ICB_SCHOOLS, icb=icb),
+        },
+    )
+
+
+@login_required
+@require_GET
+def icb_specialists_page(request, ods_code):
+    """The ICB's specialists with their capacity in the year: a section of its own, so the schools page, which
+    coordinators open most, renders one long list rather than two."""
+    icb = icb_for(request, ods_code)
+    request.access.require(Permission.VIEW_ICB, icb=icb)
+    year = programme_year_or_404(request.GET.get("year"))
+    specialists = page_with_count(
+        icb_specialists(icb=icb, programme_year=year),
+        per_page=SPECIALISTS_PER_PAGE,
+        number=request.GET.get("page"),
+    )
+    return render(
+        request,
+        "specialists/icb/specialists.html",
+        {
+            "icb": icb,
+            "year": year,
+            "page": specialists,
+            "specialist_rows": specialist_rows(specialists),
+            "can_manage_specialists": request.access.can(Permission.MANAGE_ICB_SPECIALISTS, icb=icb),
         },
     )

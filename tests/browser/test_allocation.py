@@ -43,7 +43,7 @@ def _school_row(page, school):
 
 def when_they_find_schools_with_days_remaining(page, name):
     page.locator("#main-content").get_by_role("link", name="West Yorkshire").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Schools and specialists")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Schools, ")
     assert_accessible(page)
     page.get_by_text("Find and sort schools").click()
     page.get_by_label("Days remaining").select_option("some")

@@ -60,7 +60,7 @@ def then_the_csv_holds_the_same_icbs(name, path, year, icbs):
 
 def when_they_open_the_icbs_page(page, icb):
     page.get_by_role("link", name=icb).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Schools and specialists")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Schools, ")
     assert_accessible(page)
 
 

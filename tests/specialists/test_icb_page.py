@@ -1,4 +1,5 @@
-"""The ICB page's lists that grow with the ICB: specialists and open change requests, each paged on its own."""
+"""The ICB's lists that grow with it: its specialists (a page of their own) and open change requests on the ICB
+page, each paged on its own."""
 
 import datetime
 
@@ -19,6 +20,10 @@ def coordinator(client, world):
 
 def icb_page(client, world, **query):
     return client.get(reverse("icbs:detail", args=[world.icb_a.ods_code]), query)
+
+
+def specialists_page(client, world, **query):
+    return client.get(reverse("specialists:icb", args=[world.icb_a.ods_code]), query)
 
 
 def add_specialists(world, count: int) -> None:
@@ -43,22 +48,22 @@ def add_change_requests(world, count: int) -> None:
 def test_the_specialists_are_listed_25_to_a_page(coordinator, world):
     add_specialists(world, 30)  # with Ada Alpha, 31
 
-    first = icb_page(coordinator, world).text
-    second = icb_page(coordinator, world, specialists_page=2).text
+    first = specialists_page(coordinator, world).text
+    second = specialists_page(coordinator, world, page=2).text
 
     assert "31 specialists" in first
     assert "Specialist 023" in first and "Specialist 024" not in first
     assert "Specialist 024" in second and "Specialist 029" in second and "Specialist 000" not in second
     assert 'aria-label="Pages of specialists"' in first
-    assert "?specialists_page=2" in first
+    assert "?page=2" in first
 
 
-def test_paging_the_specialists_keeps_the_schools_page_and_year(coordinator, world):
+def test_paging_the_specialists_keeps_the_year(coordinator, world):
     add_specialists(world, 30)
 
-    html = icb_page(coordinator, world, year="2026-27", page=1).text
+    html = specialists_page(coordinator, world, year="2026-27").text
 
-    assert "?year=2026-27&amp;page=1&amp;specialists_page=2" in html
+    assert "?year=2026-27&amp;page=2" in html
 
 
 def test_open_change_requests_are_listed_10_to_a_page(coordinator, world):
@@ -73,20 +78,25 @@ def test_open_change_requests_are_listed_10_to_a_page(coordinator, world):
     assert "?change_requests_page=2" in first
 
 
-def test_the_icb_page_runs_the_same_queries_for_3_specialists_and_30(coordinator, world, django_assert_max_num_queries):
+def test_the_icb_pages_run_the_same_queries_for_3_specialists_and_30(coordinator, world, django_assert_max_num_queries):
     add_specialists(world, 2)  # with Ada Alpha, 3
     add_change_requests(world, 2)
     with django_assert_max_num_queries(100) as few:
         icb_page(coordinator, world)
+    with django_assert_max_num_queries(100) as few_specialists:
+        specialists_page(coordinator, world)
     add_specialists(world, 27)
     add_change_requests(world, 28)
 
     with django_assert_max_num_queries(len(few.captured_queries)) as many:
         response = icb_page(coordinator, world)
+    with django_assert_max_num_queries(len(few_specialists.captured_queries)) as many_specialists:
+        listed = specialists_page(coordinator, world)
 
-    assert response.context["specialists"].paginator.count == 30
+    assert listed.context["page"].paginator.count == 30
     assert response.context["change_requests"].paginator.count == 30
     assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(many_specialists.captured_queries) == len(few_specialists.captured_queries) <= 12
 
 
 def test_a_long_list_links_the_first_and_last_pages_and_those_beside_this_one(coordinator, world):

@@ -41,10 +41,17 @@ def _icb_with_schools(world, count):
 def test_the_icb_page_shows_days_allocated_confirmed_delivered_and_remaining(coordinator, world):
     html = _icb_page(coordinator, world).text
 
-    assert "Schools and specialists, 2026-27" in html
+    assert "Schools, 2026-27" in html
     assert world.school_a.name in html and world.school_b.name not in html
     assert f'data-remaining="{world.school_a.urn}">4.5 of 5<' in html  # the world's visit takes half a day
+
+
+def test_the_icb_specialists_page_lists_its_specialists_with_their_capacity(coordinator, world):
+    html = coordinator.get(reverse("specialists:icb", args=[world.icb_a.ods_code])).text
+
+    assert "Specialists, 2026-27" in html
     assert world.specialist_a.full_name in html and world.specialist_b.full_name not in html
+    assert 'aria-current="page">Specialists</a>' in html
 
 
 def test_the_icb_page_runs_the_same_queries_for_40_schools_and_400(coordinator, world, django_assert_max_num_queries):
