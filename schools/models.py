@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -135,6 +136,58 @@ class Cohort(models.Model):
         return self.quota_days if self.quota_days is not None else self.programme_year.default_quota_days
 
 
+# What the progress trigger writes for each change to an enrolled school's figures: the row's own values taken
+# away (the old row, when it counted) and added (the new row, when it counts), in one row when both count for the
+# same ICB and year. "Counts" means enrolled; an invited or withdrawn school adds nothing.
+PROGRESS_COLUMNS = [
+    ("schools", "1"),
+    ("quota_days", "{row}.quota_days"),
+    ("allocated_days", "{row}.allocated_days"),
+    ("confirmed_days", "{row}.confirmed_days"),
+    ("delivered_days", "{row}.delivered_days"),
+    ("visits_delivered", "{row}.visits_delivered"),
+    ("outcomes_recorded", "{row}.outcomes_recorded"),
+    ("schools_visited", "({row}.visits_delivered > 0)::int"),
+]
+
+
+def _progress_change_sql() -> str:
+    columns = ", ".join(name for name, _ in PROGRESS_COLUMNS)
+
+    added = ", ".join(value.format(row="NEW") for _, value in PROGRESS_COLUMNS)
+    taken = ", ".join(f"-({value.format(row='OLD')})" for _, value in PROGRESS_COLUMNS)
+    moved = ", ".join(f"({value.format(row='NEW')}) - ({value.format(row='OLD')})" for _, value in PROGRESS_COLUMNS)
+    insert = f"INSERT INTO schools_progresschange (programme_year_id, icb_id, {columns}) VALUES"
+    return f"""
+        IF TG_OP = 'UPDATE' AND OLD.status = 'enrolled' AND NEW.status = 'enrolled'
+                AND OLD.icb_id = NEW.icb_id AND OLD.programme_year_id = NEW.programme_year_id THEN
+            {insert} (NEW.programme_year_id, NEW.icb_id, {moved});
+            RETURN NULL;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'enrolled' THEN
+            {insert} (OLD.programme_year_id, OLD.icb_id, {taken});
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status = 'enrolled' THEN
+            {insert} (NEW.programme_year_id, NEW.icb_id, {added});
+        END IF;
+        RETURN NULL;
+    """
+
+
+# The enrolment fields whose change moves the progress figures: an update of any other writes nothing.
+PROGRESS_FIELDS = [
+    "status",
+    "icb",
+    "programme_year",
+    "quota_days",
+    "allocated_days",
+    "confirmed_days",
+    "delivered_days",
+    "visits_delivered",
+    "outcomes_recorded",
+]
+
+
 # What an enrolment's visits add up to, kept as they change; the row's history leaves them out.
 COUNTERS = ["allocated_days", "confirmed_days", "delivered_days", "visits_delivered", "outcomes_recorded"]
 
@@ -176,6 +229,22 @@ class Enrolment(models.Model):
     class Meta:
         ordering = ["programme_year", "school__name"]
         indexes = [models.Index(fields=["icb", "programme_year", "status"])]
+        # National progress adds up what these write (ProgressChange), not every school's counters.
+        triggers = [
+            pgtrigger.Trigger(
+                name="progress_on_insert_or_delete",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.Delete,
+                func=_progress_change_sql(),
+            ),
+            pgtrigger.Trigger(
+                name="progress_on_update",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(*PROGRESS_FIELDS),
+                func=_progress_change_sql(),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["school", "programme_year"], name="enrolment_once_per_year"),
             whole_half_days("quota_days", name="enrolment_quota_half_days"),
@@ -215,6 +284,31 @@ class Enrolment(models.Model):
     def has_days_to_book(self) -> bool:
         """Enrolled, with days of its quota not yet booked: a visit can be allocated to it."""
         return self.status == self.Status.ENROLLED and self.remaining_days > 0
+
+
+class ProgressChange(models.Model):
+    """A change to what an ICB's enrolled schools add up to in a year, written by a trigger on enrolments for
+    every insert, update and delete (bulk updates and merges included), and folded into one row per ICB and
+    year every few minutes (`progress_changes_fold`). National progress adds up these few rows instead of
+    every school's counters: inserts never wait on each other, so no booking queues behind another ICB's, or
+    its own (docs/adr/0020)."""
+
+    programme_year = models.ForeignKey(ProgrammeYear, on_delete=models.CASCADE, related_name="+")
+    icb = models.ForeignKey(ICB, verbose_name="ICB", on_delete=models.CASCADE, related_name="+")
+    schools = models.IntegerField(default=0)
+    quota_days = models.DecimalField(max_digits=9, decimal_places=1, default=Decimal("0"))
+    allocated_days = models.DecimalField(max_digits=9, decimal_places=1, default=Decimal("0"))
+    confirmed_days = models.DecimalField(max_digits=9, decimal_places=1, default=Decimal("0"))
+    delivered_days = models.DecimalField(max_digits=9, decimal_places=1, default=Decimal("0"))
+    visits_delivered = models.IntegerField(default=0)
+    outcomes_recorded = models.IntegerField(default=0)
+    schools_visited = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["programme_year", "icb"])]
+
+    def __str__(self):
+        return f"{self.icb}: {self.schools:+} schools, {self.allocated_days:+} days allocated in {self.programme_year}"
 
 
 class WeeklyDelivery(models.Model):

@@ -65,6 +65,16 @@ def with_parent_carer_progress(enrolments, *, year: ProgrammeYear, today: dateti
     return enrolments.annotate(meetings_missing=missing, has_pupil_voice=Exists(pupil_voice))
 
 
+def schools_behind_on_meetings(*, year: ProgrammeYear, today: datetime.date | None = None) -> dict[int, int]:
+    """How many enrolled schools of each ICB (by id) are behind on parent and carer meetings in the year. No
+    query until a term has ended, as no school can be behind before then."""
+    if not ended_terms(year, today=today):
+        return {}
+    enrolled = Enrolment.objects.filter(programme_year=year, status=Enrolment.Status.ENROLLED)
+    behind = with_parent_carer_progress(enrolled, year=year, today=today).filter(meetings_missing__gt=0)
+    return dict(behind.values("icb").annotate(schools=Count("pk")).values_list("icb", "schools").order_by())
+
+
 def with_enrolled_schools(icbs: QuerySet[ICB]) -> QuerySet[ICB]:
     """ICBs, by region and name, each with how many schools it has enrolled (any year): one query."""
     return (

@@ -1,12 +1,19 @@
 """A self-assessment's ratings as one row per domain and its wanted disciplines as an array, each held by the
-database, and saved by its service with their history."""
+database, and saved by its service with their history; and the progress rows folded, whatever runs at once."""
+
+import threading
+import time
+from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db.models import F
 
 from pins.kernel.errors import RuleBroken
-from schools.models import Domain, SelfAssessment, SelfAssessmentRating
-from schools.services import self_assessment_save
+from schools.models import Domain, Enrolment, ProgressChange, SelfAssessment, SelfAssessmentRating
+from schools.services import progress_changes_fold, self_assessment_save
+from tests.factories import EnrolmentFactory
+from tests.specialists.conftest import progress_kept, progress_of_enrolments
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +93,86 @@ def test_the_database_refuses_a_discipline_the_programme_does_not_place(world):
 
     with pytest.raises(IntegrityError, match="self_assessment_wanted_disciplines_known"), transaction.atomic():
         SelfAssessment.objects.filter(pk=assessment.pk).update(wanted_disciplines=["mental_health", "astrology"])
+
+
+def test_folding_keeps_what_the_progress_rows_add_up_to_in_one_row_per_icb_and_year(world):
+    for _ in range(3):
+        enrolment = EnrolmentFactory(cohort=world.enrolment_a.cohort, icb=world.icb_a)
+        Enrolment.objects.filter(pk=enrolment.pk).update(allocated_days=Decimal("2.0"))
+    before = progress_kept()
+
+    progress_changes_fold()
+
+    assert progress_kept() == before == progress_of_enrolments()
+    rows = ProgressChange.objects.values_list("programme_year", "icb")
+    assert len(rows) == len(set(rows))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.engine
+def test_a_school_s_figures_change_while_another_school_of_the_icb_is_mid_change(world):
+    """Writers only insert progress rows, so two schools of one ICB changing at once never queue on a shared
+    row: the second commits while the first is still open."""
+    first, second = world.enrolment_a, EnrolmentFactory(cohort=world.enrolment_a.cohort, icb=world.icb_a)
+    order, first_changed, errors = [], threading.Event(), []
+
+    def change(enrolment, *, hold):
+        try:
+            with transaction.atomic():
+                Enrolment.objects.filter(pk=enrolment.pk).update(allocated_days=F("allocated_days") + 1)
+                if hold:
+                    first_changed.set()
+                    time.sleep(1)
+                order.append(enrolment.pk)
+        except Exception as error:  # anything else fails the test
+            errors.append(error)
+        finally:
+            first_changed.set()
+            connection.close()
+
+    holder = threading.Thread(target=change, args=(first,), kwargs={"hold": True})
+    holder.start()
+    first_changed.wait(timeout=30)
+    other = threading.Thread(target=change, args=(second,), kwargs={"hold": False})
+    other.start()
+    other.join(timeout=30)
+    holder.join(timeout=30)
+    close_old_connections()
+
+    assert not errors, errors
+    assert order == [second.pk, first.pk]
+    assert progress_kept() == progress_of_enrolments()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.engine
+def test_folds_and_changes_at_once_lose_nothing(world):
+    enrolments = [EnrolmentFactory(cohort=world.enrolment_a.cohort, icb=world.icb_a) for _ in range(4)]
+    start, errors = threading.Barrier(6), []
+
+    def run(call):
+        try:
+            start.wait(timeout=30)
+            for _ in range(5):
+                with transaction.atomic():
+                    call()
+        except Exception as error:  # anything else fails the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def raise_one(enrolment):
+        half_a_day_more = F("allocated_days") + Decimal("0.5")
+        return lambda: Enrolment.objects.filter(pk=enrolment.pk).update(allocated_days=half_a_day_more)
+
+    threads = [threading.Thread(target=run, args=(progress_changes_fold,)) for _ in range(2)]
+    threads += [threading.Thread(target=run, args=(raise_one(enrolment),)) for enrolment in enrolments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    close_old_connections()
+
+    assert not errors, errors
+    assert progress_kept() == progress_of_enrolments()
+    assert Enrolment.objects.get(pk=enrolments[0].pk).allocated_days == Decimal("2.5")

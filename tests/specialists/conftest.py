@@ -6,7 +6,7 @@ import time_machine
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 
-from schools.models import BlackoutPeriod, Enrolment, WeeklyDelivery
+from schools.models import BlackoutPeriod, Enrolment, ProgressChange, WeeklyDelivery
 from specialists.models import Capacity, Visit
 from tests.factories import (
     CapacityFactory,
@@ -77,3 +77,44 @@ def assert_counters_match_visits():
             .aggregate(total=Sum("days"))["total"]
         )
         assert capacity.allocated_days == (booked or Decimal("0")), capacity
+    assert_progress_matches_enrolments()
+
+
+def assert_progress_matches_enrolments():
+    """What the progress trigger wrote adds up, for each ICB and year, to what its enrolled schools' counters do."""
+    assert progress_kept() == progress_of_enrolments()
+
+
+FIGURES = [
+    "schools",
+    "quota_days",
+    "allocated_days",
+    "confirmed_days",
+    "delivered_days",
+    "visits_delivered",
+    "outcomes_recorded",
+]
+
+
+def progress_kept() -> set[tuple]:
+    return {
+        tuple(row)
+        for row in ProgressChange.objects.values_list("programme_year", "icb")
+        .annotate(**{f"total_{name}": Sum(name) for name in FIGURES}, visited=Sum("schools_visited"))
+        .order_by()
+        if row[2]  # an ICB whose schools have all left adds up to nothing
+    }
+
+
+def progress_of_enrolments() -> set[tuple]:
+    return {
+        tuple(row)
+        for row in Enrolment.objects.filter(status=Enrolment.Status.ENROLLED)
+        .values_list("programme_year", "icb")
+        .annotate(
+            schools=Count("pk"),
+            **{f"total_{name}": Sum(name) for name in FIGURES[1:]},
+            visited=Count("pk", filter=Q(visits_delivered__gt=0)),
+        )
+        .order_by()
+    }
