@@ -7,7 +7,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from icbs.models import ICB, LocalAuthority
-from schools.models import Enrolment, ParentCarerMeeting, ProgrammeYear, PupilVoiceActivity, School, SelfAssessment
+from schools.models import Enrolment, ParentCarerMeeting, ProgrammeYear, School, SelfAssessment
 
 
 def programme_year_for(*, label: str | None = None, today: datetime.date | None = None) -> ProgrammeYear | None:
@@ -53,16 +53,14 @@ def ended_terms(year: ProgrammeYear, *, today: datetime.date | None = None) -> l
 
 def with_parent_carer_progress(enrolments, *, year: ProgrammeYear, today: datetime.date | None = None):
     """Enrolments annotated `meetings_missing`: how many terms that have ended passed without a parent and
-    carer meeting (a school with any is behind), and `has_pupil_voice`. One query."""
+    carer meeting (a school with any is behind). One query."""
     missing = Value(0, output_field=IntegerField())
     for term in ended_terms(year, today=today):
         held = ParentCarerMeeting.objects.filter(
             enrolment=OuterRef("pk"), held_on__range=(term.starts_on, term.ends_on)
         )
         missing = missing + Cast(~Exists(held), IntegerField())
-    # Subqueries, not joins: the enrolments may already be summing their visits' days.
-    pupil_voice = PupilVoiceActivity.objects.filter(enrolment=OuterRef("pk"))
-    return enrolments.annotate(meetings_missing=missing, has_pupil_voice=Exists(pupil_voice))
+    return enrolments.annotate(meetings_missing=missing)
 
 
 def schools_behind_on_meetings(*, year: ProgrammeYear, today: datetime.date | None = None) -> dict[int, int]:

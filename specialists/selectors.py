@@ -39,8 +39,21 @@ def with_visit_days(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
 
 
 def icb_enrolments(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[Enrolment]:
-    enrolments = Enrolment.objects.filter(icb=icb, programme_year=programme_year).select_related(
-        "school__local_authority"
+    """The ICB page's schools: only the columns its table shows, as a narrower query is quicker to compile and
+    its rows quicker to build, on the page coordinators open most."""
+    enrolments = (
+        Enrolment.objects.filter(icb=icb, programme_year=programme_year)
+        .select_related("school__local_authority")
+        .only(
+            "support",
+            "status",
+            "quota_days",
+            "allocated_days",
+            "confirmed_days",
+            "delivered_days",
+            "school__name",
+            "school__local_authority__name",
+        )
     )
     return with_parent_carer_progress(with_visit_days(enrolments), year=programme_year).order_by("school__name")
 

@@ -100,6 +100,26 @@ def test_searching_by_urn_finds_the_school(coordinator, world):
     assert "1 school matching" in html
 
 
+def _filter_form(html: str) -> str:
+    start = html.index('<form method="get"')
+    return html[start : html.index("</form>", start)]
+
+
+def test_the_filter_offers_each_icb_its_own_local_authorities_and_keeps_what_was_chosen(client, world):
+    """The unfilled form is rendered once per list of local authorities: each ICB still sees only its own."""
+    own, other = world.school_a.local_authority, world.school_b.local_authority
+    client.force_login(world["coordinator_a"])
+    first, again = _icb_page(client, world).text, _icb_page(client, world).text
+    chosen = _icb_page(client, world, local_authority=own.pk, sort="-remaining").text
+    client.force_login(world["coordinator_b"])
+    icb_b = client.get(reverse("icbs:detail", args=[world.icb_b.ods_code])).text
+
+    assert _filter_form(first) == _filter_form(again)
+    assert f'<option value="{own.pk}">{own.name} ({own.dfe_code})</option>' in first
+    assert own.name not in icb_b and f"{other.name} ({other.dfe_code})" in icb_b
+    assert f'<option value="{own.pk}" selected>' in chosen and '<option value="-remaining" selected>' in chosen
+
+
 def test_a_bad_filter_value_in_the_query_string_is_explained(coordinator, world):
     response = _icb_page(coordinator, world, remaining="lots", missing_discipline="astrology")
 
