@@ -164,3 +164,29 @@ def authority_holidays(*, local_authority: LocalAuthority, year: ProgrammeYear):
 def school_own_holidays(*, school: School, year: ProgrammeYear):
     """A school's own term-date holidays in the year, in date order (empty: it follows its authority's)."""
     return SchoolHoliday.objects.filter(programme_year=year, school=school)
+
+
+def authorities_of_icb(*, icb: ICB, year: ProgrammeYear) -> QuerySet[LocalAuthority]:
+    """The authorities whose term dates the ICB's coordinator keeps: those lying in the ICB and those of its
+    schools (a split authority), by name, each with `own_holidays`, how many holidays of its own it has in the
+    year (none: its schools follow the programme default). One query."""
+    return (
+        LocalAuthority.objects.filter(Q(icb=icb) | Q(pk__in=School.objects.filter(icb=icb).values("local_authority")))
+        .annotate(own_holidays=Count("school_holidays", filter=Q(school_holidays__programme_year=year)))
+        .order_by("name")
+    )
+
+
+def all_default_holidays() -> QuerySet[SchoolHoliday]:
+    """Every programme year's default holidays: the programme admin's to change."""
+    return SchoolHoliday.objects.filter(local_authority__isnull=True, school__isnull=True)
+
+
+def own_holidays_of_school(*, school: School) -> QuerySet[SchoolHoliday]:
+    """The school's own term-date holidays, every year."""
+    return SchoolHoliday.objects.filter(school=school)
+
+
+def all_programme_years() -> QuerySet[ProgrammeYear]:
+    """Every programme year, the latest first: every signed-in person may see them."""
+    return ProgrammeYear.objects.order_by("-starts_on")
