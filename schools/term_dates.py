@@ -55,8 +55,8 @@ def term_dates_import(
     errors = file.errors + errors
     if not errors and not rows:
         errors.append(RowError(2, "the file has no holidays: add a row for each"))
-    if not errors:
-        errors = school_holidays_problems(year=year, rows=rows, local_authority=local_authority)
+    if not file.errors:  # the rows read well, checked together: order, the year, overlaps
+        errors += school_holidays_problems(year=year, rows=rows, local_authority=local_authority)
     if errors:
         report.errors = sorted(errors, key=lambda error: error.line)
         return report
