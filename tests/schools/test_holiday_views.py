@@ -266,3 +266,10 @@ class TestASchoolsOwnTermDates:
             response = senco.get(url)
 
         assert response.text.count("Break ") >= 20
+
+
+@pytest.mark.parametrize(("role", "linked"), [("coordinator_a", True), ("programme_admin", True), ("dfe_staff", False)])
+def test_the_icb_page_links_to_term_dates_for_those_who_keep_them(client, world, role, linked):
+    html = _as(client, world, role).get(reverse("icbs:detail", args=[world.icb_a.ods_code])).text
+
+    assert (reverse("schools:icb_term_dates", args=[world.icb_a.ods_code]) in html) is linked
