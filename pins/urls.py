@@ -50,6 +50,24 @@ school_urls = (
         path("schools/<int:urn>/calendar/", calendars.school_calendar, name="calendar"),
         path("icbs/<str:ods_code>/schools/enrol/", school_views.enrol_schools, name="enrol"),
         path("icbs/<str:ods_code>/schools/upload/", school_views.upload_schools, name="upload"),
+        path("programme/holidays/", school_views.programme_holidays, name="holidays"),
+        path("programme/holidays/new/", school_views.programme_holiday_add, name="holiday_add"),
+        path("programme/holidays/<int:holiday_id>/", school_views.programme_holiday_change, name="holiday_change"),
+        path(
+            "programme/holidays/<int:holiday_id>/remove/", school_views.programme_holiday_remove, name="holiday_remove"
+        ),
+        path("icbs/<str:ods_code>/term-dates/", school_views.icb_term_dates, name="icb_term_dates"),
+        path(
+            "icbs/<str:ods_code>/term-dates/<str:dfe_code>/upload/",
+            school_views.upload_term_dates,
+            name="term_dates_upload",
+        ),
+        path("schools/<int:urn>/term-dates/", school_views.school_term_dates, name="term_dates"),
+        path(
+            "schools/<int:urn>/term-dates/<int:holiday_id>/remove/",
+            school_views.remove_school_term_date,
+            name="term_date_remove",
+        ),
     ],
     "schools",
 )

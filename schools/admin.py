@@ -11,6 +11,7 @@ from schools.models import (
     ProgrammeYear,
     PupilVoiceActivity,
     School,
+    SchoolHoliday,
     SelfAssessment,
     SelfAssessmentRating,
     SencoMembership,
@@ -163,3 +164,14 @@ class WeeklyDeliveryAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["programme_year"]
     list_select_related = ["icb", "programme_year"]
     date_hierarchy = "week"
+
+
+@admin.register(SchoolHoliday)
+class SchoolHolidayAdmin(ReadOnly, admin.ModelAdmin):
+    """Term dates, kept apart within each layer by their services (the programme's holidays page, an
+    authority's upload, a school's own term dates): read only here."""
+
+    list_display = ["name", "programme_year", "local_authority", "school", "starts_on", "ends_on"]
+    list_filter = ["programme_year"]
+    search_fields = ["name", "local_authority__name", "school__name", "=school__urn"]
+    list_select_related = ["programme_year", "local_authority", "school"]

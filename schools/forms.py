@@ -142,3 +142,19 @@ class PupilVoiceForm(forms.Form):
         max_length=5000,
         error_messages={"required": "Describe what the pupils did or said"},
     )
+
+
+class SchoolHolidayForm(forms.Form):
+    """A holiday of term dates: its name, first and last day."""
+
+    name = forms.CharField(
+        label="Name",
+        help_text="For example, Christmas holiday or autumn half term",
+        max_length=100,
+        error_messages={
+            "required": "Enter the holiday's name",
+            "max_length": "The name must be 100 characters or fewer",
+        },
+    )
+    starts_on = GovukDateField(label="First day", help_text="For example, 21 12 2026")
+    ends_on = GovukDateField(label="Last day", help_text="For example, 1 1 2027")

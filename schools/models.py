@@ -3,9 +3,11 @@ from decimal import Decimal
 
 import pgtrigger
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from icbs.models import ICB, LocalAuthority
 from pins.kernel.disciplines import Discipline
@@ -495,3 +497,75 @@ class PupilVoiceActivity(models.Model):
 
     def __str__(self):
         return f"Pupil voice at {self.enrolment.school.name} on {self.held_on}"
+
+
+class DateRange(models.Func):
+    """PostgreSQL's daterange of two date columns, both days included."""
+
+    function = "daterange"
+    output_field = DateRangeField()
+
+    def __init__(self, starts_on, ends_on, **extra):
+        super().__init__(starts_on, ends_on, models.Value("[]"), **extra)
+
+
+# Every change to a holiday, with who made it: term dates decide where no visit may go.
+@audited()
+class SchoolHoliday(models.Model):
+    """A school holiday in a programme year (a half term, Christmas, Easter, summer), in one of three layers:
+    the programme year's default (no authority, no school), a local authority's own term dates (replacing the
+    default for its schools), or a school's own (an academy's, replacing its authority's and the default).
+    A layer that has any holidays in the year replaces the one below it as a whole (docs/adr/0018)."""
+
+    class Layer(models.TextChoices):
+        DEFAULT = "default", "Programme default"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        SCHOOL = "school", "School"
+
+    programme_year = models.ForeignKey(ProgrammeYear, on_delete=models.CASCADE, related_name="school_holidays")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, null=True, blank=True, related_name="school_holidays"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, null=True, blank=True, related_name="holidays")
+    name = models.CharField(max_length=100, help_text="For example Christmas holiday or autumn half term")
+    starts_on = models.DateField("first day")
+    ends_on = models.DateField("last day")
+
+    class Meta:
+        ordering = ["programme_year", "starts_on"]
+        indexes = [
+            models.Index(fields=["programme_year", "local_authority"]),
+            models.Index(fields=["programme_year", "school"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="school_holiday_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(local_authority__isnull=True) | Q(school__isnull=True),
+                name="school_holiday_in_one_layer",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="school_holiday_named"),
+            # No two holidays of one layer (the default, an authority's, a school's) overlap in a year.
+            ExclusionConstraint(
+                name="school_holiday_no_overlap_in_layer",
+                expressions=[
+                    (F("programme_year"), RangeOperators.EQUAL),
+                    (Coalesce(F("local_authority"), models.Value(0)), RangeOperators.EQUAL),
+                    (Coalesce(F("school"), models.Value(0)), RangeOperators.EQUAL),
+                    (DateRange(F("starts_on"), F("ends_on")), RangeOperators.OVERLAPS),
+                ],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.starts_on:%-d %b %Y} to {self.ends_on:%-d %b %Y})"
+
+    @property
+    def layer(self) -> "SchoolHoliday.Layer":
+        if self.school_id is not None:
+            return self.Layer.SCHOOL
+        if self.local_authority_id is not None:
+            return self.Layer.LOCAL_AUTHORITY
+        return self.Layer.DEFAULT
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.starts_on <= day <= self.ends_on

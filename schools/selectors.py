@@ -7,7 +7,14 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from icbs.models import ICB, LocalAuthority
-from schools.models import Enrolment, ParentCarerMeeting, ProgrammeYear, School, SelfAssessment
+from schools.models import (
+    Enrolment,
+    ParentCarerMeeting,
+    ProgrammeYear,
+    School,
+    SchoolHoliday,
+    SelfAssessment,
+)
 
 
 def programme_year_for(*, label: str | None = None, today: datetime.date | None = None) -> ProgrammeYear | None:
@@ -113,3 +120,80 @@ def starting_self_assessment(*, enrolments: QuerySet[Enrolment], enrolment_id) -
 def with_self_assessment_done(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     """Enrolments annotated `has_self_assessment`: whether the school has filled in any stage."""
     return enrolments.annotate(has_self_assessment=Exists(SelfAssessment.objects.filter(enrolment=OuterRef("pk"))))
+
+
+def holidays_of_schools(*, schools, year: ProgrammeYear) -> dict[int, list[SchoolHoliday]]:
+    """Each school's holidays in the year, by URN, in date order, in one query: the school's own term dates
+    where it has any, else its local authority's where that has any, else the programme year's default. The
+    schools need only their URN and `local_authority_id` loaded. Closure dates are not among them: the booking
+    calendar keeps them on top, with their own message."""
+    schools = list(schools)
+    urns = {school.pk for school in schools}
+    authorities = {school.local_authority_id for school in schools}
+    rows = SchoolHoliday.objects.filter(
+        Q(local_authority__isnull=True, school__isnull=True) | Q(local_authority__in=authorities) | Q(school__in=urns),
+        programme_year=year,
+    ).order_by("starts_on")
+    default, by_authority, by_school = [], {}, {}
+    for holiday in rows:
+        if holiday.school_id is not None:
+            by_school.setdefault(holiday.school_id, []).append(holiday)
+        elif holiday.local_authority_id is not None:
+            by_authority.setdefault(holiday.local_authority_id, []).append(holiday)
+        else:
+            default.append(holiday)
+    return {
+        school.pk: by_school.get(school.pk) or by_authority.get(school.local_authority_id) or default
+        for school in schools
+    }
+
+
+def holidays_of(*, school: School, year: ProgrammeYear) -> list[SchoolHoliday]:
+    """The school's holidays in the year, in date order (see `holidays_of_schools`): one query."""
+    return holidays_of_schools(schools=[school], year=year)[school.pk]
+
+
+def holiday_on(holidays: list[SchoolHoliday], day: datetime.date) -> SchoolHoliday | None:
+    """The holiday of these (one school's) that `day` falls in, if any."""
+    return next((holiday for holiday in holidays if holiday.covers(day)), None)
+
+
+def default_holidays(*, year: ProgrammeYear):
+    """The programme year's default holidays, in date order."""
+    return SchoolHoliday.objects.filter(programme_year=year, local_authority__isnull=True, school__isnull=True)
+
+
+def authority_holidays(*, local_authority: LocalAuthority, year: ProgrammeYear):
+    """A local authority's own term-date holidays in the year, in date order (empty: it follows the default)."""
+    return SchoolHoliday.objects.filter(programme_year=year, local_authority=local_authority)
+
+
+def school_own_holidays(*, school: School, year: ProgrammeYear):
+    """A school's own term-date holidays in the year, in date order (empty: it follows its authority's)."""
+    return SchoolHoliday.objects.filter(programme_year=year, school=school)
+
+
+def authorities_of_icb(*, icb: ICB, year: ProgrammeYear) -> QuerySet[LocalAuthority]:
+    """The authorities whose term dates the ICB's coordinator keeps: those lying in the ICB and those of its
+    schools (a split authority), by name, each with `own_holidays`, how many holidays of its own it has in the
+    year (none: its schools follow the programme default). One query."""
+    return (
+        LocalAuthority.objects.filter(Q(icb=icb) | Q(pk__in=School.objects.filter(icb=icb).values("local_authority")))
+        .annotate(own_holidays=Count("school_holidays", filter=Q(school_holidays__programme_year=year)))
+        .order_by("name")
+    )
+
+
+def all_default_holidays() -> QuerySet[SchoolHoliday]:
+    """Every programme year's default holidays: the programme admin's to change."""
+    return SchoolHoliday.objects.filter(local_authority__isnull=True, school__isnull=True)
+
+
+def own_holidays_of_school(*, school: School) -> QuerySet[SchoolHoliday]:
+    """The school's own term-date holidays, every year."""
+    return SchoolHoliday.objects.filter(school=school)
+
+
+def all_programme_years() -> QuerySet[ProgrammeYear]:
+    """Every programme year, the latest first: every signed-in person may see them."""
+    return ProgrammeYear.objects.order_by("-starts_on")

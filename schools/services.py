@@ -1,9 +1,11 @@
+import dataclasses
 import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from icbs.models import ICB
+from icbs.models import ICB, LocalAuthority
+from pins.kernel.csv_import import RowError
 from pins.kernel.disciplines import Discipline
 from pins.kernel.errors import RuleBroken
 from pins.kernel.history import acting, acting_as_by
@@ -13,10 +15,12 @@ from schools.models import (
     Domain,
     Enrolment,
     ParentCarerMeeting,
+    ProgrammeYear,
     ProgressChange,
     PupilVoiceActivity,
     Rating,
     School,
+    SchoolHoliday,
     SelfAssessment,
     SelfAssessmentRating,
 )
@@ -181,3 +185,167 @@ def progress_changes_fold() -> None:
                 columns=", ".join(columns), sums=", ".join(f"sum({name})" for name in columns)
             )
         )
+
+
+def _holiday_layer(*, local_authority: LocalAuthority | None, school: School | None) -> str:
+    if school is not None:
+        return f"{school.name}'s own term dates"
+    if local_authority is not None:
+        return f"{local_authority.name}'s term dates"
+    return "the default holidays"
+
+
+def _holiday_problems(
+    *,
+    year: ProgrammeYear,
+    name: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    others: list[SchoolHoliday],
+    layer: str,
+) -> list[tuple[str, str]]:
+    """(field, message) for every rule a holiday breaks: named, in order, inside the year, apart from the
+    other holidays of its layer."""
+    found = []
+    if not name.strip():
+        found.append(("name", "Enter the holiday's name, for example Christmas holiday"))
+    if ends_on < starts_on:
+        found.append(("ends_on", "The last day must be the same as or after the first day"))
+    elif not (year.contains(starts_on) and year.contains(ends_on)):
+        found.append(
+            (
+                "starts_on",
+                f"The holiday must be in the {year} programme year, between {year.starts_on:%-d %B %Y} and "
+                f"{year.ends_on:%-d %B %Y}",
+            )
+        )
+    else:
+        for other in others:
+            if other.starts_on <= ends_on and starts_on <= other.ends_on:
+                found.append(("starts_on", f"It overlaps {other} in {layer}"))
+    return found
+
+
+def _check_holiday(**holiday) -> None:
+    if problems := _holiday_problems(**holiday):
+        field, message = problems[0]
+        raise RuleBroken(message, field=field)
+
+
+def _locked_year(year: ProgrammeYear) -> ProgrammeYear:
+    """The year's row, locked: changes to a year's holidays queue behind each other, so two that overlap
+    cannot both pass the check (the exclusion constraint would refuse the second)."""
+    return ProgrammeYear.objects.select_for_update().get(pk=year.pk)
+
+
+@transaction.atomic
+@acting_as_by
+def school_holiday_add(
+    *,
+    year: ProgrammeYear,
+    name: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    local_authority: LocalAuthority | None = None,
+    school: School | None = None,
+    by,
+) -> SchoolHoliday:
+    """Add a holiday to the year's default (no authority, no school), an authority's or a school's term dates."""
+    if local_authority is not None and school is not None:
+        raise RuleBroken("A holiday is the default, an authority's or a school's, not two of these")
+    year = _locked_year(year)
+    others = list(SchoolHoliday.objects.filter(programme_year=year, local_authority=local_authority, school=school))
+    layer = _holiday_layer(local_authority=local_authority, school=school)
+    _check_holiday(year=year, name=name, starts_on=starts_on, ends_on=ends_on, others=others, layer=layer)
+    return SchoolHoliday.objects.create(
+        programme_year=year,
+        local_authority=local_authority,
+        school=school,
+        name=name.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+
+
+@transaction.atomic
+@acting_as_by
+def school_holiday_change(
+    *, holiday: SchoolHoliday, name: str, starts_on: datetime.date, ends_on: datetime.date, by
+) -> SchoolHoliday:
+    """Change a holiday's name or dates, within its year and layer."""
+    year = _locked_year(holiday.programme_year)
+    holiday = SchoolHoliday.objects.select_related("local_authority", "school").get(pk=holiday.pk)
+    others = list(
+        SchoolHoliday.objects.filter(
+            programme_year=year, local_authority=holiday.local_authority_id, school=holiday.school_id
+        ).exclude(pk=holiday.pk)
+    )
+    layer = _holiday_layer(local_authority=holiday.local_authority, school=holiday.school)
+    _check_holiday(year=year, name=name, starts_on=starts_on, ends_on=ends_on, others=others, layer=layer)
+    holiday.name, holiday.starts_on, holiday.ends_on = name.strip(), starts_on, ends_on
+    holiday.save(update_fields=["name", "starts_on", "ends_on"])
+    return holiday
+
+
+@transaction.atomic
+@acting_as_by
+def school_holiday_remove(*, holiday: SchoolHoliday, by) -> None:
+    """Remove a holiday: visits may be booked on its days again."""
+    _locked_year(holiday.programme_year)
+    SchoolHoliday.objects.filter(pk=holiday.pk).delete()
+
+
+@dataclasses.dataclass(frozen=True)
+class HolidayRow:
+    line: int
+    name: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+
+
+def school_holidays_problems(
+    *, year: ProgrammeYear, rows: list[HolidayRow], local_authority=None, school=None
+) -> list[RowError]:
+    """Every problem with a whole set of term-date holidays, each on its line: the set replaces the layer's."""
+    layer = _holiday_layer(local_authority=local_authority, school=school)
+    errors = []
+    for number, row in enumerate(rows):
+        others = [
+            SchoolHoliday(name=other.name, starts_on=other.starts_on, ends_on=other.ends_on) for other in rows[:number]
+        ]
+        for _field, message in _holiday_problems(
+            year=year, name=row.name, starts_on=row.starts_on, ends_on=row.ends_on, others=others, layer=layer
+        ):
+            errors.append(RowError(row.line, message.replace(f" in {layer}", " in this file")))
+    return errors
+
+
+@transaction.atomic
+@acting_as_by
+def school_holidays_replace(
+    *,
+    year: ProgrammeYear,
+    rows: list[HolidayRow],
+    local_authority: LocalAuthority | None = None,
+    school: School | None = None,
+    by,
+) -> list[SchoolHoliday]:
+    """Replace an authority's (or a school's) term-date holidays in the year with `rows`, all or nothing. An
+    empty set puts its schools back on the layer below (the authority's, or the programme default)."""
+    if (local_authority is None) == (school is None):
+        raise RuleBroken("Term dates belong to one authority or one school")
+    year = _locked_year(year)
+    if errors := school_holidays_problems(year=year, rows=rows, local_authority=local_authority, school=school):
+        raise RuleBroken(f"{errors[0]}")
+    SchoolHoliday.objects.filter(programme_year=year, local_authority=local_authority, school=school).delete()
+    return SchoolHoliday.objects.bulk_create(
+        SchoolHoliday(
+            programme_year=year,
+            local_authority=local_authority,
+            school=school,
+            name=row.name.strip(),
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+        )
+        for row in sorted(rows, key=lambda row: row.starts_on)
+    )

@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pins.accounts.authorization import Permission, icb_for, programme_year_or_404, school_for
 from pins.kernel.disciplines import Discipline
@@ -15,18 +16,36 @@ from schools.forms import (
     EnrolSchoolsForm,
     ParentCarerMeetingForm,
     PupilVoiceForm,
+    SchoolHolidayForm,
     SelfAssessmentForm,
 )
 from schools.imports import MOST_ROWS_UPLOADED, schools_import
-from schools.models import Domain, Enrolment, SelfAssessment
-from schools.selectors import ended_terms, terms_of, with_enrolled_schools, with_parent_carer_progress
+from schools.models import Domain, Enrolment, SchoolHoliday, SelfAssessment
+from schools.selectors import (
+    all_default_holidays,
+    all_programme_years,
+    authorities_of_icb,
+    authority_holidays,
+    default_holidays,
+    ended_terms,
+    holidays_of,
+    own_holidays_of_school,
+    terms_of,
+    with_enrolled_schools,
+    with_parent_carer_progress,
+)
 from schools.services import (
     enrolment_change_status,
     enrolments_create,
     parent_carer_meeting_record,
     pupil_voice_record,
+    school_holiday_add,
+    school_holiday_change,
+    school_holiday_remove,
     self_assessment_save,
 )
+from schools.term_dates import MOST_ROWS as TERM_DATES_MOST_ROWS
+from schools.term_dates import term_dates_import
 
 
 @login_required
@@ -203,3 +222,169 @@ def parent_carers(request, urn):
             "can_record": can_record,
         },
     )
+
+
+# Term dates: the programme's default holidays, an authority's own (uploaded) and a school's own (an academy's).
+
+
+def _programme_holidays_url(year) -> str:
+    return f"{reverse('schools:holidays')}?year={year.label}"
+
+
+@login_required
+@require_GET
+def programme_holidays(request):
+    """The programme year's default holidays: every school follows them unless its authority or it has its own."""
+    request.access.require(Permission.MANAGE_PROGRAMME)
+    year = programme_year_or_404(request.GET.get("year"))
+    return render(
+        request,
+        "schools/holidays/programme.html",
+        {"year": year, "holidays": default_holidays(year=year), "years": all_programme_years()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_holiday_add(request):
+    request.access.require(Permission.MANAGE_PROGRAMME)
+    year = programme_year_or_404(request.GET.get("year"))
+    form = SchoolHolidayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            holiday = school_holiday_add(year=year, by=request.user, **form.cleaned_data)
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(request, f"{holiday.name} added to the {year} default holidays")
+            return redirect(_programme_holidays_url(year))
+    return render(request, "schools/holidays/programme_form.html", {"year": year, "form": form, "holiday": None})
+
+
+def _default_holiday(request, holiday_id):
+    request.access.require(Permission.MANAGE_PROGRAMME)
+    return get_object_or_404(all_default_holidays().select_related("programme_year"), pk=holiday_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_holiday_change(request, holiday_id):
+    holiday = _default_holiday(request, holiday_id)
+    year = holiday.programme_year
+    initial = {"name": holiday.name, "starts_on": holiday.starts_on, "ends_on": holiday.ends_on}
+    form = SchoolHolidayForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school_holiday_change(holiday=holiday, by=request.user, **form.cleaned_data)
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['name']} changed")
+            return redirect(_programme_holidays_url(year))
+    return render(request, "schools/holidays/programme_form.html", {"year": year, "form": form, "holiday": holiday})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_holiday_remove(request, holiday_id):
+    holiday = _default_holiday(request, holiday_id)
+    year = holiday.programme_year
+    if request.method == "POST":
+        school_holiday_remove(holiday=holiday, by=request.user)
+        messages.success(request, f"{holiday.name} removed: visits may be booked on its days again")
+        return redirect(_programme_holidays_url(year))
+    return render(request, "schools/holidays/programme_remove.html", {"year": year, "holiday": holiday})
+
+
+@login_required
+@require_GET
+def icb_term_dates(request, ods_code):
+    """The authorities of the ICB's schools, each following the programme's default holidays or its own."""
+    icb = icb_for(request, ods_code)
+    request.access.require(Permission.MANAGE_TERM_DATES, icb=icb)
+    year = programme_year_or_404(request.GET.get("year"))
+    return render(
+        request,
+        "schools/holidays/icb.html",
+        {
+            "icb": icb,
+            "year": year,
+            "authorities": authorities_of_icb(icb=icb, year=year),
+            "defaults": default_holidays(year=year),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload_term_dates(request, ods_code, dfe_code):
+    """An authority's term dates for a year, as a CSV file: they replace its holidays in that year."""
+    icb = icb_for(request, ods_code)
+    request.access.require(Permission.MANAGE_TERM_DATES, icb=icb)
+    year = programme_year_or_404(request.GET.get("year"))
+    authority = get_object_or_404(authorities_of_icb(icb=icb, year=year), dfe_code=dfe_code)
+    return upload_page(
+        request,
+        icb=icb,
+        run=lambda data, dry_run: term_dates_import(
+            data=data, local_authority=authority, year=year, dry_run=dry_run, by=request.user
+        ),
+        kind="holidays",
+        most_rows=TERM_DATES_MOST_ROWS,
+        template="schools/holidays/upload.html",
+        done_url=f"{reverse('schools:icb_term_dates', args=[icb.ods_code])}?year={year.label}",
+        context={
+            "year": year,
+            "authority": authority,
+            "holidays": authority_holidays(local_authority=authority, year=year),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_term_dates(request, urn):
+    """The school's holidays this year, from whichever layer it follows; an academy records its own here."""
+    school = school_for(request, urn)
+    request.access.require(Permission.VIEW_SCHOOL, school=school)
+    year = programme_year_or_404(request.GET.get("year"))
+    can_edit = request.access.may_record_term_dates(school)
+    form = SchoolHolidayForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("You cannot record this school's term dates")
+        if form.is_valid():
+            try:
+                holiday = school_holiday_add(year=year, school=school, by=request.user, **form.cleaned_data)
+            except RuleBroken as error:
+                show_rule_broken(form, error)
+            else:
+                messages.success(request, f"{holiday.name} recorded: it replaces the authority's holidays")
+                return redirect(f"{reverse('schools:term_dates', args=[school.urn])}?year={year.label}")
+    holidays = holidays_of(school=school, year=year)
+    layer = holidays[0].layer if holidays else SchoolHoliday.Layer.DEFAULT
+    return render(
+        request,
+        "schools/holidays/school.html",
+        {
+            "school": school,
+            "year": year,
+            "holidays": holidays,
+            "layer": layer,
+            "own": layer == SchoolHoliday.Layer.SCHOOL,
+            "form": form,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@login_required
+@require_POST
+def remove_school_term_date(request, urn, holiday_id):
+    school = school_for(request, urn)
+    if not request.access.may_record_term_dates(school):
+        raise PermissionDenied("You cannot record this school's term dates")
+    holiday = get_object_or_404(own_holidays_of_school(school=school).select_related("programme_year"), pk=holiday_id)
+    school_holiday_remove(holiday=holiday, by=request.user)
+    messages.success(request, f"{holiday.name} removed")
+    return redirect(f"{reverse('schools:term_dates', args=[school.urn])}?year={holiday.programme_year.label}")

@@ -19,6 +19,7 @@ from icbs.models import ICB
 from pins.kernel.disciplines import Discipline
 from pins.kernel.units import FULL_DAY, HALF_DAY
 from schools.models import BlackoutPeriod, ClosureDate, Enrolment, ProgrammeYear, SelfAssessment
+from schools.selectors import holidays_of_schools
 from specialists.models import SESSION_DAYS, SESSION_SLOTS, Capacity, Session, Specialist, Unavailability, Visit
 from specialists.rules import BookingCalendar
 
@@ -102,6 +103,7 @@ class _Planner:
         self.closures = defaultdict(list)
         for closure in ClosureDate.objects.filter(school__enrolments__in=self.enrolments, ends_on__gte=self.first_day):
             self.closures[closure.school_id].append(closure)
+        self.holidays = holidays_of_schools(schools=[enrolment.school for enrolment in self.enrolments], year=year)
         self.unavailable = defaultdict(list)
         for absence in Unavailability.objects.filter(specialist__in=self.specialists, ends_on__gte=self.first_day):
             self.unavailable[absence.specialist_id].append(absence)
@@ -131,6 +133,7 @@ class _Planner:
             specialist=specialist,
             blackouts=self.blackouts,
             closures=self.closures[enrolment.school_id],
+            holidays=self.holidays[enrolment.school_id],
             unavailable=self.unavailable[specialist.pk],
             bookings=self.bookings[specialist.pk],
             today=self.today,

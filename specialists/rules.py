@@ -12,7 +12,8 @@ import functools
 import holidays
 from django.utils import timezone
 
-from schools.models import BlackoutPeriod, ClosureDate, Enrolment
+from schools.models import BlackoutPeriod, ClosureDate, Enrolment, SchoolHoliday
+from schools.selectors import holidays_of
 from specialists.models import SESSION_SLOTS, Session, Specialist, Unavailability, Visit
 
 
@@ -29,6 +30,8 @@ def long_date(day: datetime.date) -> str:
 def _period(starts_on: datetime.date, ends_on: datetime.date) -> str:
     if starts_on == ends_on:
         return f"on {starts_on.day} {starts_on:%B %Y}"
+    if starts_on.year != ends_on.year:
+        return f"from {starts_on.day} {starts_on:%B %Y} to {ends_on.day} {ends_on:%B %Y}"
     return f"from {starts_on.day} {starts_on:%B} to {ends_on.day} {ends_on:%B %Y}"
 
 
@@ -64,6 +67,7 @@ class BookingCalendar:
                 programme_year=enrolment.programme_year, starts_on__lte=end, ends_on__gte=start
             ),
             closures=ClosureDate.objects.filter(school=enrolment.school, starts_on__lte=end, ends_on__gte=start),
+            holidays=holidays_of(school=enrolment.school, year=enrolment.programme_year),
             unavailable=Unavailability.objects.filter(specialist=specialist, starts_on__lte=end, ends_on__gte=start),
             bookings=bookings,
             today=today,
@@ -71,28 +75,31 @@ class BookingCalendar:
 
     @classmethod
     def from_loaded(
-        cls, *, enrolment, specialist, blackouts, closures, unavailable, bookings, today=None
+        cls, *, enrolment, specialist, blackouts, closures, holidays, unavailable, bookings, today=None
     ) -> "BookingCalendar":
-        """A calendar from data already loaded (the planner loads a whole ICB's at once)."""
+        """A calendar from data already loaded (the planner loads a whole ICB's at once); `holidays` are the
+        school's in the year, as `schools.selectors.holidays_of_schools` gives them."""
         calendar = cls.__new__(cls)
         calendar._hold(
             enrolment=enrolment,
             specialist=specialist,
             blackouts=blackouts,
             closures=closures,
+            holidays=holidays,
             unavailable=unavailable,
             bookings=bookings,
             today=today,
         )
         return calendar
 
-    def _hold(self, *, enrolment, specialist, blackouts, closures, unavailable, bookings, today) -> None:
+    def _hold(self, *, enrolment, specialist, blackouts, closures, holidays, unavailable, bookings, today) -> None:
         self.today = today or timezone.localdate()
         self.enrolment = enrolment
         self.specialist = specialist
         self.year = enrolment.programme_year
         self.blackouts = list(blackouts)
         self.closures = list(closures)
+        self.holidays: list[SchoolHoliday] = list(holidays)
         self.unavailable = list(unavailable)
         self.bookings: dict[datetime.date, list[Visit]] = {}
         for visit in bookings:
@@ -122,6 +129,9 @@ class BookingCalendar:
                     Problem("date", f"{long_date(day)} is in {blackout.name}, when no visits are booked anywhere")
                 )
         school = self.enrolment.school
+        for holiday in self.holidays:
+            if holiday.covers(day):
+                found.append(Problem("date", holiday_message(school.name, holiday)))
         for closure in self.closures:
             if closure.starts_on <= day <= closure.ends_on:
                 what = closure.description or closure.get_kind_display()
@@ -146,6 +156,10 @@ class BookingCalendar:
 
     def is_free(self, day: datetime.date, session: Session) -> bool:
         return not self.problems(day, session)
+
+
+def holiday_message(school_name: str, holiday: SchoolHoliday) -> str:
+    return f"{school_name} is on its {holiday.name} {_period(holiday.starts_on, holiday.ends_on)}"
 
 
 def clash_message(visit: Visit) -> str:

@@ -26,6 +26,7 @@ from schools.models import (
     ParentCarerMeeting,
     PupilVoiceActivity,
     School,
+    SchoolHoliday,
     SelfAssessment,
     SencoMembership,
     WeeklyDelivery,
@@ -107,6 +108,13 @@ FACTORIES = {
         programme_year=factories.ProgrammeYearFactory(),
         icb=factories.ICBFactory(),
         week=datetime.date(2026, 9, 7) + datetime.timedelta(weeks=next(_weeks)),
+    ),
+    "schools.schoolholiday": lambda: SchoolHoliday.objects.create(
+        programme_year=factories.ProgrammeYearFactory(),
+        local_authority=factories.LocalAuthorityFactory(),
+        name="Autumn half term",
+        starts_on=datetime.date(2026, 10, 26),
+        ends_on=datetime.date(2026, 10, 30),
     ),
     # allauth's, replaced by ours so that its secrets never show.
     "mfa.authenticator": lambda: TOTP.activate(factories.UserFactory(), generate_totp_secret()).instance,

@@ -8,6 +8,7 @@ A refused request (403, 404, 405, sign-in) must leave the database exactly as it
 """
 
 import dataclasses
+import datetime
 from collections.abc import Callable
 
 import pytest
@@ -25,6 +26,7 @@ from schools.models import (
     ParentCarerMeeting,
     PupilVoiceActivity,
     School,
+    SchoolHoliday,
     SelfAssessment,
     SencoMembership,
 )
@@ -175,6 +177,43 @@ def _school_calendar(w):
     return CalendarFeed.objects.get(school=w.school_a, revoked_at__isnull=True).pk
 
 
+def _default_holiday(w):
+    """The same holiday for every page that asks (the browser opens each page of the rules in one world)."""
+    return SchoolHoliday.objects.get_or_create(
+        programme_year=w.visit_a.enrolment.programme_year,
+        local_authority=None,
+        school=None,
+        name="Christmas holiday",
+        starts_on=datetime.date(2026, 12, 21),
+        ends_on=datetime.date(2027, 1, 1),
+    )[0].pk
+
+
+def _own_holiday(w):
+    return SchoolHoliday.objects.get_or_create(
+        programme_year=w.visit_a.enrolment.programme_year,
+        school=w.school_a,
+        name="Academy half term",
+        starts_on=datetime.date(2027, 2, 15),
+        ends_on=datetime.date(2027, 2, 19),
+    )[0].pk
+
+
+def _holiday_data(w):
+    return {
+        "name": "Autumn half term",
+        **{"starts_on_day": "26", "starts_on_month": "10", "starts_on_year": "2026"},
+        **{"ends_on_day": "30", "ends_on_month": "10", "ends_on_year": "2026"},
+    }
+
+
+def _term_dates_file(w):
+    content = "name,first_day,last_day\r\nChristmas holiday,21/12/2026,01/01/2027\r\n"
+    return SimpleUploadedFile("term-dates.csv", content.encode(), content_type="text/csv")
+
+
+PROGRAMME_ADMIN_ONLY = _everyone("403", anonymous="login", programme_admin="page")
+TERM_DATE_KEEPERS = {**ICB_A_READERS, "dfe_staff": "403"}  # the ICB's coordinator and the programme admin
 PUBLIC = Rule(url=None, get=_everyone("page"))
 VISIT_SEERS = {"senco_a": "403", "specialist_a": "403"}  # they see the visit but may not change it
 
@@ -304,6 +343,58 @@ RULES = {
         get=_everyone("405", anonymous="login"),
         post={**ICB_A_READERS, "senco_a": "done", "coordinator_a": "403", "dfe_staff": "403", "programme_admin": "403"},
     ),
+    "schools:holidays": Rule(url=lambda w: reverse("schools:holidays"), get=PROGRAMME_ADMIN_ONLY),
+    "schools:holiday_add": Rule(
+        url=lambda w: reverse("schools:holiday_add"),
+        get=PROGRAMME_ADMIN_ONLY,
+        post={**PROGRAMME_ADMIN_ONLY, "programme_admin": "done"},
+        post_data=_holiday_data,
+    ),
+    "schools:holiday_change": Rule(
+        url=lambda w: reverse("schools:holiday_change", args=[_default_holiday(w)]),
+        get=PROGRAMME_ADMIN_ONLY,
+        post={**PROGRAMME_ADMIN_ONLY, "programme_admin": "done"},
+        post_data=_holiday_data,
+    ),
+    "schools:holiday_remove": Rule(
+        url=lambda w: reverse("schools:holiday_remove", args=[_default_holiday(w)]),
+        get=PROGRAMME_ADMIN_ONLY,
+        post={**PROGRAMME_ADMIN_ONLY, "programme_admin": "done"},
+    ),
+    "schools:icb_term_dates": Rule(
+        url=lambda w: reverse("schools:icb_term_dates", args=[w.icb_a.ods_code]), get=TERM_DATE_KEEPERS
+    ),
+    "schools:term_dates_upload": Rule(
+        url=lambda w: reverse(
+            "schools:term_dates_upload", args=[w.icb_a.ods_code, w.school_a.local_authority.dfe_code]
+        ),
+        get=TERM_DATE_KEEPERS,
+        post={**TERM_DATE_KEEPERS, "coordinator_a": "done", "programme_admin": "done"},
+        post_data=lambda w: {"file": _term_dates_file(w)},
+    ),
+    "schools:term_dates": Rule(
+        url=lambda w: reverse("schools:term_dates", args=[w.school_a.urn]),
+        get={**ICB_A_READERS, "senco_a": "page"},
+        post={
+            **ICB_A_READERS,
+            "senco_a": "done",
+            "coordinator_a": "done",
+            "programme_admin": "done",
+            "dfe_staff": "403",
+        },
+        post_data=_holiday_data,
+    ),
+    "schools:term_date_remove": Rule(
+        url=lambda w: reverse("schools:term_date_remove", args=[w.school_a.urn, _own_holiday(w)]),
+        get=_everyone("405", anonymous="login"),
+        post={
+            **ICB_A_READERS,
+            "senco_a": "done",
+            "coordinator_a": "done",
+            "programme_admin": "done",
+            "dfe_staff": "403",
+        },
+    ),
     "schools:calendar": Rule(
         url=lambda w: reverse("schools:calendar", args=[w.school_a.urn]),
         get={**ICB_A_READERS, "senco_a": "page", "coordinator_a": "403", "dfe_staff": "403", "programme_admin": "403"},
@@ -408,6 +499,7 @@ def _state():
     tables = [
         *(User, CoordinatorMembership, SencoMembership, Invitation, AccessEvent, School, Specialist, Outcome),
         *(SelfAssessment, ParentCarerMeeting, PupilVoiceActivity, ClosureDate, ChangeRequest, CalendarFeed),
+        SchoolHoliday,
     ]
     counts = {model.__name__: model.objects.count() for model in tables}
     counts["visits"] = list(Visit.objects.order_by("pk").values_list("pk", "status", "date", "session"))

@@ -40,6 +40,7 @@ class Permission(enum.StrEnum):
     MANAGE_SCHOOL_PROFILE = "record closure dates, self-assessment and parent carer meetings"
     VIEW_OWN_SCHEDULE = "view one's own visits as a specialist"
     RECORD_OUTCOMES = "record the outcome of a visit"
+    MANAGE_TERM_DATES = "upload a local authority's term dates and record a school's own"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,7 +56,8 @@ PROGRAMME_ADMIN = Role(
     "Programme admin",
     "Runs the programme nationally: programme years, settings and ICB coordinators. Reads everything.",
     frozenset({P.VIEW_NATIONAL_PROGRESS, P.EXPORT_PROGRAMME_DATA, P.MANAGE_PROGRAMME, P.MANAGE_COORDINATORS}
-              | {P.VIEW_ICB, P.VIEW_SCHOOL}),
+              | {P.VIEW_ICB, P.VIEW_SCHOOL}
+              | {P.MANAGE_TERM_DATES}),
     requires_mfa=True,
 )  # fmt: skip
 DFE_STAFF = Role(
@@ -68,7 +70,8 @@ COORDINATOR = Role(
     "ICB coordinator",
     "Runs the programme for an ICB: enrols schools, manages specialists, allocates visits, gives access.",
     frozenset({P.VIEW_ICB, P.MANAGE_ICB_SCHOOLS, P.MANAGE_ICB_SPECIALISTS, P.ALLOCATE_VISITS}
-              | {P.MANAGE_ICB_ACCESS, P.VIEW_SCHOOL, P.CONFIRM_VISITS, P.RECORD_OUTCOMES}),
+              | {P.MANAGE_ICB_ACCESS, P.VIEW_SCHOOL, P.CONFIRM_VISITS, P.RECORD_OUTCOMES}
+              | {P.MANAGE_TERM_DATES}),
     requires_mfa=True,
 )  # fmt: skip
 # A coordinator of a successor ICB reads what its predecessors delivered, but cannot change it.
@@ -231,6 +234,12 @@ class RequestAccess:
 
     def may_record_outcome(self, visit: Visit) -> bool:
         return self.can(Permission.RECORD_OUTCOMES, visit=visit)
+
+    def may_record_term_dates(self, school: School) -> bool:
+        """Record a school's own term dates (an academy's): its SENCO, its ICB's coordinator or the programme admin."""
+        return self.can(Permission.MANAGE_TERM_DATES, school=school) or self.can(
+            Permission.MANAGE_SCHOOL_PROFILE, school=school
+        )
 
     # Querysets scoped from the start: never fetch and then check.
 

@@ -38,6 +38,7 @@ from schools.models import (
     Enrolment,
     ProgrammeYear,
     School,
+    SchoolHoliday,
     SencoMembership,
 )
 from schools.services import progress_changes_fold
@@ -50,6 +51,7 @@ DEMO_PASSWORD = "pins-demo-password"
 DFE_EMAIL = "dfe@example.org"
 ADMIN_EMAIL = "admin@example.org"
 SCHOOLS_PER_ICB = 40  # as in year 1 of the programme
+AUTHORITIES_WITH_OWN_TERM_DATES = 2  # the first authority of the first two ICBs sets its own term dates
 CONTINUING_SHARE = Decimal("0.75")  # 30 of every 40 schools continue from last year, 10 are new
 QUOTA_DAYS = Decimal("5.0")
 MAX_SCALE = 20  # England has about 16,800 primary schools: scale 10
@@ -231,32 +233,59 @@ def _end_of_summer_term(year: int) -> datetime.date:
 
 
 def demo_school_holidays(*, programme_year: ProgrammeYear) -> list[tuple[str, datetime.date, datetime.date]]:
-    """The usual half terms and holidays (each authority and academy sets its own), as each school's closure
-    dates: the scheduling rules keep visits out of them as out of any other closure."""
+    """The programme's default holidays, as English authorities usually set them (in 2026-27: 26 to 30 October,
+    21 December to 1 January, 15 to 19 February, 29 March to 9 April, 31 May to 4 June); each authority and
+    academy may set its own, and the scheduling rules keep visits out of them."""
     first, second = programme_year.starts_on.year, programme_year.ends_on.year
     october_31, late_may, february_13 = (
         datetime.date(first, 10, 31),
         datetime.date(second, 5, 31),
         datetime.date(second, 2, 13),
     )
-    good_friday = next(
+    good_friday = _good_friday(programme_year)
+    october = october_31 - _days(october_31.weekday())  # the last week of October
+    february = february_13 + _days(-february_13.weekday() % 7)
+    may = late_may - _days(late_may.weekday())  # the week of the late May bank holiday
+    new_year = datetime.date(second, 1, 1)
+    # Back on the first Monday after New Year's Day: the holiday ends on the weekday before it.
+    back = new_year + _days(7 - new_year.weekday())
+    breaks = [
+        ("Summer holiday", programme_year.starts_on, datetime.date(first, 8, 31)),  # seeded in the summer
+        ("Autumn half term", october, october + _days(4)),
+        ("Christmas holiday", datetime.date(first, 12, 21), back - _days(3)),
+        ("Spring half term", february, february + _days(4)),
+        ("Easter holiday", good_friday + _days(3), good_friday + _days(14)),  # the fortnight after Easter
+        ("Summer half term", may, may + _days(4)),
+        ("Summer holiday", _end_of_summer_term(second) + _days(1), programme_year.ends_on),  # seeded in July
+    ]
+    return _within(programme_year, breaks)
+
+
+def demo_authority_holidays(*, programme_year: ProgrammeYear) -> list[tuple[str, datetime.date, datetime.date]]:
+    """Term dates an authority sets differently from the default: its Easter holiday around Good Friday, and a
+    week earlier for its autumn half term (demo dates)."""
+    replaced = {
+        "Easter holiday": (_good_friday(programme_year) - _days(4), _good_friday(programme_year) + _days(7)),
+    }
+    breaks = []
+    for name, starts_on, ends_on in demo_school_holidays(programme_year=programme_year):
+        if name == "Autumn half term":
+            starts_on, ends_on = starts_on - _days(7), ends_on - _days(7)
+        breaks.append((name, *replaced.get(name, (starts_on, ends_on))))
+    return _within(programme_year, breaks)
+
+
+def _good_friday(programme_year: ProgrammeYear) -> datetime.date:
+    first, second = programme_year.starts_on.year, programme_year.ends_on.year
+    return next(
         day
         for year in (second, first)
         for day, name in england_bank_holidays(year).items()
         if name == "Good Friday" and programme_year.contains(day)
     )
-    october = october_31 - _days(october_31.weekday())  # the last week of October
-    february = february_13 + _days(-february_13.weekday() % 7)
-    may = late_may - _days(late_may.weekday())  # the week of the late May bank holiday
-    breaks = [
-        ("Summer holidays", programme_year.starts_on, datetime.date(first, 8, 31)),  # seeded in the summer
-        ("October half term", october, october + _days(4)),
-        ("Christmas holidays", datetime.date(first, 12, 21), datetime.date(second, 1, 3)),
-        ("February half term", february, february + _days(4)),
-        ("Easter holidays", good_friday - _days(4), good_friday + _days(7)),
-        ("May half term", may, may + _days(4)),
-        ("Summer holidays", _end_of_summer_term(second) + _days(1), programme_year.ends_on),  # seeded in July
-    ]
+
+
+def _within(programme_year: ProgrammeYear, breaks) -> list[tuple[str, datetime.date, datetime.date]]:
     return [
         (name, max(starts_on, programme_year.starts_on), min(ends_on, programme_year.ends_on))
         for name, starts_on, ends_on in breaks
@@ -305,6 +334,7 @@ class _DemoPlan:
         self.users: list[User] = []
         self._lineages = _lineages(icbs)
         self._authorities = self._authorities_by_icb()
+        self.school_holidays = self._school_holidays()
         self._areas = {row["ods_code"]: row for row in table("icb_areas")}
         self._regions = region_bounds()
         self._establishment_numbers: dict[str, set[int]] = {}
@@ -327,6 +357,33 @@ class _DemoPlan:
                 raise RuleBroken(f"No local authority lies in {icb.ods_code}: load the reference data first")
         return by_icb
 
+    def _school_holidays(self) -> list[SchoolHoliday]:
+        """The year's default holidays, and their own term dates for the first authority of the first two ICBs
+        (the rest follow the default)."""
+        year = self.year
+        rows = [
+            SchoolHoliday(programme_year=year, name=name, starts_on=starts_on, ends_on=ends_on)
+            for name, starts_on, ends_on in self.holidays
+        ]
+        own = {self._authorities[icb.ods_code][0] for icb in self.icbs[:AUTHORITIES_WITH_OWN_TERM_DATES]}
+        for authority in sorted(own, key=lambda authority: authority.dfe_code):
+            rows += [
+                SchoolHoliday(
+                    programme_year=year, local_authority=authority, name=name, starts_on=starts_on, ends_on=ends_on
+                )
+                for name, starts_on, ends_on in demo_authority_holidays(programme_year=year)
+            ]
+        return rows
+
+    def _holidays_by_school(self, schools: list[School]) -> dict[int, list[SchoolHoliday]]:
+        """Each school's holidays, as `schools.selectors.holidays_of_schools` would read them once written."""
+        default = [holiday for holiday in self.school_holidays if holiday.local_authority is None]
+        own: dict[int, list[SchoolHoliday]] = {}
+        for holiday in self.school_holidays:
+            if holiday.local_authority is not None:
+                own.setdefault(holiday.local_authority.pk, []).append(holiday)
+        return {school.urn: own.get(school.local_authority.pk, default) for school in schools}
+
     def _plan(self) -> None:
         per_icb = SCHOOLS_PER_ICB * self.scale
         # URNs are unique nationally, so they come from one draw rather than from each ICB's generator.
@@ -339,7 +396,7 @@ class _DemoPlan:
             rng = random.Random(f"pins-demo:{self.seed}:{icb.ods_code}")
             people = People(f"pins-demo:{self.seed}:{icb.ods_code}")
             self.coordinators[icb.ods_code] = people.name()
-            enrolments, specialists = len(self.enrolments), len(self.specialists)
+            schools, enrolments, specialists = len(self.schools), len(self.enrolments), len(self.specialists)
             closures, absences = len(self.closure_dates), len(self.unavailabilities)
             self._plan_schools(rng, people, icb=icb, urns=urns[number * per_icb : (number + 1) * per_icb])
             next_specialist_id = self._plan_specialists(rng, people, icb=icb, first_id=next_specialist_id)
@@ -357,6 +414,7 @@ class _DemoPlan:
                 blackouts=self.blackout_periods,
                 enrolments=self.enrolments[enrolments:],
                 closures=closed,
+                holidays=self._holidays_by_school(self.schools[schools:]),
                 specialists=self.specialists[specialists:],
                 capacities=self.capacities[specialists:],
                 absences=self.unavailabilities[absences:],
@@ -449,14 +507,9 @@ class _DemoPlan:
         return days[position : position + count]
 
     def _closure_dates(self, rng: random.Random, *, urn: int) -> list[ClosureDate]:
-        """The school's holidays, five INSET days (the first day or two of term, the rest spread through the
-        year) and an event."""
-        closures = [
-            ClosureDate(
-                school_id=urn, kind=ClosureDate.Kind.HOLIDAY, starts_on=starts_on, ends_on=ends_on, description=name
-            )
-            for name, starts_on, ends_on in self.holidays
-        ]
+        """The school's five INSET days (the first day or two of term, the rest spread through the year) and an
+        event; its holidays are its term dates (`SchoolHoliday`), not closures."""
+        closures = []
         first_days = self.school_days[: rng.choice((1, 2))]
         runs = [first_days]
         windows = [days for days in map(self._in_window, table("inset_windows")) if days]
@@ -570,6 +623,7 @@ class _DemoPlan:
         year = self.year
         year.save()
         BlackoutPeriod.objects.bulk_create(self.blackout_periods)
+        SchoolHoliday.objects.bulk_create(self.school_holidays)
         for cohort in self.cohorts.values():
             cohort.save()
         School.objects.bulk_create(self.schools, batch_size=BATCH_SIZE)

@@ -2,8 +2,8 @@
 with the ICB's own specialists, every date and session chosen by asking the service's own `BookingCalendar`.
 
 The demo holds no scheduling rule of its own. It loads nothing either: it builds each calendar with
-`BookingCalendar.from_loaded` from the rows it is about to write (closures, leave, blackouts and the visits
-booked so far), as the planner does from an ICB's rows, and asks it as of the day the visit was proposed.
+`BookingCalendar.from_loaded` from the rows it is about to write (holidays, closures, leave, blackouts and the
+visits booked so far), as the planner does from an ICB's rows, and asks it as of the day the visit was proposed.
 Its counters are written by the services' own recount (`specialists.services.counters`). It does not book
 through `visit_allocate`: the demo writes a year's past as well as its future, and the service rightly refuses a
 date before today.
@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from pins.demo.words import VisitPurpose, table, visit_purposes, words
-from schools.models import BlackoutPeriod, ClosureDate, Enrolment
+from schools.models import BlackoutPeriod, ClosureDate, Enrolment, SchoolHoliday
 from specialists.models import (
     SESSION_DAYS,
     SESSION_SLOTS,
@@ -83,6 +83,7 @@ class IcbVisits:
         blackouts: list[BlackoutPeriod],
         enrolments: list[Enrolment],
         closures: dict[int, list[ClosureDate]],
+        holidays: dict[int, list[SchoolHoliday]],
         specialists: list[Specialist],
         capacities: list[Capacity],
         absences: list[Unavailability],
@@ -93,6 +94,7 @@ class IcbVisits:
         self.today = self.now.date()
         self.term = _span(*term)
         self.blackouts, self.closures, self.specialists = blackouts, closures, specialists
+        self.holidays = holidays  # each school's term-date holidays, by URN
         # What is left to book, as the services' counters would say: the written counters are recounted.
         self.capacity_left = {capacity.specialist_id: capacity.days for capacity in capacities}
         self.quota_left = {enrolment.school_id: enrolment.quota_days for enrolment in enrolments}
@@ -152,6 +154,7 @@ class IcbVisits:
                     specialist=specialist,
                     blackouts=self.blackouts,
                     closures=self.closures[enrolment.school_id],
+                    holidays=self.holidays[enrolment.school_id],
                     unavailable=self.absences[specialist.pk],
                     bookings=self.bookings[specialist.pk],
                     today=as_of,

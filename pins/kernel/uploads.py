@@ -25,8 +25,11 @@ class UploadForm(forms.Form):
         return upload
 
 
-def upload_page(request, *, icb, run, kind: str, most_rows: int, template: str):
-    """Run the import on the uploaded file; show every bad row in the error summary, or the counts."""
+def upload_page(
+    request, *, icb, run, kind: str, most_rows: int, template: str, done_url: str | None = None, context=None
+):
+    """Run the import on the uploaded file; show every bad row in the error summary, or the counts. After a
+    saved import it goes to `done_url` (the ICB's page unless given); `context` adds to the page's."""
     form = UploadForm(request.POST or None, request.FILES or None)
     form.fields["file"].help_text = f"At most {most_rows:,} {kind} in one file, and smaller than 20 MB"
     report: ImportReport | None = None
@@ -34,7 +37,7 @@ def upload_page(request, *, icb, run, kind: str, most_rows: int, template: str):
         report = run(form.cleaned_data["file"].read(), form.cleaned_data["dry_run"])
         if report.ok and not report.dry_run:
             messages.success(request, f"{kind.capitalize()} imported: {report.counts()}")
-            return redirect("icbs:detail", icb.ods_code)
+            return redirect(done_url) if done_url else redirect("icbs:detail", icb.ods_code)
         if not report.ok:
             form.add_error(
                 "file", f"The file has {len(report.errors)} problem{'s' * (len(report.errors) != 1)}: nothing was saved"
@@ -48,5 +51,6 @@ def upload_page(request, *, icb, run, kind: str, most_rows: int, template: str):
             "report": report,
             "row_errors": [str(error) for error in (report.errors[:MOST_ERRORS_SHOWN] if report else [])],
             "more_errors": max(0, len(report.errors) - MOST_ERRORS_SHOWN) if report else 0,
+            **(context or {}),
         },
     )

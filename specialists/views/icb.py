@@ -46,6 +46,7 @@ def icb_overview(request, ods_code):
             "behind_on_parent_carers": totals.behind_on_parent_carers,
             "can_allocate": request.access.can(Permission.ALLOCATE_VISITS, icb=icb),
             "can_manage_schools": request.access.can(Permission.MANAGE_ICB_SCHOOLS, icb=icb),
+            "can_manage_term_dates": request.access.can(Permission.MANAGE_TERM_DATES, icb=icb),
         },
     )
 

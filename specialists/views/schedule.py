@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from pins.accounts.authorization import Permission, icb_for, specialist_for
 from pins.kernel.paging import page_with_count
-from schools.selectors import programme_year_for
+from schools.selectors import holiday_on, holidays_of_schools, programme_year_for
 from specialists.presenters import schedule_cell
 from specialists.selectors import icb_visits, visits_between
 
@@ -55,10 +55,16 @@ class ScheduleForm(forms.Form):
 
 
 @dataclasses.dataclass
+class Cell:
+    visits: list[dict]
+    holiday: str = ""  # the name of the school's holiday that day, if it is one
+
+
+@dataclasses.dataclass
 class Row:
     label: str
     url: str
-    cells: list[list[dict]]
+    cells: list[Cell]
 
 
 def _period(view: str, day: datetime.date) -> tuple[datetime.date, datetime.date, list[datetime.date]]:
@@ -70,6 +76,11 @@ def _period(view: str, day: datetime.date) -> tuple[datetime.date, datetime.date
         end = start + datetime.timedelta(days=6)
     days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
     return start, end, [d for d in days if d.weekday() < 5]
+
+
+def _cell(by_cell, row_id, day: datetime.date, holidays) -> Cell:
+    holiday = holiday_on(holidays, day)
+    return Cell(by_cell.get((row_id, day), []), holiday.name if holiday else "")
 
 
 @login_required
@@ -100,6 +111,11 @@ def icb_schedule(request, ods_code):
         page = page_with_count(owners, per_page=ROWS_PER_PAGE, number=request.GET.get("page"))
         key = "specialist_id"
         rows = [(owner.pk, owner.full_name, reverse("specialists:schedule", args=[owner.pk])) for owner in page]
+    # Each school's holidays that year, in one query, to mark its days off in its row.
+    holidays: dict[int, list] = {}
+    if rows_of == "schools" and year is not None:
+        by_school = holidays_of_schools(schools=[owner.school for owner in page], year=year)
+        holidays = {owner.pk: by_school[owner.school_id] for owner in page}
     wanted = {row_id for row_id, _, _ in rows}
     by_cell: dict[tuple[int, datetime.date], list[dict]] = {}
     for visit in visits.filter(**{f"{key}__in": wanted}):
@@ -116,7 +132,10 @@ def icb_schedule(request, ods_code):
             "start": start,
             "end": end,
             "days": days,
-            "rows": [Row(label, url, [by_cell.get((row_id, day), []) for day in days]) for row_id, label, url in rows],
+            "rows": [
+                Row(label, url, [_cell(by_cell, row_id, day, holidays.get(row_id, [])) for day in days])
+                for row_id, label, url in rows
+            ],
             "page": page,
             "previous_start": previous_start,
             "next_start": next_start,

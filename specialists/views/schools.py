@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pins.accounts.authorization import Permission, school_for
 from pins.kernel.errors import RuleBroken
 from pins.kernel.forms import show_rule_broken
-from schools.selectors import programme_year_for, with_self_assessment_done
+from schools.selectors import holidays_of, programme_year_for, with_self_assessment_done
 from specialists.forms import ClosureDateForm
 from specialists.presenters import enrolment_history, with_school_page_actions
 from specialists.selectors import school_visits, with_visit_days
@@ -53,6 +53,9 @@ def school_detail(request, urn):
             "upcoming": [visit for visit in visits if visit.date >= today],
             "past": [visit for visit in visits if visit.date < today],
             "closures": school.closure_dates.filter(ends_on__gte=today).order_by("starts_on")[:10],
+            "holidays": [holiday for holiday in holidays_of(school=school, year=year) if holiday.ends_on >= today]
+            if year
+            else [],
             "has_self_assessment": enrolment is not None and enrolment.has_self_assessment,
             "enrolment_history": enrolment_history(enrolment, shown=ENROLMENT_HISTORY_SHOWN)
             if enrolment is not None and access.can(Permission.VIEW_ICB, icb=enrolment.icb)

@@ -21,7 +21,16 @@ from django.utils import timezone
 from icbs.models import ICB
 from pins.accounts.models import User
 from pins.demo.seed import DEMO_PASSWORD, demo_programme_year, demo_seed, demo_sign_ins
-from schools.models import BlackoutPeriod, ClosureDate, Enrolment, ProgrammeYear, School, WeeklyDelivery
+from schools.models import (
+    BlackoutPeriod,
+    ClosureDate,
+    Enrolment,
+    ProgrammeYear,
+    School,
+    SchoolHoliday,
+    WeeklyDelivery,
+)
+from schools.selectors import default_holidays, holidays_of_schools
 from specialists.models import Capacity, Outcome, Specialist, Unavailability, Visit
 from specialists.rules import BookingCalendar, Problem, england_bank_holidays
 
@@ -74,13 +83,20 @@ class TestEveryRuleHolds:
         assert set(Counter(Enrolment.objects.values_list("icb_id", "support")).values()) == {30, 10}
         assert all(8 <= count <= 15 for count in Counter(Specialist.objects.values_list("icb_id", flat=True)).values())
         assert Capacity.objects.count() == Specialist.objects.count() and Unavailability.objects.exists()
-        # Each school's own calendar: its holidays, five INSET days and an event.
+        # Each school's own calendar: five INSET days and an event, on top of its term dates.
         days_closed = defaultdict(Counter)
         for closure in ClosureDate.objects.all():
             days_closed[closure.school_id][closure.kind] += (closure.ends_on - closure.starts_on).days + 1
         assert len(days_closed) == 1680
         assert {closed["inset"] for closed in days_closed.values()} == {5}
-        assert all(closed["event"] and closed["holiday"] >= 6 * 5 for closed in days_closed.values())
+        assert all(closed["event"] for closed in days_closed.values())
+        # The default holidays, and two authorities' own term dates that differ from them.
+        year = ProgrammeYear.objects.get()
+        holidays = holidays_of_schools(schools=School.objects.all(), year=year)
+        assert all(sum((h.ends_on - h.starts_on).days + 1 for h in each) >= 6 * 5 for each in holidays.values())
+        authorities = set(SchoolHoliday.objects.exclude(local_authority=None).values_list("local_authority", flat=True))
+        assert len(authorities) == 2
+        assert {holiday.name for holiday in default_holidays(year=year)} >= {"Christmas holiday", "Easter holiday"}
 
         visits = list(Visit.objects.all())
         assert len(visits) == seeded.visits and seeded.outcomes == Outcome.objects.count()
@@ -94,9 +110,10 @@ class TestEveryRuleHolds:
 
     def test_every_visit_passes_the_booking_calendar_as_of_the_day_it_was_proposed(self, seeded):
         """Every rule of `BookingCalendar`, asked as the allocation service asks, with the data loaded once: no
-        weekend, bank holiday, blackout, school closure, specialist's absence or clash."""
+        weekend, bank holiday, blackout, school holiday or closure, specialist's absence or clash."""
         blackouts = list(BlackoutPeriod.objects.all())
         closures = _by(ClosureDate.objects.all(), lambda closure: closure.school_id)
+        holidays = holidays_of_schools(schools=School.objects.all(), year=ProgrammeYear.objects.get())
         absences = _by(Unavailability.objects.all(), lambda absence: absence.specialist_id)
         visits = list(Visit.objects.select_related("enrolment__school", "enrolment__programme_year", "specialist"))
         booked = _by(
@@ -108,6 +125,7 @@ class TestEveryRuleHolds:
                 specialist=visit.specialist,
                 blackouts=blackouts,
                 closures=closures[visit.enrolment.school_id],
+                holidays=holidays[visit.enrolment.school_id],
                 unavailable=absences[visit.specialist_id],
                 # A cancelled visit's slot may be taken since: it clashes with nothing now.
                 bookings=[]
