@@ -9,6 +9,7 @@ from schools.models import (
     Enrolment,
     ParentCarerMeeting,
     ProgrammeYear,
+    ProgressChange,
     PupilVoiceActivity,
     School,
     SchoolHoliday,
@@ -164,6 +165,17 @@ class WeeklyDeliveryAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["programme_year"]
     list_select_related = ["icb", "programme_year"]
     date_hierarchy = "week"
+
+
+@admin.register(ProgressChange)
+class ProgressChangeAdmin(ReadOnly, admin.ModelAdmin):
+    """Written by the enrolments' progress trigger and folded by beat (national progress adds them up): read
+    only here."""
+
+    list_display = ["icb", "programme_year", "schools", "allocated_days", "confirmed_days", "delivered_days"]
+    list_filter = ["programme_year"]
+    search_fields = ["icb__name"]
+    list_select_related = ["icb", "programme_year"]
 
 
 @admin.register(SchoolHoliday)

@@ -24,6 +24,7 @@ from pins.kernel.history import HistoryEvent, acting
 from schools.models import (
     BlackoutPeriod,
     ParentCarerMeeting,
+    ProgressChange,
     PupilVoiceActivity,
     School,
     SchoolHoliday,
@@ -108,6 +109,9 @@ FACTORIES = {
         programme_year=factories.ProgrammeYearFactory(),
         icb=factories.ICBFactory(),
         week=datetime.date(2026, 9, 7) + datetime.timedelta(weeks=next(_weeks)),
+    ),
+    "schools.progresschange": lambda: ProgressChange.objects.create(
+        programme_year=factories.ProgrammeYearFactory(), icb=factories.ICBFactory(), schools=1
     ),
     "schools.schoolholiday": lambda: SchoolHoliday.objects.create(
         programme_year=factories.ProgrammeYearFactory(),
