@@ -167,6 +167,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "specialists.tasks.send_unsent_change_request_emails",
         "schedule": 5 * 60,
     },
+    "send unsent notices": {
+        "task": "specialists.tasks.send_unsent_notices",
+        "schedule": 5 * 60,
+    },
 }
 
 # A stuck task is stopped: the soft limit raises inside it, the hard limit ends the worker process. Both stay
