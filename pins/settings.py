@@ -173,6 +173,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Visits are reminded of this many days before (to the school's SENCOs and the specialist), each once per version.
+PINS_VISIT_REMINDER_DAYS = tuple(env.list("PINS_VISIT_REMINDER_DAYS", cast=int, default=[7, 1]))
+
 # A stuck task is stopped: the soft limit raises inside it, the hard limit ends the worker process. Both stay
 # under pins.kernel.mail.CLAIM_LEASE, so an e-mail claimed by a task still running is never taken over and sent twice.
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=4 * 60)

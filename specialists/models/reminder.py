@@ -12,10 +12,12 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         VISIT_COMING_UP = "visit_coming_up", "Visit coming up"
         OUTCOME_OVERDUE = "outcome_overdue", "Outcome record overdue"
-        DAYS_UNALLOCATED = "days_unallocated", "Days still to allocate"
+        WEEKLY_DIGEST = "weekly_digest", "Weekly digest for coordinators"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    subject = models.CharField(max_length=100, help_text="For example visit:123:v2, or icb:QWO:2026-W48")
+    subject = models.CharField(
+        max_length=100, help_text="For example visit:123:v2:d7 (7 days before), visit:123:v2, or icb:QWO:2026-W48"
+    )
     recipient = models.EmailField()
     claimed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
