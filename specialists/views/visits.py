@@ -131,6 +131,7 @@ def visit_detail(request, visit_id):
             "outcome": getattr(visit, "outcome", None) if visit.is_delivered else None,
             "history": VisitHistory(visit),
             "open_request": open_request,
+            "notices": visit.notices.all(),
             "actions": VisitActions.for_person(
                 visit, access=request.access, today=timezone.localdate(), request_waiting=open_request is not None
             ),
