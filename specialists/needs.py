@@ -7,10 +7,11 @@ import datetime
 
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from schools.models import Enrolment, ProgrammeYear
 from schools.selectors import with_parent_carer_progress
-from specialists.models import ChangeRequest, Notice, Visit
+from specialists.models import ChangeRequest, Notice, Reminder, Visit
 
 LIST_LENGTH = 10  # rows each list shows; its total counts them all
 UNCONFIRMED_AFTER = datetime.timedelta(days=7)  # a proposed visit the school has not confirmed in a week is chased
@@ -60,7 +61,8 @@ def visits_to_confirm(visits: QuerySet[Visit], *, today: datetime.date) -> Query
 
 def visits_unconfirmed(visits: QuerySet[Visit], *, now: datetime.datetime) -> QuerySet[Visit]:
     """Proposed visits still to come that the school has not confirmed within a week of their proposal."""
-    upcoming = with_proposed_since(visits.filter(status=Visit.Status.PROPOSED, date__gte=now.date()))
+    today = timezone.localdate(now)
+    upcoming = with_proposed_since(visits.filter(status=Visit.Status.PROPOSED, date__gte=today))
     return _visit_rows(upcoming.filter(proposed_since__lt=now - UNCONFIRMED_AFTER)).order_by("date", "slot_start")
 
 
@@ -97,3 +99,31 @@ def schools_behind(enrolments: QuerySet[Enrolment], *, year: ProgrammeYear, toda
         .select_related("school", "icb")
         .order_by("school__name", "pk")
     )
+
+
+@dataclasses.dataclass
+class Message:
+    """One e-mail about a visit, for its page: a notice of a change or a reminder."""
+
+    at: datetime.datetime
+    about: str
+    recipient: str
+    recipient_name: str
+    sent_at: datetime.datetime | None
+
+
+def visit_messages(visit: Visit) -> list[Message]:
+    """The notices and reminders about a visit, oldest first: two queries."""
+    messages = [
+        Message(notice.created_at, notice.get_change_display(), notice.recipient, notice.recipient_name, notice.sent_at)
+        for notice in visit.notices.all()
+    ]
+    reminders = Reminder.objects.filter(
+        kind__in=[Reminder.Kind.VISIT_COMING_UP, Reminder.Kind.OUTCOME_OVERDUE],
+        subject__startswith=f"visit:{visit.pk}:",
+    )
+    messages += [
+        Message(reminder.claimed_at, reminder.get_kind_display(), reminder.recipient, "", reminder.sent_at)
+        for reminder in reminders
+    ]
+    return sorted(messages, key=lambda message: message.at)

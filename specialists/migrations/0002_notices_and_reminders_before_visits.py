@@ -118,5 +118,9 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.AddIndex(
+            model_name="reminder",
+            index=models.Index(fields=["subject"], name="reminder_subject_prefix", opclasses=["varchar_pattern_ops"]),
+        ),
         migrations.RunPython(reminders_before_visits, reminders_as_before),
     ]

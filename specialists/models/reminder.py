@@ -27,6 +27,10 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "subject", "recipient"], name="reminder_sent_once"),
         ]
+        indexes = [
+            # A visit's page lists its reminders by their subject's prefix (visit:123:).
+            models.Index(fields=["subject"], opclasses=["varchar_pattern_ops"], name="reminder_subject_prefix"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.recipient} ({self.subject})"

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from specialists.models import ChangeRequest, Visit
-from specialists.services import visit_allocate, visit_reschedule
+from specialists.services import reminders_send, visit_allocate, visit_reschedule
 from tests.factories import VisitFactory
 from tests.test_query_budgets import AFTERNOON, _busier
 
@@ -117,3 +117,14 @@ def test_a_visits_page_lists_the_messages_sent_about_it_and_to_whom(client, worl
     assert table.count("Visit proposed") == 2 and table.count("Visit moved") == 2
     assert "senco.a@example.org" in table and "Ada Alpha" in table
     assert table.count("Waiting to send") == 2  # the move's, whose change has not committed in this test
+
+
+def test_a_visits_page_lists_its_reminders_too(client, world, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 10, 12, 9, tzinfo=datetime.UTC))
+    reminders_send(today=datetime.date(2026, 10, 12))  # the world's visit of 6 October has no outcome
+    client.force_login(world["coordinator_a"])
+
+    html = re.sub(r"\s+", " ", client.get(reverse("visits:detail", args=[world.visit_a.pk])).text)
+
+    table = html[html.index("Messages about this visit") : html.index("History")]
+    assert "Outcome record overdue" in table and world.specialist_a.email in table
