@@ -56,7 +56,7 @@ def _recipients(visit: Visit) -> list[Recipient]:
     people.append(Recipient(email=specialist.email, name=specialist.full_name, is_specialist=True))
     seen, unique = set(), []
     for person in people:
-        if person.email.lower() not in seen:
+        if person.email and person.email.lower() not in seen:
             seen.add(person.email.lower())
             unique.append(person)
     return unique
