@@ -25,8 +25,11 @@ PYTEST_WORKERS ?= 2
 
 # The demo on the PostgreSQL at DATABASE_URL or, unset, on an embedded one whose data stays in .pgdata/ between runs
 # and which stops with it. Celery runs tasks in the web process unless REDIS_URL is set.
+# The periodic sweeps (reminders, digests, notices left unsent) run beside it on their schedules (demo_sweeps), and
+# stop with it; e-mail is printed on the console.
 DEMO = $(BIN)/python manage.py migrate --no-input -v 0 && $(BIN)/python manage.py demo_setup && \
 	echo "Serving the PINS programme service on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)" && \
+	{ $(BIN)/python manage.py demo_sweeps & } && \
 	exec $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 run: deps

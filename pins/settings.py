@@ -171,7 +171,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "schools.tasks.fold_progress_changes",
         "schedule": 5 * 60,
     },
+    "send unsent notices": {
+        "task": "specialists.tasks.send_unsent_notices",
+        "schedule": 5 * 60,
+    },
 }
+
+# Visits are reminded of this many days before (to the school's SENCOs and the specialist), each once per version.
+PINS_VISIT_REMINDER_DAYS = tuple(env.list("PINS_VISIT_REMINDER_DAYS", cast=int, default=[7, 1]))
 
 # A stuck task is stopped: the soft limit raises inside it, the hard limit ends the worker process. Both stay
 # under pins.kernel.mail.CLAIM_LEASE, so an e-mail claimed by a task still running is never taken over and sent twice.
@@ -180,6 +187,20 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=5 * 60)
 
 # E-mail: printed to the console unless EMAIL_URL names a server (smtp+tls://user:password@host:587).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# GOV.UK Notify, when its API key is set (docs/adr/0019-notices.md): one Notify template whose subject is ((subject))
+# and body ((body)) carries every message. The key is a secret: it stays in this process, never on the broker.
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+if NOTIFY_API_KEY:
+    EMAIL_BACKEND = "pins.kernel.notify.NotifyEmailBackend"
+    try:
+        NOTIFY_TEMPLATE_ID = env.str("NOTIFY_TEMPLATE_ID")
+    except ImproperlyConfigured:
+        raise ImproperlyConfigured(
+            "NOTIFY_TEMPLATE_ID is required with NOTIFY_API_KEY: the id of a Notify e-mail template whose subject"
+            " is ((subject)) and body ((body))"
+        ) from None
+    NOTIFY_REPLY_TO_ID = env.str("NOTIFY_REPLY_TO_ID", default="")
+    NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
 # Seconds to wait for the mail server before the send fails (and its task tries again later).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PINS programme <no-reply@pins.example.org>")

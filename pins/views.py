@@ -1,8 +1,13 @@
+import dataclasses
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from pins.accounts.authorization import Permission
+from pins.accounts.authorization import Permission, RequestAccess
+from schools.selectors import programme_year_for
+from specialists import needs
 
 
 @login_required
@@ -17,8 +22,51 @@ def home(request):
         "reads_everything": access.reads_everything,
         "manages_programme": access.can(Permission.MANAGE_PROGRAMME),
         "has_any_role": access.has_any_role,
+        "needs": NeedsYou.of(access),
     }
     return render(request, "pins/home.html", context)
+
+
+@dataclasses.dataclass
+class NeedsYou:
+    """The home page's "needs you" lists, for each role the person has: one query a list."""
+
+    to_confirm: needs.Needing | None = None
+    school_requests: needs.Needing | None = None
+    icb_requests: needs.Needing | None = None
+    unconfirmed: needs.Needing | None = None
+    overdue: needs.Needing | None = None
+    behind: needs.Needing | None = None
+    to_record: needs.Needing | None = None
+    coming_up: needs.Needing | None = None
+
+    @classmethod
+    def of(cls, access: RequestAccess) -> "NeedsYou":
+        found, now = cls(), timezone.now()
+        today = timezone.localdate(now)
+        if access.senco_school_urns:
+            visits = access.visits().filter(enrolment__school_id__in=access.senco_school_urns)
+            found.to_confirm = needs.first_rows(needs.visits_to_confirm(visits, today=today))
+            found.school_requests = needs.first_rows(needs.change_requests_open(visits))
+        if access.coordinated_icb_ids:
+            visits = access.visits().filter(enrolment__icb_id__in=access.coordinated_icb_ids)
+            found.icb_requests = needs.first_rows(needs.change_requests_open(visits))
+            found.unconfirmed = needs.first_rows(needs.visits_unconfirmed(visits, now=now))
+            found.overdue = needs.first_rows(needs.outcomes_overdue(visits, today=today))
+            year = programme_year_for(today=today)
+            if year is not None:
+                enrolments = access.enrolments().filter(icb_id__in=access.coordinated_icb_ids)
+                found.behind = needs.first_rows(needs.schools_behind(enrolments, year=year, today=today))
+        if access.specialist_id:
+            visits = access.visits().filter(specialist_id=access.specialist_id)
+            found.to_record = needs.first_rows(needs.outcomes_to_record(visits, today=today))
+            found.coming_up = needs.first_rows(needs.next_visits(visits, today=today))
+        return found
+
+    @property
+    def any_list(self) -> bool:
+        """Whether the person has a role with a list (an empty list still says nothing is waiting)."""
+        return any(getattr(self, field.name) is not None for field in dataclasses.fields(self))
 
 
 @require_GET

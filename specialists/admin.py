@@ -11,6 +11,7 @@ from specialists.models import (
     CalendarFeed,
     Capacity,
     ChangeRequest,
+    Notice,
     Outcome,
     Reminder,
     Specialist,
@@ -201,3 +202,14 @@ class ReminderAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["recipient", "subject"]
     date_hierarchy = "sent_at"
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnly, admin.ModelAdmin):
+    """What each person was told about a change to a visit, and when it went: deleting one would send it again."""
+
+    list_display = ["visit", "change", "recipient", "created_at", "sent_at"]
+    list_filter = ["change"]
+    search_fields = ["recipient", "subject"]
+    date_hierarchy = "created_at"
+    list_select_related = ["visit__enrolment__school", "visit__specialist"]

@@ -27,3 +27,19 @@ def send_due_reminders() -> int:
     from specialists.services import reminders_send
 
     return reminders_send()
+
+
+@shared_task(**MAIL_TASK_OPTIONS)
+def send_notice(notice_id: int) -> None:
+    """Tell one person about a change to a visit, once."""
+    from specialists.services import notice_send
+
+    notice_send(notice_id=notice_id)
+
+
+@shared_task
+def send_unsent_notices() -> int:
+    """Every few minutes: send the notices whose message was lost or could not be sent."""
+    from specialists.services import notices_send_unsent
+
+    return notices_send_unsent()

@@ -32,7 +32,16 @@ from schools.models import (
     SencoMembership,
     WeeklyDelivery,
 )
-from specialists.models import CalendarFeed, Capacity, ChangeRequest, Outcome, Reminder, Unavailability, Visit
+from specialists.models import (
+    CalendarFeed,
+    Capacity,
+    ChangeRequest,
+    Notice,
+    Outcome,
+    Reminder,
+    Unavailability,
+    Visit,
+)
 from tests import factories
 from tests.conftest import with_mfa
 
@@ -40,6 +49,7 @@ pytestmark = pytest.mark.django_db
 
 _numbers = itertools.count(1)
 _weeks = itertools.count()  # apart from _numbers, whose values the region codes keep short
+_notices = itertools.count()  # the same
 
 FACTORIES = {
     "accounts.user": factories.UserFactory,
@@ -73,6 +83,14 @@ FACTORIES = {
     ),
     "specialists.reminder": lambda: Reminder.objects.create(
         kind="outcome_overdue", subject=f"visit:{next(_numbers)}:v1", recipient="a@example.org"
+    ),
+    "specialists.notice": lambda: Notice.objects.create(
+        visit=factories.VisitFactory(date=datetime.date(2027, 5, 3) + datetime.timedelta(days=next(_notices))),
+        change="moved",
+        key="v2:moved",
+        recipient="a@example.org",
+        subject="PINS visit moved",
+        body="Hello",
     ),
     "specialists.calendarfeed": lambda: CalendarFeed.objects.create(
         school=factories.SchoolFactory(), token_hash=f"{next(_numbers):064d}"

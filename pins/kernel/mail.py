@@ -46,3 +46,8 @@ def mail_claim(rows: QuerySet, *, claimed: str, sent: str, **also) -> datetime.d
 def mail_release(rows: QuerySet, *, claimed: str, at: datetime.datetime) -> None:
     """Give back a claim whose message could not be sent, unless another worker has taken it over since."""
     rows.filter(**{claimed: at}).update(**{claimed: None})
+
+
+def mail_send_text(*, subject: str, body: str, to: list[str]) -> None:
+    """Send a message whose body was written earlier (a notice keeps what it said about a change)."""
+    send_mail(subject=mail_subject(subject), message=body, from_email=None, recipient_list=to)

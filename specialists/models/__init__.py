@@ -3,6 +3,7 @@
 from pins.kernel.disciplines import Discipline
 from specialists.models.calendar_feed import CalendarFeed
 from specialists.models.change_request import ChangeRequest
+from specialists.models.notice import Notice
 from specialists.models.outcome import Activity, Outcome
 from specialists.models.reminder import Reminder
 from specialists.models.specialist import Capacity, Specialist, SpecialistQuerySet, Unavailability
@@ -16,6 +17,7 @@ __all__ = [
     "Capacity",
     "ChangeRequest",
     "Discipline",
+    "Notice",
     "Outcome",
     "Reminder",
     "Session",

@@ -12,10 +12,12 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         VISIT_COMING_UP = "visit_coming_up", "Visit coming up"
         OUTCOME_OVERDUE = "outcome_overdue", "Outcome record overdue"
-        DAYS_UNALLOCATED = "days_unallocated", "Days still to allocate"
+        WEEKLY_DIGEST = "weekly_digest", "Weekly digest for coordinators"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    subject = models.CharField(max_length=100, help_text="For example visit:123:v2, or icb:QWO:2026-W48")
+    subject = models.CharField(
+        max_length=100, help_text="For example visit:123:v2:d7 (7 days before), visit:123:v2, or icb:QWO:2026-W48"
+    )
     recipient = models.EmailField()
     claimed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -24,6 +26,10 @@ class Reminder(models.Model):
         ordering = ["-claimed_at"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "subject", "recipient"], name="reminder_sent_once"),
+        ]
+        indexes = [
+            # A visit's page lists its reminders by their subject's prefix (visit:123:).
+            models.Index(fields=["subject"], opclasses=["varchar_pattern_ops"], name="reminder_subject_prefix"),
         ]
 
     def __str__(self):

@@ -11,6 +11,7 @@ from specialists.services.change_request import (
 )
 from specialists.services.closure_date import closure_date_add, closure_date_remove
 from specialists.services.counters import visit_counters_recount
+from specialists.services.notice import notice_send, notices_send_unsent, visit_notices_write
 from specialists.services.outcome import visit_record_outcome
 from specialists.services.plan import plan_book
 from specialists.services.reminder import reminders_send
@@ -30,6 +31,8 @@ __all__ = [
     "change_request_resolve",
     "closure_date_add",
     "closure_date_remove",
+    "notice_send",
+    "notices_send_unsent",
     "plan_book",
     "reminders_send",
     "specialists_transfer_to_successor",
@@ -40,6 +43,7 @@ __all__ = [
     "visit_change_request",
     "visit_confirm",
     "visit_counters_recount",
+    "visit_notices_write",
     "visit_record_outcome",
     "visit_reschedule",
 ]

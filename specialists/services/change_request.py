@@ -13,7 +13,8 @@ from icbs.models import CoordinatorMembership
 from pins.kernel.background import enqueue_on_commit
 from pins.kernel.errors import RuleBroken
 from pins.kernel.mail import mail_claim, mail_release, mail_send
-from specialists.models import ChangeRequest, Visit
+from specialists.models import ChangeRequest, Notice, Visit
+from specialists.services.notice import visit_notices_write
 from specialists.services.visit import lock_open_visit
 
 logger = logging.getLogger(__name__)
@@ -34,11 +35,15 @@ def visit_change_request(*, visit: Visit, reason: str, by) -> ChangeRequest:
     return request
 
 
+@transaction.atomic
 def change_request_resolve(*, change_request: ChangeRequest, by) -> None:
-    """The coordinator has dealt with a school's request (moving or cancelling the visit also resolves it)."""
-    ChangeRequest.objects.filter(pk=change_request.pk, resolved_at__isnull=True).update(
+    """The coordinator has dealt with a school's request (moving or cancelling the visit also resolves it, and
+    says so in its own notice); the SENCO who asked is told."""
+    resolved = ChangeRequest.objects.filter(pk=change_request.pk, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolved_by=by
     )
+    if resolved:
+        visit_notices_write(visit=change_request.visit, change=Notice.Change.REQUEST_ANSWERED, answered=change_request)
 
 
 def change_request_email_send(*, change_request_id: int) -> bool:

@@ -10,9 +10,10 @@ from django.utils import timezone
 from pins.kernel.errors import RuleBroken
 from pins.kernel.history import acting_as_by
 from schools.models import Enrolment
-from specialists.models import SESSION_DAYS, SESSION_SLOTS, ChangeRequest, Session, Specialist, Visit
-from specialists.rules import BookingCalendar, clash_message
+from specialists.models import SESSION_DAYS, SESSION_SLOTS, ChangeRequest, Notice, Session, Specialist, Visit
+from specialists.rules import BookingCalendar, clash_message, long_date
 from specialists.services.counters import counters_move, days_give_back, days_take
+from specialists.services.notice import visit_notices_write
 
 DOUBLE_BOOKING_CONSTRAINT = "visit_no_specialist_double_booking"
 
@@ -104,6 +105,7 @@ def visit_allocate(
         created_by=by,
     )
     _save_checking_clashes(visit)
+    visit_notices_write(visit=visit, change=Notice.Change.PROPOSED)
     return visit
 
 
@@ -149,7 +151,8 @@ def visit_cancel(*, visit: Visit, reason: str, by) -> Visit:
     visit.cancellation_reason = reason.strip()
     visit.version += 1
     visit.save()
-    _change_requests_answered(visit, by)
+    answered = _change_requests_answered(visit, by)
+    visit_notices_write(visit=visit, change=Notice.Change.CANCELLED, answered=answered)
     days_give_back(
         enrolment_id=visit.enrolment_id,
         specialist_id=visit.specialist_id,
@@ -167,6 +170,7 @@ def visit_reschedule(*, visit: Visit, date: datetime.date, session: Session, by)
     if (visit.date, visit.session) == (date, session):
         raise RuleBroken("Choose a different date or session", field="date")
     enrolment, specialist = visit.enrolment, visit.specialist
+    before = f"{visit.get_session_display()} on {long_date(visit.date)}"
     Specialist.objects.select_for_update().filter(pk=specialist.pk).first()  # after the visit: the bookings' order
     _check_can_book(enrolment, specialist)
     calendar = BookingCalendar(enrolment=enrolment, specialist=specialist, start=date, end=date, ignoring=visit)
@@ -192,12 +196,14 @@ def visit_reschedule(*, visit: Visit, date: datetime.date, session: Session, by)
     visit.confirmed_by = None
     visit.version += 1
     _save_checking_clashes(visit)
-    _change_requests_answered(visit, by)
+    answered = _change_requests_answered(visit, by)
+    visit_notices_write(visit=visit, change=Notice.Change.MOVED, before=before, answered=answered)
     return visit
 
 
-def _change_requests_answered(visit: Visit, by) -> None:
-    """Moving or cancelling a visit answers whatever the school had asked about it."""
-    ChangeRequest.objects.filter(visit=visit, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=by
-    )
+def _change_requests_answered(visit: Visit, by) -> ChangeRequest | None:
+    """Moving or cancelling a visit answers whatever the school had asked about it; returns that request."""
+    waiting = ChangeRequest.objects.filter(visit=visit, resolved_at__isnull=True)
+    answered = waiting.first()
+    waiting.update(resolved_at=timezone.now(), resolved_by=by)
+    return answered

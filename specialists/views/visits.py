@@ -23,6 +23,7 @@ from specialists.forms import (
     RescheduleVisitForm,
 )
 from specialists.models import Session
+from specialists.needs import visit_messages
 from specialists.presenters import NeedsProfile, VisitActions, VisitHistory
 from specialists.rules import long_date, next_free_dates
 from specialists.services import (
@@ -131,6 +132,7 @@ def visit_detail(request, visit_id):
             "outcome": getattr(visit, "outcome", None) if visit.is_delivered else None,
             "history": VisitHistory(visit),
             "open_request": open_request,
+            "sent_messages": visit_messages(visit),
             "actions": VisitActions.for_person(
                 visit, access=request.access, today=timezone.localdate(), request_waiting=open_request is not None
             ),

@@ -32,7 +32,7 @@ def test_a_visit_coming_up_is_reminded_to_the_senco_and_the_specialist_once(worl
     senco, specialist = world["senco_a"].email, world.specialist_a.email
     assert _sent_to(senco) == ["PINS visit on Monday 30 November: Ada Alpha at Alpha Primary School"]
     assert [subject for subject in _sent_to(specialist) if subject.startswith("PINS visit")] == _sent_to(senco)
-    assert Reminder.objects.filter(subject=f"visit:{visit.pk}:v1").count() == 2
+    assert Reminder.objects.filter(subject=f"visit:{visit.pk}:v1:d7").count() == 2
 
 
 def test_a_moved_visit_is_reminded_of_again(world, time_machine):
@@ -57,15 +57,18 @@ def test_an_outcome_overdue_is_chased_with_the_specialist_once(world):
     assert chased == ["Record what happened at Alpha Primary School on 6 October"]
 
 
-def test_coordinators_get_a_weekly_note_of_days_still_to_allocate(world):
+def test_coordinators_get_a_weekly_digest_of_days_still_to_allocate(world):
     reminders_send(today=datetime.date(2026, 11, 25))
     reminders_send(today=datetime.date(2026, 11, 27))  # the same week
     reminders_send(today=datetime.date(2026, 12, 2))  # the next week
 
-    notes = _sent_to(world["coordinator_a"].email)
-    assert notes == ["Alpha: days still to allocate in 2026-27"] * 2
+    digests = _sent_to(world["coordinator_a"].email)
+    assert digests == [
+        "PINS week for Alpha ICB, 25 November 2026: what needs you",
+        "PINS week for Alpha ICB, 2 December 2026: what needs you",
+    ]
     body = next(message.body for message in mail.outbox if world["coordinator_a"].email in message.to)
-    assert "1 school in Alpha ICB still has 4.5 days" in body
+    assert "1 school still has 4.5 days of specialist support to allocate" in body
 
 
 def test_a_failed_send_is_tried_again_by_the_next_sweep(world, monkeypatch):

@@ -1,0 +1,129 @@
+"""Reads of what needs someone: visits to confirm, change requests to answer, outcomes to record, schools behind
+on parent and carer meetings. The home page's "needs you" lists and the coordinators' weekly digest read them here,
+each list in one query (its first rows and its total together), whatever the number of visits."""
+
+import dataclasses
+import datetime
+
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from schools.models import Enrolment, ProgrammeYear
+from schools.selectors import with_parent_carer_progress
+from specialists.models import ChangeRequest, Notice, Reminder, Visit
+
+LIST_LENGTH = 10  # rows each list shows; its total counts them all
+UNCONFIRMED_AFTER = datetime.timedelta(days=7)  # a proposed visit the school has not confirmed in a week is chased
+OUTCOME_GRACE_DAYS = 3  # how many days after a visit its outcome record is overdue
+
+
+@dataclasses.dataclass
+class Needing:
+    """The first rows of a list, and how many there are in all."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def first_rows(queryset: QuerySet) -> Needing:
+    """One query: the first LIST_LENGTH rows, each carrying the count of the whole list."""
+    rows = list(queryset.annotate(list_total=Window(Count("pk")))[:LIST_LENGTH])
+    return Needing(rows=rows, total=rows[0].list_total if rows else 0)
+
+
+def with_proposed_since(visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    """Visits annotated `proposed_since`: when they were last proposed (booked, or moved, which asks the school to
+    confirm again), from their notices, or when they were booked if they have none."""
+    last_proposed = (
+        Notice.objects.filter(visit=OuterRef("pk"), change__in=[Notice.Change.PROPOSED, Notice.Change.MOVED])
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return visits.annotate(proposed_since=Coalesce(Subquery(last_proposed), F("created_at")))
+
+
+def _visit_rows(visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    return visits.select_related("enrolment__school", "specialist")
+
+
+def visits_to_confirm(visits: QuerySet[Visit], *, today: datetime.date) -> QuerySet[Visit]:
+    """Proposed visits still to come, soonest first: the school's to confirm."""
+    return _visit_rows(visits.filter(status=Visit.Status.PROPOSED, date__gte=today)).order_by("date", "slot_start")
+
+
+def visits_unconfirmed(visits: QuerySet[Visit], *, now: datetime.datetime) -> QuerySet[Visit]:
+    """Proposed visits still to come that the school has not confirmed within a week of their proposal."""
+    today = timezone.localdate(now)
+    upcoming = with_proposed_since(visits.filter(status=Visit.Status.PROPOSED, date__gte=today))
+    return _visit_rows(upcoming.filter(proposed_since__lt=now - UNCONFIRMED_AFTER)).order_by("date", "slot_start")
+
+
+def outcomes_overdue(visits: QuerySet[Visit], *, today: datetime.date) -> QuerySet[Visit]:
+    """Visits past their grace days with no outcome recorded, oldest first."""
+    cutoff = today - datetime.timedelta(days=OUTCOME_GRACE_DAYS)
+    return _visit_rows(visits.open().filter(date__lte=cutoff)).order_by("date", "slot_start")
+
+
+def outcomes_to_record(visits: QuerySet[Visit], *, today: datetime.date) -> QuerySet[Visit]:
+    """Visits that have taken place with no outcome recorded yet, oldest first."""
+    return _visit_rows(visits.open().filter(date__lte=today)).order_by("date", "slot_start")
+
+
+def next_visits(visits: QuerySet[Visit], *, today: datetime.date) -> QuerySet[Visit]:
+    return _visit_rows(visits.open().filter(date__gte=today)).order_by("date", "slot_start")
+
+
+def change_requests_open(visits: QuerySet[Visit]) -> QuerySet[ChangeRequest]:
+    """Schools' change requests not answered yet, oldest first."""
+    return (
+        ChangeRequest.objects.filter(visit__in=visits, resolved_at__isnull=True)
+        .select_related("visit__enrolment__school", "visit__specialist", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def schools_behind(enrolments: QuerySet[Enrolment], *, year: ProgrammeYear, today: datetime.date):
+    """Enrolled schools of the year with a term ended without a parent and carer meeting, by name."""
+    enrolled = enrolments.filter(programme_year=year, status=Enrolment.Status.ENROLLED)
+    return (
+        with_parent_carer_progress(enrolled, year=year, today=today)
+        .filter(meetings_missing__gt=0)
+        .select_related("school", "icb")
+        .order_by("school__name", "pk")
+    )
+
+
+@dataclasses.dataclass
+class Message:
+    """One e-mail about a visit, for its page: a notice of a change or a reminder."""
+
+    at: datetime.datetime
+    about: str
+    recipient: str
+    recipient_name: str
+    sent_at: datetime.datetime | None
+
+
+def visit_messages(visit: Visit) -> list[Message]:
+    """The notices and reminders about a visit, oldest first: two queries."""
+    messages = [
+        Message(notice.created_at, notice.get_change_display(), notice.recipient, notice.recipient_name, notice.sent_at)
+        for notice in visit.notices.all()
+    ]
+    reminders = Reminder.objects.filter(
+        kind__in=[Reminder.Kind.VISIT_COMING_UP, Reminder.Kind.OUTCOME_OVERDUE],
+        subject__startswith=f"visit:{visit.pk}:",
+    )
+    messages += [
+        Message(reminder.claimed_at, reminder.get_kind_display(), reminder.recipient, "", reminder.sent_at)
+        for reminder in reminders
+    ]
+    return sorted(messages, key=lambda message: message.at)
