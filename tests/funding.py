@@ -1,0 +1,49 @@
+"""Builders for parent carer forum funding in tests: a forum in an ICB, a pot, an award with schools."""
+
+import itertools
+
+from icbs.funding import award_approve, award_propose, pot_set
+from icbs.models import Award, ForumLeadMembership, FundingPot, LedgerEntry, ParentCarerForum
+from tests import factories
+
+_names = itertools.count(1)
+
+
+def forum_in(icb, *, name: str | None = None, local_authority=None) -> ParentCarerForum:
+    """A forum covering an authority of the ICB (the given one, or a new one)."""
+    forum = ParentCarerForum.objects.create(
+        name=name or f"Test Parent Carer Forum {next(_names)}", email="hello@forum.example.org", phone="0113 496 0000"
+    )
+    forum.local_authorities.set([local_authority or factories.LocalAuthorityFactory(icb=icb)])
+    return forum
+
+
+def pot_for(icb, *, pounds: int = 10_000, financial_year: int = 2026, by=None) -> FundingPot:
+    return pot_set(icb=icb, financial_year=financial_year, amount_pence=pounds * 100, by=by)
+
+
+def enrolled_schools(icb, count: int) -> list:
+    return [factories.EnrolmentFactory(school__local_authority__icb=icb).school for _ in range(count)]
+
+
+def award_for(pot, forum, schools, *, pounds: int = 1_000, approved: bool = True, by=None) -> Award:
+    award = award_propose(
+        pot=pot, forum=forum, schools=schools, purpose="Survey parents at the schools", amount_pence=pounds * 100, by=by
+    )
+    return award_approve(award=award, by=by) if approved else award
+
+
+def forum_lead(forum, **user):
+    return ForumLeadMembership.objects.create(forum=forum, user=factories.UserFactory(**user)).user
+
+
+def assert_balances_match_ledger() -> None:
+    """Every counter equals what its rows say: a pot's awarded amount the sum of its approved awards, an award's
+    paid amount its payments less its reversals."""
+    for pot in FundingPot.objects.all():
+        approved = sum(award.amount_pence for award in pot.awards.filter(status=Award.Status.APPROVED))
+        assert pot.awarded_pence == approved, pot
+        assert pot.awarded_pence <= pot.amount_pence
+    for award in Award.objects.with_ledger_totals():
+        assert award.paid_pence == award.paid_from_ledger == LedgerEntry.objects.filter(award=award).signed_total()
+        assert 0 <= award.paid_pence <= award.amount_pence
