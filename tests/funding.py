@@ -47,3 +47,12 @@ def assert_balances_match_ledger() -> None:
     for award in Award.objects.with_ledger_totals():
         assert award.paid_pence == award.paid_from_ledger == LedgerEntry.objects.filter(award=award).signed_total()
         assert 0 <= award.paid_pence <= award.amount_pence
+
+
+def funding_of_icb_a(world) -> Award:
+    """ICB A's forum, its 2026-27 pot and an approved award to the forum for school A, made once per world."""
+    award = Award.objects.filter(pot__icb=world.icb_a).select_related("forum", "pot").first()
+    if award is None:
+        forum = forum_in(world.icb_a, name="Alpha Parent Carer Forum", local_authority=world.school_a.local_authority)
+        award = award_for(pot_for(world.icb_a), forum, [world.school_a], by=world["coordinator_a"])
+    return award

@@ -31,6 +31,7 @@ from schools.models import (
 from specialists.models import CalendarFeed, Capacity, ChangeRequest, Outcome, Reminder, Specialist, Visit
 from specialists.services import calendar_feed_create
 from tests.factories import ClosureDateFactory, SchoolFactory, SpecialistFactory
+from tests.funding import funding_of_icb_a
 from tests.gias import gias_csv, gias_row
 
 pytestmark = pytest.mark.usefixtures("during_term")
@@ -203,6 +204,11 @@ RULES = {
         "access:invite_specialist",
         "coordinator_a",
         lambda w: {"specialist": SpecialistFactory(icb=w.icb_a).pk},
+    ),
+    "access:invite_forum_lead": _invite_rule(
+        "access:invite_forum_lead",
+        "coordinator_a",
+        lambda w: {"forum": funding_of_icb_a(w).forum.pk, "email": "lead@forum.example.org"},
     ),
     "access:remove_coordinator": _removal_rule(
         "access:remove_coordinator",

@@ -15,7 +15,11 @@ def icb_sencos(icb: ICB):
 
 
 def icb_pending_invitations(icb: ICB):
-    return Invitation.objects.pending().filter(icb=icb).select_related("icb", "school", "specialist", "created_by")
+    return (
+        Invitation.objects.pending()
+        .filter(icb=icb)
+        .select_related("icb", "school", "specialist", "forum", "created_by")
+    )
 
 
 def icb_access_overview(icb: ICB) -> dict:
@@ -32,7 +36,7 @@ def icb_access_overview(icb: ICB) -> dict:
         .order_by("full_name", "pk"),
         "invitations": Invitation.objects.pending()
         .filter(icb=icb)
-        .select_related("icb", "school", "specialist")
+        .select_related("icb", "school", "specialist", "forum")
         .order_by("-created_at", "-pk"),
         "events": AccessEvent.objects.filter(icb=icb).select_related("actor", "school", "specialist")[:RECENT_EVENTS],
     }

@@ -8,7 +8,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pins.accounts import services
 from pins.accounts.authorization import Permission, icb_for
-from pins.accounts.forms import AcceptInvitationForm, EmailForm, InviteSencoForm, InviteSpecialistForm
+from pins.accounts.forms import (
+    AcceptInvitationForm,
+    EmailForm,
+    InviteForumLeadForm,
+    InviteSencoForm,
+    InviteSpecialistForm,
+)
 from pins.accounts.models import Invitation
 from pins.accounts.selectors import icb_access_overview, icb_coordinators, icb_pending_invitations, icb_sencos
 from pins.kernel.errors import RuleBroken
@@ -22,6 +28,7 @@ INVITING_PERMISSION = {
     Invitation.Role.COORDINATOR: Permission.MANAGE_COORDINATORS,
     Invitation.Role.SENCO: Permission.MANAGE_ICB_ACCESS,
     Invitation.Role.SPECIALIST: Permission.MANAGE_ICB_ACCESS,
+    Invitation.Role.FORUM_LEAD: Permission.MANAGE_FORUM_FUNDING,
 }
 
 
@@ -64,6 +71,7 @@ def _invite(request, ods_code, *, role, form_class, template, **form_kwargs):
                 icb=icb,
                 school=form.cleaned_data.get("school"),
                 specialist=form.cleaned_data.get("specialist"),
+                forum=form.cleaned_data.get("forum"),
                 by=request.user,
             )
         except RuleBroken as error:
@@ -109,6 +117,19 @@ def invite_specialist(request, ods_code):
         form_class=InviteSpecialistForm,
         template="accounts/invite_specialist.html",
         specialists=lambda icb: icb.specialists.active().filter(user__isnull=True).order_by("full_name"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_forum_lead(request, ods_code):
+    return _invite(
+        request,
+        ods_code,
+        role=Invitation.Role.FORUM_LEAD,
+        form_class=InviteForumLeadForm,
+        template="accounts/invite_forum_lead.html",
+        forums=lambda icb: request.access.forums().in_icb(icb).order_by("name"),
     )
 
 
@@ -196,6 +217,7 @@ def resend_invitation(request, ods_code, invitation_id):
         icb=icb,
         school=invitation.school,
         specialist=invitation.specialist,
+        forum=invitation.forum,
         by=request.user,
     )
     messages.success(request, f"A new invitation link was sent to {invitation.email}")
