@@ -104,6 +104,7 @@ urlpatterns = [
     path("", include(specialist_urls)),
     path("", include(calendar_urls)),
     path("", include("pins.accounts.urls")),
+    path("", include("icbs.urls")),
     path("admin/", admin.site.urls),
     path("healthz", HealthCheckView.as_view(checks=health.CHECKS), name="healthz"),
     path("healthz/workers", HealthCheckView.as_view(checks=health.WORKER_CHECKS), name="healthz_workers"),

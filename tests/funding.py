@@ -56,3 +56,43 @@ def funding_of_icb_a(world) -> Award:
         forum = forum_in(world.icb_a, name="Alpha Parent Carer Forum", local_authority=world.school_a.local_authority)
         award = award_for(pot_for(world.icb_a), forum, [world.school_a], by=world["coordinator_a"])
     return award
+
+
+def claim_of_icb_a(world):
+    """A claim waiting for ICB A's coordinator: one activity at school A under ICB A's award."""
+    import datetime
+
+    from icbs.funding import activity_record, claim_submit
+    from icbs.models import ForumActivity
+
+    award = funding_of_icb_a(world)
+    activity = activity_record(
+        award=award,
+        kind=ForumActivity.Kind.PARENT_GROUP,
+        schools=[world.school_a],
+        parents_reached=9,
+        happened_on=datetime.date(2026, 10, 5),
+        by=None,
+    )
+    return claim_submit(award=award, activities=[activity], amount_pence=10_000, by=None)
+
+
+def payment_of_icb_a(world) -> LedgerEntry:
+    from icbs.funding import payment_record
+
+    return payment_record(award=funding_of_icb_a(world), amount_pence=5_000, idempotency_key="matrix-payment", by=None)
+
+
+def funding_state() -> dict:
+    """Every funding row a refused request must leave as it was."""
+    from icbs.models import Claim, ForumActivity
+
+    return {
+        "pots": list(FundingPot.objects.order_by("pk").values_list("pk", "amount_pence", "awarded_pence")),
+        "awards": list(Award.objects.order_by("pk").values_list("pk", "status", "paid_pence")),
+        "claims": list(Claim.objects.order_by("pk").values_list("pk", "status")),
+        "ledger": LedgerEntry.objects.count(),
+        "activities": ForumActivity.objects.count(),
+        "forums": ParentCarerForum.objects.count(),
+        "leads": ForumLeadMembership.objects.count(),
+    }

@@ -31,7 +31,7 @@ from schools.models import (
 from specialists.models import CalendarFeed, Capacity, ChangeRequest, Outcome, Reminder, Specialist, Visit
 from specialists.services import calendar_feed_create
 from tests.factories import ClosureDateFactory, SchoolFactory, SpecialistFactory
-from tests.funding import funding_of_icb_a
+from tests.funding import award_for, claim_of_icb_a, funding_of_icb_a, funding_state, payment_of_icb_a
 from tests.gias import gias_csv, gias_row
 
 pytestmark = pytest.mark.usefixtures("during_term")
@@ -174,6 +174,37 @@ def _school_profile_rule(url, data, *, readers_see=False):
 def _school_calendar(w):
     calendar_feed_create(school=w.school_a, by=w["senco_a"])
     return CalendarFeed.objects.get(school=w.school_a, revoked_at__isnull=True).pk
+
+
+def _funding_change(url, data=lambda w: {}, changers=("coordinator_a",)):
+    """A page that changes ICB A's forum funding: its coordinator may; staff may see it but get a 403."""
+    outcomes = {**ICB_A_READERS, "coordinator_a": "403", "dfe_staff": "403", "programme_admin": "403"}
+    return Rule(
+        url=url,
+        get={**outcomes, **dict.fromkeys(changers, "page")},
+        post={**outcomes, **dict.fromkeys(changers, "done")},
+        post_data=data,
+    )
+
+
+def _pots_rule(path_name, data):
+    """The programme admin's funding pages: only they may open them."""
+    outcomes = _everyone("403", anonymous="login")
+    return Rule(
+        url=lambda w: reverse(path_name),
+        get={**outcomes, "programme_admin": "page"},
+        post={**outcomes, "programme_admin": "done"},
+        post_data=data,
+    )
+
+
+def _csv_file(text):
+    return SimpleUploadedFile("upload.csv", text.encode(), content_type="text/csv")
+
+
+def proposed_award_of_icb_a(w):
+    award = funding_of_icb_a(w)
+    return award_for(award.pot, award.forum, [w.school_a], approved=False)
 
 
 PUBLIC = Rule(url=None, get=_everyone("page"))
@@ -380,6 +411,64 @@ RULES = {
     "healthz_workers": Rule(url=None, get=_everyone("500")),
 }
 
+# Parent carer forum funding: ICB A's coordinator manages it, staff read it, the programme admin sets pots. Forum
+# leads are not among the matrix's people: tests/icbs/test_views.py covers them, another forum's award a 404.
+RULES |= {
+    "funding:icb": Rule(url=lambda w: reverse("funding:icb", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
+    "funding:award_new": _funding_change(
+        lambda w: reverse("funding:award_new", args=[funding_of_icb_a(w).pot.icb.ods_code]),
+        lambda w: {
+            "forum": funding_of_icb_a(w).forum.pk,
+            "schools": [w.school_a.urn],
+            "purpose": "Parent survey",
+            "amount": "100",
+        },
+    ),
+    "funding:award": Rule(url=lambda w: reverse("funding:award", args=[funding_of_icb_a(w).pk]), get=ICB_A_READERS),
+    "funding:award_approve": Rule(
+        url=lambda w: reverse("funding:award_approve", args=[proposed_award_of_icb_a(w).pk]),
+        get=_everyone("405", anonymous="login"),
+        post={**ICB_A_READERS, "coordinator_a": "done", "dfe_staff": "403", "programme_admin": "403"},
+    ),
+    "funding:award_cancel": _funding_change(
+        lambda w: reverse("funding:award_cancel", args=[funding_of_icb_a(w).pk]), lambda w: {"reason": "Withdrawn"}
+    ),
+    "funding:award_pay": _funding_change(
+        lambda w: reverse("funding:award_pay", args=[funding_of_icb_a(w).pk]),
+        lambda w: {"amount": "10", "idempotency_key": "matrix-key"},
+    ),
+    "funding:payment_reverse": _funding_change(
+        lambda w: reverse("funding:payment_reverse", args=[funding_of_icb_a(w).pk, payment_of_icb_a(w).pk]),
+        lambda w: {"amount": "1", "reason": "Wrong account", "idempotency_key": "matrix-reversal"},
+    ),
+    "funding:activity_new": _funding_change(
+        lambda w: reverse("funding:activity_new", args=[funding_of_icb_a(w).pk]), changers=[]
+    ),
+    "funding:claim_new": _funding_change(
+        lambda w: reverse("funding:claim_new", args=[funding_of_icb_a(w).pk]), changers=[]
+    ),
+    "funding:claim": Rule(
+        url=lambda w: reverse("funding:claim", args=[claim_of_icb_a(w).pk]),
+        get=ICB_A_READERS,
+        post={**ICB_A_READERS, "coordinator_a": "done", "dfe_staff": "403", "programme_admin": "403"},
+        post_data=lambda w: {"decision": "approve"},
+    ),
+    "funding:forum": Rule(
+        url=lambda w: reverse("funding:forum", args=[funding_of_icb_a(w).forum.pk]), get=ICB_A_READERS
+    ),
+    "funding:pots": _pots_rule(
+        "funding:pots", lambda w: {"icb": w.icb_a.ods_code, "financial_year": "2026", "amount": "5"}
+    ),
+    "funding:pots_upload": _pots_rule(
+        "funding:pots_upload",
+        lambda w: {"file": _csv_file(f"icb_ods_code,financial_year,amount\n{w.icb_a.ods_code},2026-27,50\n")},
+    ),
+    "funding:forums_upload": _pots_rule(
+        "funding:forums_upload",
+        lambda w: {"file": _csv_file(f"name,local_authority_codes\nNew Forum,{w.school_a.local_authority.dfe_code}\n")},
+    ),
+}
+
 # Pages of allauth (sign-in, password reset, MFA set-up) and of the Django admin hold no programme data of
 # their own; they are checked as groups below.
 ALLAUTH_PREFIX = "accounts/"
@@ -421,6 +510,7 @@ def _state():
     counts["pending invitations"] = Invitation.objects.pending().count()
     counts["open change requests"] = ChangeRequest.objects.filter(resolved_at__isnull=True).count()
     counts["live calendars"] = CalendarFeed.objects.filter(revoked_at__isnull=True).count()
+    counts["funding"] = funding_state()
     return counts
 
 
