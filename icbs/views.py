@@ -120,7 +120,6 @@ def award_detail(request, award_id):
     award = award_for(request, award_id)
     access = request.access
     access.require(Permission.VIEW_FORUM_FUNDING, award=award)
-    award = access.awards().with_ledger_totals().select_related("pot__icb", "forum").get(pk=award.pk)
     can_manage = access.can(Permission.MANAGE_FORUM_FUNDING, award=award)
     can_record = access.can(Permission.RECORD_FORUM_ACTIVITIES, award=award)
     approved = award.status == Award.Status.APPROVED

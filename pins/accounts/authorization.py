@@ -364,7 +364,8 @@ def forum_for(request, forum_id: int) -> ParentCarerForum:
 
 def award_for(request, award_id: int) -> Award:
     """An award the person may see; a forum lead sees only their own forum's, so another's is a 404."""
-    return get_object_or_404(request.access.awards().select_related("pot__icb__region", "forum"), pk=award_id)
+    awards = request.access.awards().with_ledger_totals().select_related("pot__icb__region", "forum")
+    return get_object_or_404(awards, pk=award_id)
 
 
 def claim_for(request, claim_id: int) -> Claim:
