@@ -7,6 +7,7 @@ from health_check.views import HealthCheckView
 
 from pins import health, views
 from pins.accounts.admin_sign_in import admin_sign_in
+from pins.reporting import funding as reporting_funding
 from pins.reporting import views as reporting_views
 from schools import views as school_views
 from specialists.views import calendars, plan, schedule, uploads, visits
@@ -93,6 +94,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("progress/", reporting_views.national_progress_page, name="progress"),
     path("progress/export/<str:kind>.<str:extension>", reporting_views.export, name="progress_export"),
+    path("progress/funding/", reporting_funding.national_funding_page, name="progress_funding"),
+    path(
+        "progress/funding/export.<str:extension>",
+        reporting_funding.national_funding_export,
+        name="progress_funding_export",
+    ),
+    path("progress/funding/ledger.csv", reporting_funding.national_ledger_export, name="progress_funding_ledger"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),

@@ -219,6 +219,9 @@ RULES = {
     "icbs:list": Rule(url=lambda w: reverse("icbs:list"), get=SIGNED_IN_PAGE),
     "progress": Rule(url=lambda w: reverse("progress"), get=STAFF_ONLY),
     "progress_export": Rule(url=lambda w: reverse("progress_export", args=["visits", "csv"]), get=STAFF_ONLY),
+    "progress_funding": Rule(url=lambda w: reverse("progress_funding"), get=STAFF_ONLY),
+    "progress_funding_export": Rule(url=lambda w: reverse("progress_funding_export", args=["csv"]), get=STAFF_ONLY),
+    "progress_funding_ledger": Rule(url=lambda w: reverse("progress_funding_ledger"), get=STAFF_ONLY),
     "icbs:detail": Rule(url=lambda w: reverse("icbs:detail", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
     "schools:detail": Rule(
         url=lambda w: reverse("schools:detail", args=[w.school_a.urn]),
