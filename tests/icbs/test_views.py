@@ -40,6 +40,7 @@ def _activity(award, school, parents=10):
 
 def test_the_coordinators_funding_page_shows_the_pot_from_the_ledger(client, world, award_a):
     payment_record(award=award_a, amount_pence=25_000, idempotency_key="k", by=None)
+    claim = claim_submit(award=award_a, activities=[_activity(award_a, world.school_a)], amount_pence=100, by=None)
     client.force_login(world["coordinator_a"])
 
     page = client.get(reverse("funding:icb", args=[world.icb_a.ods_code]))
@@ -47,6 +48,7 @@ def test_the_coordinators_funding_page_shows_the_pot_from_the_ledger(client, wor
     assert page.status_code == 200
     for figure in ("£10,000.00", "£1,000.00", "£250.00", "£9,000.00", "Paid in part", "Alpha Parent Carer Forum"):
         assert figure in page.text
+    assert f": claim {claim.pk}" in page.text
 
 
 def test_a_coordinator_proposes_an_award_for_named_schools(client, world, award_a):
