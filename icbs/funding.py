@@ -18,7 +18,6 @@ from icbs.models import (
     Award,
     Claim,
     ForumActivity,
-    ForumLeadMembership,
     FundingPot,
     LedgerEntry,
     ParentCarerForum,
@@ -330,12 +329,3 @@ def claim_return(*, claim: Claim, reason: str, by) -> Claim:
     claim.decided_at, claim.decided_by = timezone.now(), by
     claim.save(update_fields=["status", "return_reason", "decided_at", "decided_by"])
     return claim
-
-
-# Forum leads
-
-
-@transaction.atomic
-def forum_lead_add(*, forum: ParentCarerForum, user, by) -> ForumLeadMembership:
-    membership, _ = ForumLeadMembership.objects.get_or_create(forum=forum, user=user, defaults={"granted_by": by})
-    return membership

@@ -5,7 +5,7 @@ import dataclasses
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from icbs.models import ICB, Award, Claim, ForumActivity, FundingPot, LedgerEntry, ParentCarerForum, signed_amount
+from icbs.models import ICB, Award, Claim, ForumActivity, FundingPot, LedgerEntry, ParentCarerForum
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,11 +92,11 @@ def school_forum_work(school) -> dict:
     return {"forums": list(forums), "activities": list(activities)}
 
 
-def forum_totals(forum: ParentCarerForum) -> dict:
-    """What a forum has been awarded (approved) and paid, over every year."""
-    approved = forum.awards.filter(status=Award.Status.APPROVED)
+def forum_totals(awards: QuerySet[Award]) -> dict:
+    """What these awards (a forum's, as far as the person may see them) have approved and paid, over every year."""
+    approved = awards.filter(status=Award.Status.APPROVED)
     awarded = approved.aggregate(total=Sum("amount_pence"))["total"] or 0
-    paid = LedgerEntry.objects.filter(award__forum=forum).aggregate(total=Sum(signed_amount()))["total"] or 0
+    paid = LedgerEntry.objects.filter(award__in=awards.values("pk")).signed_total()
     return {"awarded": awarded, "paid": paid, "unpaid": awarded - paid}
 
 

@@ -318,7 +318,8 @@ def forum_detail(request, forum_id):
     """A forum's page: its awards in every ICB and year, what is paid and what remains, its claims."""
     # Whoever may see the forum (staff, its ICBs' coordinators, its leads) may read its funding.
     forum = forum_for(request, forum_id)
-    awards = forum_awards(forum).filter(pk__in=request.access.awards().values("pk"))
+    visible = request.access.awards().filter(forum=forum)
+    awards = forum_awards(forum).filter(pk__in=visible.values("pk"))
     return render(
         request,
         "icbs/funding/forum.html",
@@ -326,7 +327,7 @@ def forum_detail(request, forum_id):
             "forum": forum,
             "authorities": list(forum.local_authorities.select_related("icb").order_by("name")),
             "awards": list(awards[:AWARDS_SHOWN]),
-            "totals": forum_totals(forum),
+            "totals": forum_totals(visible),
             "claims": list(
                 request.access.claims()
                 .filter(award__forum=forum)

@@ -10,6 +10,7 @@ from icbs.funding import (
     activity_record,
     award_approve,
     award_cancel,
+    award_propose,
     claim_approve,
     claim_return,
     claim_submit,
@@ -429,3 +430,106 @@ class TestConcurrentMoney:
         assert (len(reversed_), len(refused)) == (5, ATTEMPTS - 5)
         assert Award.objects.get().paid_pence == 0
         assert_balances_match_ledger()
+
+
+# Every refusal, with its message and nothing written.
+
+
+@pytest.mark.usefixtures("during_term")
+def test_each_rule_refuses_with_a_message(funding):
+    pot, forum, schools = funding["pot"], funding["forum"], funding["schools"]
+    proposed = award_for(pot, forum, schools, approved=False)
+    approved = award_for(pot, forum, schools)
+    refusals = [
+        (lambda: pot_set(icb=funding["icb"], financial_year=2026, amount_pence=-1, by=None), "£0 or more"),
+        (lambda: pot_set(icb=funding["icb"], financial_year=1999, amount_pence=1, by=None), "financial year"),
+        (
+            lambda: award_propose(pot=pot, forum=forum, schools=[], purpose="x", amount_pence=1, by=None),
+            "Choose the schools",
+        ),
+        (
+            lambda: award_propose(pot=pot, forum=forum, schools=schools, purpose=" ", amount_pence=1, by=None),
+            "Enter what the award is for",
+        ),
+        (
+            lambda: award_propose(pot=pot, forum=forum, schools=schools, purpose="x", amount_pence=0, by=None),
+            "more than £0",
+        ),
+        (
+            lambda: award_propose(pot=pot, forum=forum, schools=schools, purpose="x", amount_pence=10**9, by=None),
+            "that is what remains in the pot",
+        ),
+        (lambda: award_approve(award=approved, by=None), "only a proposed award can be approved"),
+        (lambda: award_cancel(award=proposed, reason=" ", by=None), "Enter why the award is cancelled"),
+        (lambda: payment_record(award=approved, amount_pence=1, idempotency_key="", by=None), "has no key"),
+        (lambda: payment_record(award=approved, amount_pence=0, idempotency_key=_key(), by=None), "more than £0"),
+        (
+            lambda: activity_record(
+                award=proposed,
+                kind="training",
+                schools=schools,
+                parents_reached=1,
+                happened_on=datetime.date(2026, 10, 1),
+                by=None,
+            ),
+            "only against an approved award",
+        ),
+        (
+            lambda: activity_record(
+                award=approved,
+                kind="training",
+                schools=[],
+                parents_reached=1,
+                happened_on=datetime.date(2026, 10, 1),
+                by=None,
+            ),
+            "Choose the schools involved",
+        ),
+        (
+            lambda: activity_record(
+                award=approved,
+                kind="training",
+                schools=schools,
+                parents_reached=-1,
+                happened_on=datetime.date(2026, 10, 1),
+                by=None,
+            ),
+            "must be 0 or more",
+        ),
+        (
+            lambda: activity_record(
+                award=approved,
+                kind="training",
+                schools=schools,
+                parents_reached=1,
+                happened_on=datetime.date(2030, 1, 1),
+                by=None,
+            ),
+            "today or in the past",
+        ),
+        (lambda: claim_submit(award=proposed, activities=[], amount_pence=1, by=None), "only against an approved"),
+        (lambda: claim_submit(award=approved, activities=[], amount_pence=1, by=None), "Choose the activities"),
+    ]
+    for attempt, message in refusals:
+        with pytest.raises(RuleBroken, match=re.escape(message)):
+            attempt()
+    assert not LedgerEntry.objects.exists()
+    assert not ForumActivity.objects.exists()
+    assert_balances_match_ledger()
+
+
+@pytest.mark.usefixtures("during_term")
+def test_a_claim_needs_an_amount_and_a_reversal_a_reason(funding):
+    award = award_for(funding["pot"], funding["forum"], funding["schools"])
+    activity = _activity(award, funding["schools"])
+    with pytest.raises(RuleBroken, match="more than £0"):
+        claim_submit(award=award, activities=[activity], amount_pence=0, by=None)
+    payment = payment_record(award=award, amount_pence=100, idempotency_key=_key(), by=None)
+    with pytest.raises(RuleBroken, match="Enter why the payment is reversed"):
+        payment_reverse(payment=payment, reason="", by=None)
+    with pytest.raises(RuleBroken, match="more than £0"):
+        payment_reverse(payment=payment, amount_pence=0, reason="Wrong", by=None)
+    key = _key()
+    first = payment_reverse(payment=payment, amount_pence=50, reason="Wrong", by=None, idempotency_key=key)
+    assert payment_reverse(payment=payment, amount_pence=50, reason="Wrong", by=None, idempotency_key=key) == first
+    assert Award.objects.get(pk=award.pk).paid_pence == 50
