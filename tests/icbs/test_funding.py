@@ -416,6 +416,33 @@ class TestConcurrentMoney:
         assert Award.objects.get().paid_pence == 15_000
         assert_balances_match_ledger()
 
+    def test_a_claim_approved_by_many_at_once_is_paid_once(self, funding, during_term):
+        award = award_for(funding["pot"], funding["forum"], funding["schools"], pounds=1_000)
+        claim = claim_submit(
+            award=award, activities=[_activity(award, funding["schools"])], amount_pence=30_000, by=None
+        )
+
+        approved, refused = _race([lambda: claim_approve(claim=claim, by=funding["coordinator"])] * ATTEMPTS)
+
+        assert (len(approved), len(refused)) == (1, ATTEMPTS - 1)
+        assert all(message == "This claim is already approved" for message in refused)
+        assert LedgerEntry.objects.get().amount_pence == Award.objects.get().paid_pence == 30_000
+        assert_balances_match_ledger()
+
+    def test_setting_a_new_pot_many_times_at_once_makes_one(self, funding):
+        icb = factories.ICBFactory()
+
+        pots, refused = _race(
+            [
+                lambda amount=amount: pot_set(icb=icb, financial_year=2027, amount_pence=amount, by=None)
+                for amount in range(ATTEMPTS)
+            ]
+        )
+
+        assert (len(pots), refused) == (ATTEMPTS, [])
+        assert len({pot.pk for pot in pots}) == 1
+        assert FundingPot.objects.filter(icb=icb).count() == 1
+
     def test_reversals_at_once_never_undo_more_than_was_paid(self, funding):
         award = award_for(funding["pot"], funding["forum"], funding["schools"], pounds=1_000)
         payment = payment_record(award=award, amount_pence=50_000, idempotency_key=_key(), by=None)
