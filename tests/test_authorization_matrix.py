@@ -15,7 +15,7 @@ from allauth.mfa.models import Authenticator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from icbs.models import CoordinatorMembership
+from icbs.models import CoordinatorMembership, ForumLeadMembership
 from pins.accounts import services as access_services
 from pins.accounts.models import AccessEvent, Invitation, StaffMembership, User
 from schools.models import (
@@ -238,6 +238,13 @@ RULES = {
         "access:invite_specialist",
         "coordinator_a",
         lambda w: {"specialist": SpecialistFactory(icb=w.icb_a).pk},
+    ),
+    "access:remove_forum_lead": _removal_rule(
+        "access:remove_forum_lead",
+        "coordinator_a",
+        lambda w: (
+            ForumLeadMembership.objects.get_or_create(forum=funding_of_icb_a(w).forum, user=w["specialist_a"])[0].pk
+        ),
     ),
     "access:invite_forum_lead": _invite_rule(
         "access:invite_forum_lead",

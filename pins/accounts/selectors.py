@@ -1,4 +1,4 @@
-from icbs.models import ICB, CoordinatorMembership
+from icbs.models import ICB, CoordinatorMembership, ForumLeadMembership, ParentCarerForum
 from pins.accounts.models import AccessEvent, Invitation
 from schools.models import SencoMembership
 from specialists.models import Specialist
@@ -19,6 +19,15 @@ def icb_pending_invitations(icb: ICB):
         Invitation.objects.pending()
         .filter(icb=icb)
         .select_related("icb", "school", "specialist", "forum", "created_by")
+    )
+
+
+def icb_forum_leads(icb: ICB):
+    """The leads of the parent carer forums that work in an ICB."""
+    return (
+        ForumLeadMembership.objects.filter(forum__in=ParentCarerForum.objects.in_icb(icb))
+        .select_related("user", "forum")
+        .order_by("forum__name", "user__email", "pk")
     )
 
 

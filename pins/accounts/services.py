@@ -227,6 +227,13 @@ def coordinator_remove(*, membership: CoordinatorMembership, by: User) -> None:
 
 
 @transaction.atomic
+def forum_lead_remove(*, membership: ForumLeadMembership, icb: ICB, by: User) -> None:
+    """Take a forum lead's access to their forum away; `icb` is the ICB whose coordinator removes them."""
+    membership.delete()
+    _record_removal(Invitation.Role.FORUM_LEAD, email=membership.user.email, icb=icb, by=by)
+
+
+@transaction.atomic
 def senco_remove(*, membership: SencoMembership, by: User) -> None:
     """Take a SENCO's access to a school away, and stop the calendar address they made for it."""
     membership.delete()

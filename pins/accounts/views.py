@@ -16,12 +16,19 @@ from pins.accounts.forms import (
     InviteSpecialistForm,
 )
 from pins.accounts.models import Invitation
-from pins.accounts.selectors import icb_access_overview, icb_coordinators, icb_pending_invitations, icb_sencos
+from pins.accounts.selectors import (
+    icb_access_overview,
+    icb_coordinators,
+    icb_forum_leads,
+    icb_pending_invitations,
+    icb_sencos,
+)
 from pins.kernel.errors import RuleBroken
 from pins.kernel.forms import show_rule_broken
 from pins.kernel.paging import page_with_count
 
 PEOPLE_PER_PAGE = 25
+FORUM_LEADS_SHOWN = 200  # a few forums per ICB, a lead or two each
 
 # Which permission gives each kind of access.
 INVITING_PERMISSION = {
@@ -55,6 +62,8 @@ def icb_access(request, ods_code):
             "invitation_rows": [(invitation, may_manage[invitation.role]) for invitation in pages["invitations"]],
             "can_manage_coordinators": may_manage[Invitation.Role.COORDINATOR],
             "can_manage_access": may_manage[Invitation.Role.SENCO],
+            "forum_leads": list(icb_forum_leads(icb)[:FORUM_LEADS_SHOWN]),
+            "can_manage_forum_leads": may_manage[Invitation.Role.FORUM_LEAD],
         },
     )
 
@@ -188,6 +197,21 @@ def remove_specialist_account(request, ods_code, specialist_id):
         who=specialist.user.email,
         what=f"specialist ({specialist.full_name})",
         remove=lambda: services.specialist_account_remove(specialist=specialist, by=request.user),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove_forum_lead(request, ods_code, membership_id):
+    icb = icb_for(request, ods_code)
+    membership = get_object_or_404(icb_forum_leads(icb), pk=membership_id)
+    request.access.require(Permission.MANAGE_FORUM_FUNDING, icb=icb)
+    return _confirm_removal(
+        request,
+        icb,
+        who=membership.user.email,
+        what=f"lead of {membership.forum.name}",
+        remove=lambda: services.forum_lead_remove(membership=membership, icb=icb, by=request.user),
     )
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from icbs.models import ForumLeadMembership
 from pins.accounts.authorization import FORUM_LEAD, Permission, RequestAccess
+from pins.accounts.models import AccessEvent
 from tests.funding import award_for, enrolled_schools, forum_in, forum_lead, pot_for
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,26 @@ def test_coordinators_manage_their_icbs_funding_and_staff_read_all_of_it(world, 
     assert dfe.can(Permission.VIEW_FORUM_FUNDING) and not dfe.can(Permission.MANAGE_FORUM_FUNDING)
     assert RequestAccess(world["programme_admin"]).can(Permission.SET_FUNDING_POTS)
     assert not RequestAccess(world["senco_a"]).awards().exists()
+
+
+def test_a_coordinator_sees_their_forums_leads_and_removes_one(client, world):
+    forum = forum_in(world.icb_a, name="Alpha Parent Carer Forum")
+    lead = forum_lead(forum, email="lead@alpha-pcf.example.org")
+    forum_lead(forum_in(world.icb_b, name="Beta Parent Carer Forum"), email="lead@beta-pcf.example.org")
+    client.force_login(world["coordinator_a"])
+
+    page = client.get(reverse("access:icb", args=[world.icb_a.ods_code]))
+    assert "lead@alpha-pcf.example.org" in page.text
+    assert "lead@beta-pcf.example.org" not in page.text
+    membership = ForumLeadMembership.objects.get(user=lead)
+    response = client.post(reverse("access:remove_forum_lead", args=[world.icb_a.ods_code, membership.pk]))
+
+    assert response.status_code == 302
+    assert not ForumLeadMembership.objects.filter(user=lead).exists()
+    removed = AccessEvent.objects.get(action=AccessEvent.Action.REMOVED)
+    assert (removed.role, removed.email, removed.actor, removed.icb) == (
+        "forum_lead",
+        "lead@alpha-pcf.example.org",
+        world["coordinator_a"],
+        world.icb_a,
+    )
