@@ -1,8 +1,20 @@
 from django.contrib import admin
 
-from icbs.models import ICB, CoordinatorMembership, LocalAuthority, Region
+from icbs.models import (
+    ICB,
+    Award,
+    Claim,
+    CoordinatorMembership,
+    ForumActivity,
+    ForumLeadMembership,
+    FundingPot,
+    LedgerEntry,
+    LocalAuthority,
+    ParentCarerForum,
+    Region,
+)
 from pins.accounts.services import coordinator_remove
-from pins.kernel.read_only_admin import ReadOnly, ServiceActions
+from pins.kernel.read_only_admin import ReadOnly, ReadOnlyHistory, ServiceActions
 
 
 @admin.register(Region)
@@ -61,3 +73,61 @@ class CoordinatorMembershipAdmin(ServiceActions, ReadOnly, admin.ModelAdmin):
             lambda membership: coordinator_remove(membership=membership, by=request.user),
             done="Removed",
         )
+
+
+# Parent carer forum funding (docs/adr/0017). Forums are reference data; everything else is written by the
+# funding services (pots, awards, claims, the ledger, which the database refuses to change) and only shown here.
+
+
+@admin.register(ParentCarerForum)
+class ParentCarerForumAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "phone"]
+    search_fields = ["name", "email"]
+    filter_horizontal = ["local_authorities"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Its awards and payments refer to it; its leads would lose access with no AccessEvent.
+        return False
+
+
+@admin.register(ForumLeadMembership)
+class ForumLeadMembershipAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["user", "forum", "granted_at", "granted_by"]
+    search_fields = ["user__email", "forum__name"]
+    list_select_related = ["user", "forum", "granted_by"]
+
+
+@admin.register(FundingPot)
+class FundingPotAdmin(ReadOnlyHistory, admin.ModelAdmin):
+    list_display = ["icb", "financial_year", "amount_pence", "awarded_pence"]
+    list_filter = ["financial_year", "icb__region"]
+    list_select_related = ["icb"]
+
+
+@admin.register(Award)
+class AwardAdmin(ReadOnlyHistory, admin.ModelAdmin):
+    list_display = ["forum", "pot", "amount_pence", "paid_pence", "status", "created_at"]
+    list_filter = ["status", "pot__financial_year"]
+    search_fields = ["forum__name", "purpose"]
+    list_select_related = ["forum", "pot__icb"]
+
+
+@admin.register(ForumActivity)
+class ForumActivityAdmin(ReadOnlyHistory, admin.ModelAdmin):
+    list_display = ["award", "kind", "happened_on", "parents_reached"]
+    list_filter = ["kind"]
+    list_select_related = ["award__forum"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReadOnlyHistory, admin.ModelAdmin):
+    list_display = ["award", "amount_pence", "status", "submitted_at"]
+    list_filter = ["status"]
+    list_select_related = ["award__forum"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyHistory, admin.ModelAdmin):
+    list_display = ["pk", "award", "kind", "amount_pence", "recorded_at", "recorded_by"]
+    list_filter = ["kind"]
+    list_select_related = ["award__forum", "recorded_by"]

@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from pins.accounts.authorization import Permission
+
 # Beyond this many, a person's ICBs or schools are reached from the home page instead.
 MOST_LINKS_OF_A_KIND = 2
 
@@ -31,6 +33,10 @@ def navigation_for(request) -> list[dict]:
         ]
     if access.specialist_id is not None:
         items.append(_item(request, "Your visits", reverse("specialists:schedule", args=[access.specialist_id])))
+    if access.can(Permission.SET_FUNDING_POTS):
+        items.append(_item(request, "Forum funding", reverse("funding:pots")))
+    for forum_id in sorted(access.led_forum_ids)[:MOST_LINKS_OF_A_KIND]:
+        items.append(_item(request, "Your forum", reverse("funding:forum", args=[forum_id])))
     if user.is_staff:
         items.append(_item(request, "Admin", reverse("admin:index")))
     items.append(_item(request, "Your account", reverse("account_change_password")))

@@ -7,6 +7,7 @@ from health_check.views import HealthCheckView
 
 from pins import health, views
 from pins.accounts.admin_sign_in import admin_sign_in
+from pins.reporting import funding as reporting_funding
 from pins.reporting import views as reporting_views
 from schools import views as school_views
 from specialists.views import calendars, plan, schedule, uploads, visits
@@ -112,6 +113,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("progress/", reporting_views.national_progress_page, name="progress"),
     path("progress/export/<str:kind>.<str:extension>", reporting_views.export, name="progress_export"),
+    path("progress/funding/", reporting_funding.national_funding_page, name="progress_funding"),
+    path(
+        "progress/funding/export.<str:extension>",
+        reporting_funding.national_funding_export,
+        name="progress_funding_export",
+    ),
+    path("progress/funding/ledger.csv", reporting_funding.national_ledger_export, name="progress_funding_ledger"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
@@ -123,6 +131,7 @@ urlpatterns = [
     path("", include(specialist_urls)),
     path("", include(calendar_urls)),
     path("", include("pins.accounts.urls")),
+    path("", include("icbs.urls")),
     path("admin/", admin.site.urls),
     path("healthz", HealthCheckView.as_view(checks=health.CHECKS), name="healthz"),
     path("healthz/workers", HealthCheckView.as_view(checks=health.WORKER_CHECKS), name="healthz_workers"),

@@ -4,6 +4,7 @@ through admin actions that call the services."""
 
 import datetime
 import itertools
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -18,7 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from icbs.models import CoordinatorMembership
+from icbs.funding import payment_record
+from icbs.models import CoordinatorMembership, ForumLeadMembership
 from pins.accounts.models import AccessEvent, Invitation, StaffMembership
 from pins.kernel.history import HistoryEvent, acting
 from schools.models import (
@@ -42,7 +44,7 @@ from specialists.models import (
     Unavailability,
     Visit,
 )
-from tests import factories
+from tests import factories, funding
 from tests.conftest import with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -138,9 +140,28 @@ FACTORIES = {
         starts_on=datetime.date(2026, 10, 26),
         ends_on=datetime.date(2026, 10, 30),
     ),
+    "icbs.parentcarerforum": lambda: funding.forum_in(factories.ICBFactory()),
+    "icbs.forumleadmembership": lambda: ForumLeadMembership.objects.create(
+        forum=funding.forum_in(factories.ICBFactory()), user=factories.UserFactory()
+    ),
+    "icbs.fundingpot": lambda: funding.pot_for(factories.ICBFactory()),
+    "icbs.award": lambda: _funded_award(),
+    "icbs.forumactivity": lambda: _funded_award().activities.create(
+        kind="training", parents_reached=4, happened_on=datetime.date(2026, 10, 1)
+    ),
+    "icbs.claim": lambda: _funded_award().claims.create(amount_pence=100),
+    "icbs.ledgerentry": lambda: payment_record(
+        award=_funded_award(), amount_pence=100, idempotency_key=uuid.uuid4().hex, by=None
+    ),
     # allauth's, replaced by ours so that its secrets never show.
     "mfa.authenticator": lambda: TOTP.activate(factories.UserFactory(), generate_totp_secret()).instance,
 }
+
+
+def _funded_award():
+    icb = factories.ICBFactory()
+    return funding.award_for(funding.pot_for(icb), funding.forum_in(icb), funding.enrolled_schools(icb, 1))
+
 
 # What the admin may do with each model: (add, change, delete). Reference data no service holds stays
 # editable; every other model is (False, False, False).
@@ -148,6 +169,7 @@ ALLOWED = {
     "icbs.region": (True, True, True),
     "icbs.icb": (True, True, False),  # a merger's fields are read only; deleting would drop coordinators
     "icbs.localauthority": (True, True, True),
+    "icbs.parentcarerforum": (True, True, False),  # deleting would drop its leads; awards refer to it
     "schools.programmeyear": (True, True, True),
     "schools.cohort": (True, True, True),
     "schools.blackoutperiod": (True, True, True),

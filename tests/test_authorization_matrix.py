@@ -16,7 +16,7 @@ from allauth.mfa.models import Authenticator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from icbs.models import CoordinatorMembership
+from icbs.models import CoordinatorMembership, ForumLeadMembership
 from pins.accounts import services as access_services
 from pins.accounts.models import AccessEvent, Invitation, StaffMembership, User
 from schools.models import (
@@ -33,6 +33,7 @@ from schools.models import (
 from specialists.models import CalendarFeed, Capacity, ChangeRequest, Outcome, Reminder, Specialist, Visit
 from specialists.services import calendar_feed_create
 from tests.factories import ClosureDateFactory, SchoolFactory, SpecialistFactory
+from tests.funding import award_for, claim_of_icb_a, funding_of_icb_a, funding_state, payment_of_icb_a
 from tests.gias import gias_csv, gias_row
 
 pytestmark = pytest.mark.usefixtures("during_term")
@@ -214,6 +215,39 @@ def _term_dates_file(w):
 
 PROGRAMME_ADMIN_ONLY = _everyone("403", anonymous="login", programme_admin="page")
 TERM_DATE_KEEPERS = {**ICB_A_READERS, "dfe_staff": "403"}  # the ICB's coordinator and the programme admin
+
+
+def _funding_change(url, data=lambda w: {}, changers=("coordinator_a",)):
+    """A page that changes ICB A's forum funding: its coordinator may; staff may see it but get a 403."""
+    outcomes = {**ICB_A_READERS, "coordinator_a": "403", "dfe_staff": "403", "programme_admin": "403"}
+    return Rule(
+        url=url,
+        get={**outcomes, **dict.fromkeys(changers, "page")},
+        post={**outcomes, **dict.fromkeys(changers, "done")},
+        post_data=data,
+    )
+
+
+def _pots_rule(path_name, data):
+    """The programme admin's funding pages: only they may open them."""
+    outcomes = _everyone("403", anonymous="login")
+    return Rule(
+        url=lambda w: reverse(path_name),
+        get={**outcomes, "programme_admin": "page"},
+        post={**outcomes, "programme_admin": "done"},
+        post_data=data,
+    )
+
+
+def _csv_file(text):
+    return SimpleUploadedFile("upload.csv", text.encode(), content_type="text/csv")
+
+
+def proposed_award_of_icb_a(w):
+    award = funding_of_icb_a(w)
+    return award_for(award.pot, award.forum, [w.school_a], approved=False)
+
+
 PUBLIC = Rule(url=None, get=_everyone("page"))
 VISIT_SEERS = {"senco_a": "403", "specialist_a": "403"}  # they see the visit but may not change it
 
@@ -226,6 +260,9 @@ RULES = {
     "icbs:list": Rule(url=lambda w: reverse("icbs:list"), get=SIGNED_IN_PAGE),
     "progress": Rule(url=lambda w: reverse("progress"), get=STAFF_ONLY),
     "progress_export": Rule(url=lambda w: reverse("progress_export", args=["visits", "csv"]), get=STAFF_ONLY),
+    "progress_funding": Rule(url=lambda w: reverse("progress_funding"), get=STAFF_ONLY),
+    "progress_funding_export": Rule(url=lambda w: reverse("progress_funding_export", args=["csv"]), get=STAFF_ONLY),
+    "progress_funding_ledger": Rule(url=lambda w: reverse("progress_funding_ledger"), get=STAFF_ONLY),
     "icbs:detail": Rule(url=lambda w: reverse("icbs:detail", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
     "specialists:icb": Rule(url=lambda w: reverse("specialists:icb", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
     "schools:detail": Rule(
@@ -243,6 +280,18 @@ RULES = {
         "access:invite_specialist",
         "coordinator_a",
         lambda w: {"specialist": SpecialistFactory(icb=w.icb_a).pk},
+    ),
+    "access:remove_forum_lead": _removal_rule(
+        "access:remove_forum_lead",
+        "coordinator_a",
+        lambda w: (
+            ForumLeadMembership.objects.get_or_create(forum=funding_of_icb_a(w).forum, user=w["specialist_a"])[0].pk
+        ),
+    ),
+    "access:invite_forum_lead": _invite_rule(
+        "access:invite_forum_lead",
+        "coordinator_a",
+        lambda w: {"forum": funding_of_icb_a(w).forum.pk, "email": "lead@forum.example.org"},
     ),
     "access:remove_coordinator": _removal_rule(
         "access:remove_coordinator",
@@ -466,6 +515,64 @@ RULES = {
     "healthz_workers": Rule(url=None, get=_everyone("500")),
 }
 
+# Parent carer forum funding: ICB A's coordinator manages it, staff read it, the programme admin sets pots. Forum
+# leads are not among the matrix's people: tests/icbs/test_views.py covers them, another forum's award a 404.
+RULES |= {
+    "funding:icb": Rule(url=lambda w: reverse("funding:icb", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
+    "funding:award_new": _funding_change(
+        lambda w: reverse("funding:award_new", args=[funding_of_icb_a(w).pot.icb.ods_code]),
+        lambda w: {
+            "forum": funding_of_icb_a(w).forum.pk,
+            "schools": [w.school_a.urn],
+            "purpose": "Parent survey",
+            "amount": "100",
+        },
+    ),
+    "funding:award": Rule(url=lambda w: reverse("funding:award", args=[funding_of_icb_a(w).pk]), get=ICB_A_READERS),
+    "funding:award_approve": Rule(
+        url=lambda w: reverse("funding:award_approve", args=[proposed_award_of_icb_a(w).pk]),
+        get=_everyone("405", anonymous="login"),
+        post={**ICB_A_READERS, "coordinator_a": "done", "dfe_staff": "403", "programme_admin": "403"},
+    ),
+    "funding:award_cancel": _funding_change(
+        lambda w: reverse("funding:award_cancel", args=[funding_of_icb_a(w).pk]), lambda w: {"reason": "Withdrawn"}
+    ),
+    "funding:award_pay": _funding_change(
+        lambda w: reverse("funding:award_pay", args=[funding_of_icb_a(w).pk]),
+        lambda w: {"amount": "10", "idempotency_key": "matrix-key"},
+    ),
+    "funding:payment_reverse": _funding_change(
+        lambda w: reverse("funding:payment_reverse", args=[funding_of_icb_a(w).pk, payment_of_icb_a(w).pk]),
+        lambda w: {"amount": "1", "reason": "Wrong account", "idempotency_key": "matrix-reversal"},
+    ),
+    "funding:activity_new": _funding_change(
+        lambda w: reverse("funding:activity_new", args=[funding_of_icb_a(w).pk]), changers=[]
+    ),
+    "funding:claim_new": _funding_change(
+        lambda w: reverse("funding:claim_new", args=[funding_of_icb_a(w).pk]), changers=[]
+    ),
+    "funding:claim": Rule(
+        url=lambda w: reverse("funding:claim", args=[claim_of_icb_a(w).pk]),
+        get=ICB_A_READERS,
+        post={**ICB_A_READERS, "coordinator_a": "done", "dfe_staff": "403", "programme_admin": "403"},
+        post_data=lambda w: {"decision": "approve"},
+    ),
+    "funding:forum": Rule(
+        url=lambda w: reverse("funding:forum", args=[funding_of_icb_a(w).forum.pk]), get=ICB_A_READERS
+    ),
+    "funding:pots": _pots_rule(
+        "funding:pots", lambda w: {"icb": w.icb_a.ods_code, "financial_year": "2026", "amount": "5"}
+    ),
+    "funding:pots_upload": _pots_rule(
+        "funding:pots_upload",
+        lambda w: {"file": _csv_file(f"icb_ods_code,financial_year,amount\n{w.icb_a.ods_code},2026-27,50\n")},
+    ),
+    "funding:forums_upload": _pots_rule(
+        "funding:forums_upload",
+        lambda w: {"file": _csv_file(f"name,local_authority_codes\nNew Forum,{w.school_a.local_authority.dfe_code}\n")},
+    ),
+}
+
 # Pages of allauth (sign-in, password reset, MFA set-up) and of the Django admin hold no programme data of
 # their own; they are checked as groups below.
 ALLAUTH_PREFIX = "accounts/"
@@ -508,6 +615,7 @@ def _state():
     counts["pending invitations"] = Invitation.objects.pending().count()
     counts["open change requests"] = ChangeRequest.objects.filter(resolved_at__isnull=True).count()
     counts["live calendars"] = CalendarFeed.objects.filter(revoked_at__isnull=True).count()
+    counts["funding"] = funding_state()
     return counts
 
 

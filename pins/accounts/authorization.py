@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from icbs.models import ICB, CoordinatorMembership
+from icbs.models import ICB, Award, Claim, CoordinatorMembership, ForumLeadMembership, FundingPot, ParentCarerForum
 from pins.accounts.models import StaffMembership
 from schools.models import Enrolment, ProgrammeYear, School, SencoMembership
 from schools.selectors import programme_year_for
@@ -41,6 +41,10 @@ class Permission(enum.StrEnum):
     VIEW_OWN_SCHEDULE = "view one's own visits as a specialist"
     RECORD_OUTCOMES = "record the outcome of a visit"
     MANAGE_TERM_DATES = "upload a local authority's term dates and record a school's own"
+    SET_FUNDING_POTS = "set each ICB's parent carer forum funding pot"
+    VIEW_FORUM_FUNDING = "view parent carer forum funding"
+    MANAGE_FORUM_FUNDING = "award, pay and reverse parent carer forum funding, and decide claims"
+    RECORD_FORUM_ACTIVITIES = "record a forum's activities and claim its award"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,14 +60,14 @@ PROGRAMME_ADMIN = Role(
     "Programme admin",
     "Runs the programme nationally: programme years, settings and ICB coordinators. Reads everything.",
     frozenset({P.VIEW_NATIONAL_PROGRESS, P.EXPORT_PROGRAMME_DATA, P.MANAGE_PROGRAMME, P.MANAGE_COORDINATORS}
-              | {P.VIEW_ICB, P.VIEW_SCHOOL}
+              | {P.VIEW_ICB, P.VIEW_SCHOOL, P.SET_FUNDING_POTS, P.VIEW_FORUM_FUNDING}
               | {P.MANAGE_TERM_DATES}),
     requires_mfa=True,
 )  # fmt: skip
 DFE_STAFF = Role(
     "DfE programme staff",
     "Follows the national rollout: reads every ICB and school and exports the figures; changes nothing.",
-    frozenset({P.VIEW_NATIONAL_PROGRESS, P.EXPORT_PROGRAMME_DATA, P.VIEW_ICB, P.VIEW_SCHOOL}),
+    frozenset({P.VIEW_NATIONAL_PROGRESS, P.EXPORT_PROGRAMME_DATA, P.VIEW_ICB, P.VIEW_SCHOOL, P.VIEW_FORUM_FUNDING}),
     requires_mfa=True,
 )
 COORDINATOR = Role(
@@ -71,6 +75,7 @@ COORDINATOR = Role(
     "Runs the programme for an ICB: enrols schools, manages specialists, allocates visits, gives access.",
     frozenset({P.VIEW_ICB, P.MANAGE_ICB_SCHOOLS, P.MANAGE_ICB_SPECIALISTS, P.ALLOCATE_VISITS}
               | {P.MANAGE_ICB_ACCESS, P.VIEW_SCHOOL, P.CONFIRM_VISITS, P.RECORD_OUTCOMES}
+              | {P.VIEW_FORUM_FUNDING, P.MANAGE_FORUM_FUNDING}
               | {P.MANAGE_TERM_DATES}),
     requires_mfa=True,
 )  # fmt: skip
@@ -78,7 +83,7 @@ COORDINATOR = Role(
 PREDECESSOR_READER = Role(
     "Reader of a predecessor ICB",
     "Sees the history of an ICB that merged into one they coordinate.",
-    frozenset({P.VIEW_ICB, P.VIEW_SCHOOL}),
+    frozenset({P.VIEW_ICB, P.VIEW_SCHOOL, P.VIEW_FORUM_FUNDING}),
 )
 SENCO = Role(
     "School SENCO",
@@ -90,6 +95,11 @@ SPECIALIST = Role(
     "Sees their own visits and records what happened at each.",
     frozenset({P.VIEW_OWN_SCHEDULE, P.RECORD_OUTCOMES}),
 )
+FORUM_LEAD = Role(
+    "Parent carer forum lead",
+    "Leads a parent carer forum's work: sees its awards, records its activities and claims the money; one forum only.",
+    frozenset({P.VIEW_FORUM_FUNDING, P.RECORD_FORUM_ACTIVITIES}),
+)
 STAFF_ROLES = {
     StaffMembership.Role.PROGRAMME_ADMIN: PROGRAMME_ADMIN,
     StaffMembership.Role.DFE_STAFF: DFE_STAFF,
@@ -99,7 +109,7 @@ STAFF_ROLES = {
 # A person's staff roles, the ICBs they coordinate (for links to them) and those ICBs' direct predecessors, the
 # schools they are SENCO of and their specialist record, as one row. Written out: building it with the ORM on every
 # request cost more than running it.
-MEMBERSHIPS = ("staff_roles", "coordinated", "predecessors", "school_urns", "specialist_id")
+MEMBERSHIPS = ("staff_roles", "coordinated", "predecessors", "school_urns", "specialist_id", "forum_ids")
 _COORDINATORS, _ICBS = CoordinatorMembership._meta.db_table, ICB._meta.db_table
 MEMBERSHIPS_SQL = f"""
 SELECT
@@ -115,7 +125,8 @@ SELECT
         WHERE coordinator.user_id = %(user)s
     ),
     ARRAY(SELECT school_id FROM {SencoMembership._meta.db_table} WHERE user_id = %(user)s),
-    (SELECT id FROM {Specialist._meta.db_table} WHERE user_id = %(user)s)
+    (SELECT id FROM {Specialist._meta.db_table} WHERE user_id = %(user)s),
+    ARRAY(SELECT forum_id FROM {ForumLeadMembership._meta.db_table} WHERE user_id = %(user)s)
 """
 
 
@@ -129,7 +140,14 @@ class RequestAccess:
     def _memberships(self) -> dict:
         """Every membership that gives the person a role, in one query: every request asks."""
         if not self.user.is_authenticated:
-            return {"staff_roles": [], "coordinated": [], "predecessors": [], "school_urns": [], "specialist_id": None}
+            return {
+                "staff_roles": [],
+                "coordinated": [],
+                "predecessors": [],
+                "school_urns": [],
+                "specialist_id": None,
+                "forum_ids": [],
+            }
         with connection.cursor() as cursor:
             cursor.execute(MEMBERSHIPS_SQL, {"user": self.user.pk})
             return dict(zip(MEMBERSHIPS, cursor.fetchone(), strict=True))
@@ -166,6 +184,11 @@ class RequestAccess:
         return self._memberships["specialist_id"]
 
     @cached_property
+    def led_forum_ids(self) -> frozenset[int]:
+        """The parent carer forums this person leads."""
+        return frozenset(self._memberships["forum_ids"])
+
+    @cached_property
     def specialist(self) -> Specialist | None:
         if self.specialist_id is None:
             return None
@@ -177,7 +200,13 @@ class RequestAccess:
 
     @property
     def has_any_role(self) -> bool:
-        return bool(self.staff_roles or self.coordinated_icb_ids or self.senco_school_urns or self.specialist_id)
+        return bool(
+            self.staff_roles
+            or self.coordinated_icb_ids
+            or self.senco_school_urns
+            or self.specialist_id
+            or self.led_forum_ids
+        )
 
     @property
     def requires_mfa(self) -> bool:
@@ -195,12 +224,18 @@ class RequestAccess:
         school: School | None = None,
         specialist: Specialist | None = None,
         visit=None,
+        forum: ParentCarerForum | None = None,
+        award: Award | None = None,
     ):
         """The person's roles for an object; a visit counts for its enrolment's ICB, its school and its
-        specialist (whoever of them this person is)."""
+        specialist (whoever of them this person is); an award for its pot's ICB and its forum."""
         if visit is not None:
             icb, school, specialist = visit.enrolment.icb, visit.enrolment.school, visit.specialist
+        if award is not None:
+            icb, forum = award.pot.icb, award.forum
         roles = set(self.staff_roles)
+        if forum is not None and forum.pk in self.led_forum_ids:
+            roles.add(FORUM_LEAD)
         icb_id = icb.pk if icb else (school.icb_id if school else (specialist.icb_id if specialist else None))
         if icb_id in self.coordinated_icb_ids:
             roles.add(COORDINATOR)
@@ -281,6 +316,32 @@ class RequestAccess:
         own = Q(pk=self.specialist_id) if self.specialist_id else Q(pk__in=[])
         return Specialist.objects.filter(Q(icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids) | own)
 
+    # Parent carer forum funding: programme staff see all of it, a coordinator their ICBs' (and what their
+    # predecessors awarded), a forum lead their own forum's.
+
+    def funding_pots(self) -> QuerySet[FundingPot]:
+        if self.reads_everything:
+            return FundingPot.objects.all()
+        return FundingPot.objects.filter(icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids)
+
+    def forums(self) -> QuerySet[ParentCarerForum]:
+        if self.reads_everything:
+            return ParentCarerForum.objects.all()
+        in_icbs = ParentCarerForum.objects.none()
+        for icb in ICB.objects.filter(pk__in=self.coordinated_icb_ids):
+            in_icbs = in_icbs | ParentCarerForum.objects.in_icb(icb)
+        return ParentCarerForum.objects.filter(Q(pk__in=self.led_forum_ids) | Q(pk__in=in_icbs.values("pk")))
+
+    def awards(self) -> QuerySet[Award]:
+        if self.reads_everything:
+            return Award.objects.all()
+        return Award.objects.filter(
+            Q(pot__icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids) | Q(forum_id__in=self.led_forum_ids)
+        )
+
+    def claims(self) -> QuerySet[Claim]:
+        return Claim.objects.filter(award__in=self.awards().values("pk"))
+
 
 # Scoped lookups for views: the row, if the person may see it, else a 404 whether or not it exists.
 
@@ -304,6 +365,22 @@ def visit_for(request, visit_id: int) -> Visit:
 
 def specialist_for(request, specialist_id: int) -> Specialist:
     return get_object_or_404(request.access.specialists().select_related("icb"), pk=specialist_id)
+
+
+def forum_for(request, forum_id: int) -> ParentCarerForum:
+    return get_object_or_404(request.access.forums(), pk=forum_id)
+
+
+def award_for(request, award_id: int) -> Award:
+    """An award the person may see; a forum lead sees only their own forum's, so another's is a 404."""
+    awards = request.access.awards().with_ledger_totals().select_related("pot__icb__region", "forum")
+    return get_object_or_404(awards, pk=award_id)
+
+
+def claim_for(request, claim_id: int) -> Claim:
+    return get_object_or_404(
+        request.access.claims().select_related("award__pot__icb", "award__forum", "payment"), pk=claim_id
+    )
 
 
 def programme_year_or_404(label: str | None) -> ProgrammeYear:

@@ -63,6 +63,20 @@ class InviteSpecialistForm(forms.Form):
         )
 
 
+class InviteForumLeadForm(EmailForm):
+    forum = forms.ModelChoiceField(
+        queryset=None,
+        label="Parent carer forum",
+        empty_label="Choose a forum",
+        error_messages={"required": "Choose the forum", "invalid_choice": "Choose one of your ICB's forums"},
+    )
+    field_order = ["forum", "email"]
+
+    def __init__(self, *args, forums, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].queryset = forums
+
+
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=200, error_messages={"required": "Enter your full name"})
     password1 = forms.CharField(

@@ -89,6 +89,7 @@ class Invitation(models.Model):
         COORDINATOR = "coordinator", "ICB coordinator"
         SENCO = "senco", "School SENCO"
         SPECIALIST = "specialist", "Specialist"
+        FORUM_LEAD = "forum_lead", "Parent carer forum lead"
 
     email = models.EmailField("e-mail address")
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -98,6 +99,9 @@ class Invitation(models.Model):
     )
     specialist = models.ForeignKey(
         "specialists.Specialist", on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    forum = models.ForeignKey(
+        "icbs.ParentCarerForum", on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
     )
     # Empty until the e-mail is sent: the link is made by the sending step, never earlier.
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
@@ -118,7 +122,8 @@ class Invitation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(role="senco", school__isnull=False, specialist__isnull=True)
                 | models.Q(role="specialist", specialist__isnull=False, school__isnull=True)
-                | models.Q(role="coordinator", school__isnull=True, specialist__isnull=True),
+                | models.Q(role="coordinator", school__isnull=True, specialist__isnull=True)
+                | models.Q(role="forum_lead", forum__isnull=False, school__isnull=True, specialist__isnull=True),
                 name="invitation_target_matches_role",
             ),
             models.CheckConstraint(
@@ -136,6 +141,8 @@ class Invitation(models.Model):
             return self.school.name
         if self.specialist_id:
             return f"{self.specialist.full_name} ({self.specialist.get_discipline_display()})"
+        if self.forum_id:
+            return self.forum.name
         return self.icb.short_name
 
 

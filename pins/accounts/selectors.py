@@ -1,4 +1,4 @@
-from icbs.models import ICB, CoordinatorMembership
+from icbs.models import ICB, CoordinatorMembership, ForumLeadMembership, ParentCarerForum
 from pins.accounts.models import AccessEvent, Invitation
 from schools.models import SencoMembership
 from specialists.models import Specialist
@@ -15,7 +15,21 @@ def icb_sencos(icb: ICB):
 
 
 def icb_pending_invitations(icb: ICB):
-    return Invitation.objects.pending().filter(icb=icb).select_related("icb", "school", "specialist", "created_by")
+    return (
+        Invitation.objects.pending()
+        .filter(icb=icb)
+        .select_related("icb", "school", "specialist", "forum", "created_by")
+    )
+
+
+def icb_forum_leads(icb: ICB):
+    """The leads of the parent carer forums that work in an ICB."""
+    return (
+        ForumLeadMembership.objects.filter(forum__in=ParentCarerForum.objects.in_icb(icb))
+        .select_related("user", "forum")
+        .only("granted_at", "forum__name", "user__full_name", "user__email")
+        .order_by("forum__name", "user__email", "pk")
+    )
 
 
 def icb_access_overview(icb: ICB) -> dict:
@@ -37,7 +51,7 @@ def icb_access_overview(icb: ICB) -> dict:
         .order_by("full_name", "pk"),
         "invitations": Invitation.objects.pending()
         .filter(icb=icb)
-        .select_related("icb", "school", "specialist")
+        .select_related("icb", "school", "specialist", "forum")
         .only(
             "email",
             "role",
@@ -48,6 +62,7 @@ def icb_access_overview(icb: ICB) -> dict:
             "school__name",
             "specialist__full_name",
             "specialist__discipline",
+            "forum__name",
         )
         .order_by("-created_at", "-pk"),
         "events": AccessEvent.objects.filter(icb=icb)

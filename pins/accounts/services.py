@@ -14,7 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from icbs.models import ICB, CoordinatorMembership
+from icbs.models import ICB, CoordinatorMembership, ForumLeadMembership, ParentCarerForum
 from pins.accounts.models import AccessEvent, Invitation, StaffMembership, User
 from pins.kernel.background import enqueue_on_commit
 from pins.kernel.errors import RuleBroken
@@ -46,10 +46,14 @@ def _record_removal(role: Invitation.Role, *, email: str, icb: ICB, by, **target
     AccessEvent.objects.create(actor=by, action=AccessEvent.Action.REMOVED, role=role, email=email, icb=icb, **target)
 
 
-def _has_role_already(*, email: str, role: str, icb: ICB, school: School | None, specialist: Specialist | None):
+def _has_role_already(
+    *, email: str, role: str, icb: ICB, school: School | None, specialist: Specialist | None, forum=None
+):
     user = User.objects.with_email(email).first()
     if user is None:
         return False
+    if role == Invitation.Role.FORUM_LEAD:
+        return ForumLeadMembership.objects.filter(user=user, forum=forum).exists()
     if role == Invitation.Role.COORDINATOR:
         return CoordinatorMembership.objects.filter(user=user, icb=icb).exists()
     if role == Invitation.Role.SENCO:
@@ -66,6 +70,7 @@ def invitation_send(
     by: User,
     school: School | None = None,
     specialist: Specialist | None = None,
+    forum: ParentCarerForum | None = None,
 ) -> Invitation:
     """Invite someone to a role and e-mail them a single-use link. Sending again replaces the earlier link.
     The caller has checked that `by` may give this role here."""
@@ -76,12 +81,14 @@ def invitation_send(
         email = specialist.email.lower()
     if not icb.is_current():
         raise RuleBroken(f"{icb.short_name} ICB has merged into another ICB: invite people to that one instead")
-    if _has_role_already(email=email, role=role, icb=icb, school=school, specialist=specialist):
+    if role == Invitation.Role.FORUM_LEAD and not ParentCarerForum.objects.in_icb(icb).filter(pk=forum.pk).exists():
+        raise RuleBroken(f"{forum.name} does not work in {icb.short_name}", field="forum")
+    if _has_role_already(email=email, role=role, icb=icb, school=school, specialist=specialist, forum=forum):
         raise RuleBroken(f"{email} already has this access", field="email")
 
     now = timezone.now()
     Invitation.objects.pending().filter(
-        email__iexact=email, role=role, icb=icb, school=school, specialist=specialist
+        email__iexact=email, role=role, icb=icb, school=school, specialist=specialist, forum=forum
     ).update(withdrawn_at=now)
     invitation = Invitation.objects.create(
         email=email,
@@ -89,6 +96,7 @@ def invitation_send(
         icb=icb,
         school=school,
         specialist=specialist,
+        forum=forum,
         created_by=by,
         expires_at=now + INVITATION_LIFETIME,
     )
@@ -192,6 +200,10 @@ def _grant(invitation: Invitation, user: User) -> None:
         SencoMembership.objects.get_or_create(
             user=user, school=invitation.school, defaults={"granted_by": invitation.created_by}
         )
+    elif invitation.role == Invitation.Role.FORUM_LEAD:
+        ForumLeadMembership.objects.get_or_create(
+            user=user, forum=invitation.forum, defaults={"granted_by": invitation.created_by}
+        )
     else:
         specialist = Specialist.objects.select_for_update().get(pk=invitation.specialist_id)
         if specialist.user_id not in (None, user.pk):
@@ -212,6 +224,13 @@ def invitation_withdraw(*, invitation: Invitation, by: User) -> None:
 def coordinator_remove(*, membership: CoordinatorMembership, by: User) -> None:
     membership.delete()
     _record_removal(Invitation.Role.COORDINATOR, email=membership.user.email, icb=membership.icb, by=by)
+
+
+@transaction.atomic
+def forum_lead_remove(*, membership: ForumLeadMembership, icb: ICB, by: User) -> None:
+    """Take a forum lead's access to their forum away; `icb` is the ICB whose coordinator removes them."""
+    membership.delete()
+    _record_removal(Invitation.Role.FORUM_LEAD, email=membership.user.email, icb=icb, by=by)
 
 
 @transaction.atomic

@@ -41,5 +41,15 @@ urlpatterns = [
         access_views.resend_invitation,
         name="resend_invitation",
     ),
+    path(
+        "icbs/<str:ods_code>/access/forum-leads/invite/",
+        access_views.invite_forum_lead,
+        name="invite_forum_lead",
+    ),
+    path(
+        "icbs/<str:ods_code>/access/forum-leads/<int:membership_id>/remove/",
+        access_views.remove_forum_lead,
+        name="remove_forum_lead",
+    ),
     path("invitations/<str:token>/", access_views.accept_invitation, name="accept_invitation"),
 ]

@@ -8,20 +8,34 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pins.accounts import services
 from pins.accounts.authorization import Permission, icb_for
-from pins.accounts.forms import AcceptInvitationForm, EmailForm, InviteSencoForm, InviteSpecialistForm
+from pins.accounts.forms import (
+    AcceptInvitationForm,
+    EmailForm,
+    InviteForumLeadForm,
+    InviteSencoForm,
+    InviteSpecialistForm,
+)
 from pins.accounts.models import Invitation
-from pins.accounts.selectors import icb_access_overview, icb_coordinators, icb_pending_invitations, icb_sencos
+from pins.accounts.selectors import (
+    icb_access_overview,
+    icb_coordinators,
+    icb_forum_leads,
+    icb_pending_invitations,
+    icb_sencos,
+)
 from pins.kernel.errors import RuleBroken
 from pins.kernel.forms import show_rule_broken
 from pins.kernel.paging import page_with_count
 
 PEOPLE_PER_PAGE = 25
+FORUM_LEADS_SHOWN = 200  # a few forums per ICB, a lead or two each
 
 # Which permission gives each kind of access.
 INVITING_PERMISSION = {
     Invitation.Role.COORDINATOR: Permission.MANAGE_COORDINATORS,
     Invitation.Role.SENCO: Permission.MANAGE_ICB_ACCESS,
     Invitation.Role.SPECIALIST: Permission.MANAGE_ICB_ACCESS,
+    Invitation.Role.FORUM_LEAD: Permission.MANAGE_FORUM_FUNDING,
 }
 
 
@@ -48,6 +62,8 @@ def icb_access(request, ods_code):
             "invitation_rows": [(invitation, may_manage[invitation.role]) for invitation in pages["invitations"]],
             "can_manage_coordinators": may_manage[Invitation.Role.COORDINATOR],
             "can_manage_access": may_manage[Invitation.Role.SENCO],
+            "forum_leads": list(icb_forum_leads(icb)[:FORUM_LEADS_SHOWN]),
+            "can_manage_forum_leads": may_manage[Invitation.Role.FORUM_LEAD],
         },
     )
 
@@ -64,6 +80,7 @@ def _invite(request, ods_code, *, role, form_class, template, **form_kwargs):
                 icb=icb,
                 school=form.cleaned_data.get("school"),
                 specialist=form.cleaned_data.get("specialist"),
+                forum=form.cleaned_data.get("forum"),
                 by=request.user,
             )
         except RuleBroken as error:
@@ -109,6 +126,19 @@ def invite_specialist(request, ods_code):
         form_class=InviteSpecialistForm,
         template="accounts/invite_specialist.html",
         specialists=lambda icb: icb.specialists.active().filter(user__isnull=True).order_by("full_name"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_forum_lead(request, ods_code):
+    return _invite(
+        request,
+        ods_code,
+        role=Invitation.Role.FORUM_LEAD,
+        form_class=InviteForumLeadForm,
+        template="accounts/invite_forum_lead.html",
+        forums=lambda icb: request.access.forums().in_icb(icb).order_by("name"),
     )
 
 
@@ -170,6 +200,21 @@ def remove_specialist_account(request, ods_code, specialist_id):
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove_forum_lead(request, ods_code, membership_id):
+    icb = icb_for(request, ods_code)
+    membership = get_object_or_404(icb_forum_leads(icb), pk=membership_id)
+    request.access.require(Permission.MANAGE_FORUM_FUNDING, icb=icb)
+    return _confirm_removal(
+        request,
+        icb,
+        who=membership.user.email,
+        what=f"lead of {membership.forum.name}",
+        remove=lambda: services.forum_lead_remove(membership=membership, icb=icb, by=request.user),
+    )
+
+
 def _pending_invitation(request, ods_code, invitation_id):
     icb = icb_for(request, ods_code)
     invitation = get_object_or_404(icb_pending_invitations(icb), pk=invitation_id)
@@ -196,6 +241,7 @@ def resend_invitation(request, ods_code, invitation_id):
         icb=icb,
         school=invitation.school,
         specialist=invitation.specialist,
+        forum=invitation.forum,
         by=request.user,
     )
     messages.success(request, f"A new invitation link was sent to {invitation.email}")

@@ -24,9 +24,10 @@ from django.db import connection, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
-from icbs.models import ICB, CoordinatorMembership, LocalAuthority
+from icbs.models import ICB, CoordinatorMembership, ForumLeadMembership, LocalAuthority
 from icbs.services import reference_data_load
 from pins.accounts.models import StaffMembership, User
+from pins.demo.funding import demo_funding
 from pins.demo.visits import IcbVisits, PlannedVisit
 from pins.demo.words import People, box, place, table, words
 from pins.kernel.errors import RuleBroken
@@ -208,6 +209,18 @@ def demo_sign_ins(*, password: str = DEMO_PASSWORD) -> list[str]:
                 "Specialist",
                 f"{specialist.user.email} ({specialist.full_name}, {discipline})",
                 "every specialist: specialist.<id>@example.org",
+            )
+        lead = (
+            ForumLeadMembership.objects.filter(forum__local_authorities__icb=coordinator.icb)
+            .select_related("user", "forum")
+            .order_by("user__email")
+            .first()
+        )
+        if lead:
+            sign_in(
+                "Forum lead",
+                f"{lead.user.email} ({lead.forum.name})",
+                "every local authority's forum: forum.<DfE LA code>@example.org",
             )
     lines.append(f"Demo password: {password}")
     return lines
@@ -672,6 +685,13 @@ class _DemoPlan:
         # checks refuse any quota or capacity overfilled.
         visit_counters_recount(enrolments=Enrolment.objects.filter(programme_year=year))
         capacity_counters_recount(capacities=Capacity.objects.filter(programme_year=year))
+        demo_funding(
+            icbs=self.icbs,
+            year=year,
+            coordinators={icb.ods_code: user for icb, user in coordinators.items()},
+            password_hash=password_hash,
+            today=timezone.localdate(self.now),
+        )
         return DemoSummary(
             programme_year=year,
             icbs=len(self.icbs),

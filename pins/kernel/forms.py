@@ -10,6 +10,8 @@ import datetime
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from pins.kernel.money import NotAnAmount, pence_from_pounds, pounds, pounds_for_input
+
 # GOV.UK class for each widget type (BoundField.widget_type), and its error modifier.
 _INPUT_CLASSES = {
     "select": ("govuk-select", "govuk-select--error"),
@@ -141,3 +143,45 @@ class GovukDateField(forms.DateField):
 def show_rule_broken(form: forms.Form, error) -> None:
     """Put a service's RuleBroken on the form: on its field when it names one, else above the form."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class PoundsField(forms.Field):
+    """An amount typed in pounds ('1,250.50'), cleaned to whole pence (125050). Refuses negative amounts,
+    fractions of a penny, text, and more than `most_pence` (what remains), each with its own message."""
+
+    # A billion pounds: far above any pot, and well inside PostgreSQL's bigint.
+    LARGEST_PENCE = 100_000_000_000
+
+    def __init__(self, *args, most_pence: int | None = None, least_pence: int = 0, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}))
+        super().__init__(*args, **kwargs)
+        self.most_pence = most_pence
+        self.least_pence = least_pence
+        if self.label and "required" not in kwargs.get("error_messages", {}):
+            self.error_messages["required"] = f"Enter the {self.label[0].lower()}{self.label[1:]}"
+
+    def prepare_value(self, value):
+        return pounds_for_input(value) if isinstance(value, int) else value
+
+    def to_python(self, value):
+        value = str(value).strip() if value is not None else ""
+        if value in self.empty_values:
+            return None
+        if len(value) > 30:
+            raise forms.ValidationError(
+                f"{self.label or 'Amount'} is too long to be an amount of money", code="invalid"
+            )
+        label = self.label or "Amount"
+        try:
+            pence = pence_from_pounds(value, label=label)
+        except NotAnAmount as problem:
+            raise forms.ValidationError(str(problem), code="invalid") from None
+        if pence > self.LARGEST_PENCE:
+            raise forms.ValidationError(f"{label} must be {pounds(self.LARGEST_PENCE)} or less", code="max_value")
+        if pence < self.least_pence:
+            raise forms.ValidationError(f"{label} must be {pounds(self.least_pence)} or more", code="min_value")
+        if self.most_pence is not None and pence > self.most_pence:
+            raise forms.ValidationError(
+                f"{label} must be {pounds(self.most_pence)} or less: that is what remains", code="too_much"
+            )
+        return pence

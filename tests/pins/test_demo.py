@@ -188,7 +188,7 @@ class TestEveryRuleHolds:
             assert authenticate(None, email=email, password=DEMO_PASSWORD) is not None, email
         assert authenticate(None, email="coordinator.qwo@example.org", password="not-the-password") is None
         # Every account follows a pattern the sign-ins print.
-        patterns = r"dfe|admin|coordinator\.[a-z0-9]{3}|senco\.[0-9]{6}|specialist\.[0-9]+"
+        patterns = r"dfe|admin|coordinator\.[a-z0-9]{3}|senco\.[0-9]{6}|specialist\.[0-9]+|forum\.[0-9]{3}"
         assert all(
             re.fullmatch(rf"({patterns})@example\.org", email) for email in User.objects.values_list("email", flat=True)
         )
