@@ -1,9 +1,11 @@
 """Parent carer forum funding, the reads: every balance from the ledger, summed in the database."""
 
 import dataclasses
+import datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 
 from icbs.models import ICB, Award, Claim, ForumActivity, FundingPot, LedgerEntry, ParentCarerForum
 
@@ -80,16 +82,47 @@ def forum_awards(forum: ParentCarerForum) -> QuerySet[Award]:
     return awards_listed(forum.awards.all()).order_by("-pot__financial_year", "-created_at")
 
 
+@dataclasses.dataclass(frozen=True)
+class ActivityAtSchool:
+    happened_on: datetime.date
+    kind: str
+    parents_reached: int
+
+
+ACTIVITIES_SHOWN = 20
+
+
 def school_forum_work(school) -> dict:
-    """For a school's page: the forums with approved awards for work with it, and the activities there."""
-    awards = school.forum_awards.filter(status=Award.Status.APPROVED)
-    forums = ParentCarerForum.objects.filter(pk__in=awards.values("forum_id")).order_by("name")
+    """For a school's page: the forums with approved awards for work with it, and the activities there. One
+    query: each forum carries its latest activities at the school as an array, as the school page already
+    runs close to its budget of queries."""
+    approved = Award.objects.filter(schools=school, status=Award.Status.APPROVED)
     activities = (
-        ForumActivity.objects.filter(schools=school, award__status=Award.Status.APPROVED)
-        .select_related("award__forum")
-        .order_by("-happened_on", "-pk")[:20]
+        ForumActivity.objects.filter(award__forum=OuterRef("pk"), award__status=Award.Status.APPROVED, schools=school)
+        .order_by("-happened_on", "-pk")
+        .values(row=JSONObject(happened_on="happened_on", kind="kind", parents_reached="parents_reached"))[
+            :ACTIVITIES_SHOWN
+        ]
     )
-    return {"forums": list(forums), "activities": list(activities)}
+    forums = list(
+        ParentCarerForum.objects.filter(pk__in=approved.values("forum_id"))
+        .annotate(activities_here=ArraySubquery(activities))
+        .order_by("name")
+    )
+    shown = sorted(
+        (
+            ActivityAtSchool(
+                happened_on=datetime.date.fromisoformat(row["happened_on"]),
+                kind=ForumActivity.Kind(row["kind"]).label,
+                parents_reached=row["parents_reached"],
+            )
+            for forum in forums
+            for row in forum.activities_here
+        ),
+        key=lambda activity: activity.happened_on,
+        reverse=True,
+    )
+    return {"forums": forums, "activities": shown[:ACTIVITIES_SHOWN]}
 
 
 def forum_totals(awards: QuerySet[Award]) -> dict:
