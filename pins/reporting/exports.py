@@ -100,8 +100,10 @@ PROGRESS_HEADER = [
     "Schools with a first visit delivered",
     "Visits delivered",
     "Outcome records completed",
+    "Visits overdue (date passed, no outcome)",
     "Schools behind on parent and carer meetings",
     "Behind plan",
+    "Behind plan on",
 ]
 
 
@@ -122,8 +124,10 @@ def progress_rows(progress: NationalProgress) -> Iterator[list]:
             row.schools_visited,
             row.visits_delivered,
             row.outcomes_recorded,
+            row.visits_overdue,
             row.schools_behind_on_meetings,
             "yes" if row.behind_plan else "no",
+            "; ".join(str(shortfall) for shortfall in row.shortfalls),
         ]
 
 

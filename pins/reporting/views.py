@@ -12,7 +12,7 @@ from pins.accounts.authorization import Permission
 from pins.reporting import exports
 from pins.reporting.charts import delivery_chart, icb_bars_chart
 from pins.reporting.filters import SORTS, ProgressFilter
-from pins.reporting.progress import delivery_by_week, national_progress, progress_shown
+from pins.reporting.progress import MEASURES, delivery_by_week, national_progress, progress_shown, progress_total
 from schools.selectors import programme_year_for
 
 
@@ -24,12 +24,17 @@ def _chosen(request):
         raise Http404("No programme year has been set up")
     progress = national_progress(year=year)
     rows = progress.icbs
+    shown_as = "England"
     if region := data.get("region"):
         rows = [row for row in rows if row.region.pk == region.pk]
+        shown_as = region.name
     if data.get("behind"):
         rows = [row for row in rows if row.behind_plan]
+        shown_as = f"ICBs behind plan in {shown_as}"
     _, key, reverse = SORTS.get(data.get("sort") or "name", SORTS["name"])
     rows = sorted(rows, key=key, reverse=reverse)
+    # The headline adds up what the table shows, so a filter moves it too.
+    progress.nation = progress_total(rows, name=shown_as)
     return progress_filter, progress, year, rows
 
 
@@ -56,6 +61,7 @@ def national_progress_page(request):
             "weeks": weeks,
             "delivery_chart": delivery_chart(weeks=weeks, chart_id="delivery"),
             "bars_chart": icb_bars_chart(rows=rows, chart_id="icb-bars"),
+            "measures": MEASURES,
             "can_export": request.access.can(Permission.EXPORT_PROGRAMME_DATA),
             "query": request.GET.urlencode(),
         },
