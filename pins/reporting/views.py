@@ -2,18 +2,23 @@
 
 from decimal import Decimal
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from pins.accounts.authorization import Permission
+from pins.kernel.errors import RuleBroken
+from pins.kernel.forms import show_rule_broken
 from pins.reporting import exports
 from pins.reporting.charts import delivery_chart, icb_bars_chart
 from pins.reporting.filters import SORTS, ProgressFilter
+from pins.reporting.forms import PlanMilestoneForm
 from pins.reporting.progress import MEASURES, delivery_by_week, national_progress, progress_shown, progress_total
 from schools.selectors import programme_year_for
+from schools.services import plan_milestone_remove, plan_milestone_set
 
 
 def _chosen(request):
@@ -62,6 +67,7 @@ def national_progress_page(request):
             "delivery_chart": delivery_chart(weeks=weeks, chart_id="delivery"),
             "bars_chart": icb_bars_chart(rows=rows, chart_id="icb-bars"),
             "measures": MEASURES,
+            "can_set_trajectory": request.access.can(Permission.MANAGE_PROGRAMME),
             "can_export": request.access.can(Permission.EXPORT_PROGRAMME_DATA),
             "query": request.GET.urlencode(),
         },
@@ -91,3 +97,35 @@ def export(request, kind, extension):
     if extension == "csv":
         return exports.csv_response(lines, name=name)
     return exports.xlsx_response(lines, name=name, sheet=sheet)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trajectory_page(request):
+    """The programme admin sets, month by month, the shares of days every ICB is expected to have allocated and
+    delivered: "behind plan" on the progress page is measured against it."""
+    request.access.require(Permission.MANAGE_PROGRAMME)
+    year = programme_year_for(label=request.GET.get("year"))
+    if year is None:
+        raise Http404("No programme year has been set up")
+    form = PlanMilestoneForm(request.POST or None, year=year)
+    if request.method == "POST" and "remove" in request.POST:
+        milestone = year.plan_milestones.filter(pk=request.POST.get("remove")).first()
+        if milestone is None:
+            raise Http404("No such month in the trajectory")
+        plan_milestone_remove(milestone=milestone, by=request.user)
+        messages.success(request, f"Removed the trajectory for {milestone.month:%B %Y}")
+        return redirect(f"{reverse('progress_trajectory')}?year={year.label}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            milestone = plan_milestone_set(programme_year=year, **form.cleaned_data, by=request.user)
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(request, f"Set the trajectory for {milestone.month:%B %Y}")
+            return redirect(f"{reverse('progress_trajectory')}?year={year.label}")
+    return render(
+        request,
+        "reporting/trajectory.html",
+        {"year": year, "form": form, "milestones": list(year.plan_milestones.order_by("month"))},
+    )
