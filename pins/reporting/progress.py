@@ -340,7 +340,7 @@ def _targets(year: ProgrammeYear, icbs: list[ICB]) -> dict[int, int]:
 @dataclasses.dataclass
 class WeekOfDelivery:
     week: datetime.date
-    delivered: Decimal
+    delivered: Decimal | None  # None for a week that has not started: the line stops at today
     planned: Decimal
 
     # Written here rather than by template filters: the page shows a row for every week of the year.
@@ -354,10 +354,17 @@ class WeekOfDelivery:
         """The days planned, to the nearest half-day."""
         return figure(self.planned)
 
+    @property
+    def delivered_shown(self) -> str:
+        return "–" if self.delivered is None else figure(self.delivered)
 
-def delivery_by_week(*, year: ProgrammeYear, icbs: list[ICB] | None = None, quota: Decimal) -> list[WeekOfDelivery]:
-    """Cumulative days delivered at the end of each week of the year, beside an even-spread plan. One query,
-    over the ICBs' kept weekly deliveries."""
+
+def delivery_by_week(
+    *, year: ProgrammeYear, icbs: list[ICB] | None = None, quota: Decimal, on: datetime.date | None = None
+) -> list[WeekOfDelivery]:
+    """Cumulative days delivered at the end of each week of the year, beside an even-spread plan; weeks after
+    today have no delivered figure. One query, over the ICBs' kept weekly deliveries."""
+    on = on or timezone.localdate()
     delivered = WeeklyDelivery.objects.filter(programme_year=year)
     if icbs is not None:
         delivered = delivered.filter(icb__in=icbs)
@@ -369,6 +376,12 @@ def delivery_by_week(*, year: ProgrammeYear, icbs: list[ICB] | None = None, quot
     while week <= year.ends_on:
         total += per_week.get(week, ZERO)
         end_of_week = min(week + datetime.timedelta(days=6), year.ends_on)
-        weeks.append(WeekOfDelivery(week=week, delivered=total, planned=quota * planned_share(year, end_of_week)))
+        weeks.append(
+            WeekOfDelivery(
+                week=week,
+                delivered=total if week <= on else None,
+                planned=quota * planned_share(year, end_of_week),
+            )
+        )
         week += datetime.timedelta(days=7)
     return weeks

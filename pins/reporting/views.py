@@ -49,7 +49,7 @@ def national_progress_page(request):
     request.access.require(Permission.VIEW_NATIONAL_PROGRESS)
     progress_filter, progress, year, rows = _chosen(request)
     shown_quota = sum((row.quota_days for row in rows), start=Decimal("0"))
-    weeks = delivery_by_week(year=year, icbs=[row.icb for row in rows], quota=shown_quota)
+    weeks = delivery_by_week(year=year, icbs=[row.icb for row in rows], quota=shown_quota, on=progress.on)
     return render(
         request,
         "reporting/progress.html",
