@@ -261,6 +261,7 @@ RULES = {
     "progress": Rule(url=lambda w: reverse("progress"), get=STAFF_ONLY),
     "progress_export": Rule(url=lambda w: reverse("progress_export", args=["visits", "csv"]), get=STAFF_ONLY),
     "progress_funding": Rule(url=lambda w: reverse("progress_funding"), get=STAFF_ONLY),
+    "progress_data_dictionary": Rule(url=lambda w: reverse("progress_data_dictionary"), get=STAFF_ONLY),
     "progress_trajectory": Rule(
         url=lambda w: reverse("progress_trajectory"),
         get=PROGRAMME_ADMIN_ONLY,

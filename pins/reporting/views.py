@@ -14,6 +14,7 @@ from pins.kernel.errors import RuleBroken
 from pins.kernel.forms import show_rule_broken
 from pins.reporting import exports
 from pins.reporting.charts import delivery_chart, icb_bars_chart
+from pins.reporting.evaluation import EVALUATION_EXPORTS
 from pins.reporting.filters import SORTS, ProgressFilter
 from pins.reporting.forms import PlanMilestoneForm
 from pins.reporting.progress import MEASURES, delivery_by_week, national_progress, progress_shown, progress_total
@@ -67,6 +68,7 @@ def national_progress_page(request):
             "delivery_chart": delivery_chart(weeks=weeks, chart_id="delivery"),
             "bars_chart": icb_bars_chart(rows=rows, chart_id="icb-bars"),
             "measures": MEASURES,
+            "evaluation_exports": EVALUATION_EXPORTS.values(),
             "can_set_trajectory": request.access.can(Permission.MANAGE_PROGRAMME),
             "can_export": request.access.can(Permission.EXPORT_PROGRAMME_DATA),
             "query": request.GET.urlencode(),
@@ -91,6 +93,12 @@ def export(request, kind, extension):
             raise Http404("No such programme year")
         of_year, make_rows, sheet = exports.EXPORTS[kind]
         lines = make_rows(of_year(year))
+    elif kind in EVALUATION_EXPORTS:
+        year = programme_year_for(label=request.GET.get("year"))
+        if year is None:
+            raise Http404("No such programme year")
+        chosen = EVALUATION_EXPORTS[kind]
+        lines, sheet = chosen.rows(year), chosen.title
     else:
         raise Http404("No such export")
     name = exports.filename(kind, year.label, extension)
@@ -129,3 +137,14 @@ def trajectory_page(request):
         "reporting/trajectory.html",
         {"year": year, "form": form, "milestones": list(year.plan_milestones.order_by("month"))},
     )
+
+
+@login_required
+@require_GET
+def data_dictionary_page(request):
+    """What each column of each evaluation export means."""
+    request.access.require(Permission.EXPORT_PROGRAMME_DATA)
+    year = programme_year_for(label=request.GET.get("year"))
+    if year is None:
+        raise Http404("No programme year has been set up")
+    return render(request, "reporting/data_dictionary.html", {"year": year, "exports": EVALUATION_EXPORTS.values()})

@@ -148,7 +148,7 @@ def test_the_visit_level_monitoring_data_downloads_with_outcomes(staff, world):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     [visit] = rows[1:]
     assert visit[4:6] == [str(world.school_a.urn), "Alpha Primary School"]
-    assert visit[8:] == [
+    assert visit[8:16] == [
         "Occupational therapy",
         "2026-10-06",
         "Morning",

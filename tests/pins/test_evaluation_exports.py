@@ -1,0 +1,167 @@
+"""Exports for the evaluation: parent carer meetings, pupil voice, self-assessments start and end side by side,
+pupils in enrolled schools and visits with why they were cancelled, each with a data dictionary."""
+
+import csv
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from pins.reporting.evaluation import EVALUATION_EXPORTS
+from schools.models import Domain, School, SelfAssessment
+from schools.services import parent_carer_meeting_record, pupil_voice_record, self_assessment_save
+from specialists.services import visit_cancel
+from tests.conftest import with_mfa
+from tests.factories import StaffMembershipFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("during_term")]
+
+
+@pytest.fixture
+def staff(client):
+    client.force_login(with_mfa(StaffMembershipFactory().user))
+    return client
+
+
+def _csv(staff, kind, **params):
+    response = staff.get(reverse("progress_export", args=[kind, "csv"]), {"year": "2026-27", **params})
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+
+@pytest.fixture
+def recorded(world):
+    senco = world["senco_a"]
+    parent_carer_meeting_record(
+        enrolment=world.enrolment_a,
+        held_on=datetime.date(2026, 10, 8),
+        forum_present=True,
+        attendees=14,
+        notes="Parents asked about sensory breaks",
+        by=senco,
+    )
+    pupil_voice_record(
+        enrolment=world.enrolment_a, held_on=datetime.date(2026, 10, 9), description="School council survey", by=senco
+    )
+    start = dict.fromkeys(Domain.values, 1)
+    self_assessment_save(
+        enrolment=world.enrolment_a,
+        stage=SelfAssessment.Stage.START,
+        ratings=start,
+        notes={},
+        wanted_disciplines=[],
+        by=senco,
+    )
+    self_assessment_save(
+        enrolment=world.enrolment_a,
+        stage=SelfAssessment.Stage.END,
+        ratings={**start, Domain.MENTAL_HEALTH: 3},
+        notes={},
+        wanted_disciplines=[],
+        by=senco,
+    )
+    self_assessment_save(
+        enrolment=world.enrolment_b,
+        stage=SelfAssessment.Stage.START,
+        ratings=dict.fromkeys(Domain.values, 2),
+        notes={},
+        wanted_disciplines=[],
+        by=senco,
+    )
+    return world
+
+
+def test_parent_carer_meetings_export(staff, recorded):
+    [meeting] = _csv(staff, "parent-carer-meetings")
+
+    assert meeting["School URN"] == str(recorded.school_a.urn) and meeting["ICB ODS code"] == "QAA"
+    assert (meeting["Held on"], meeting["Forum present"], meeting["Number attending"]) == ("2026-10-08", "yes", "14")
+    assert meeting["Notes"] == "Parents asked about sensory breaks"
+
+
+def test_pupil_voice_export(staff, recorded):
+    [activity] = _csv(staff, "pupil-voice")
+
+    assert (activity["School"], activity["Held on"], activity["Description"]) == (
+        "Alpha Primary School",
+        "2026-10-09",
+        "School council survey",
+    )
+
+
+def test_self_assessments_start_and_end_side_by_side_with_the_change(staff, recorded):
+    rows = {row["School"]: row for row in _csv(staff, "self-assessment-change")}
+
+    alpha, beta = rows["Alpha Primary School"], rows["Beta Primary School"]
+    assert (alpha["Mental health: start"], alpha["Mental health: end"], alpha["Mental health: change"]) == (
+        "1",
+        "3",
+        "2",
+    )
+    assert alpha["Readiness to learn: change"] == "0"
+    assert (beta["Mental health: start"], beta["Mental health: end"], beta["Mental health: change"]) == ("2", "", "")
+
+
+def test_pupils_in_enrolled_schools_from_gias(staff, world):
+    School.objects.filter(pk=world.school_a.pk).update(pupil_count=412)
+    School.objects.filter(pk=world.school_b.pk).update(pupil_count=None)
+
+    rows = {row["School"]: row["Number of pupils"] for row in _csv(staff, "pupils")}
+
+    assert rows == {"Alpha Primary School": "412", "Beta Primary School": ""}
+
+
+def test_visits_say_why_they_were_cancelled_and_keep_a_column_for_did_not_happen(staff, world):
+    visit_cancel(visit=world.visit_a, reason="Staff illness at the school", by=world["coordinator_a"])
+
+    [visit] = _csv(staff, "visits")
+
+    assert (visit["Status"], visit["Cancelled on"], visit["Cancellation reason"]) == (
+        "Cancelled",
+        "2026-11-25",
+        "Staff illness at the school",
+    )
+    assert visit["Did not happen reason"] == ""
+
+
+@pytest.mark.parametrize("kind", list(EVALUATION_EXPORTS))
+def test_every_evaluation_export_comes_as_excel_too(staff, recorded, kind):
+    response = staff.get(reverse("progress_export", args=[kind, "xlsx"]), {"year": "2026-27"})
+
+    assert response["Content-Disposition"] == f'attachment; filename="pins-{kind}-2026-27-2026-11-25.xlsx"'
+    sheet = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).read("xl/worksheets/sheet1.xml")
+    assert b"Programme year" in sheet
+
+
+def test_without_free_text_the_notes_and_descriptions_are_left_out(recorded):
+    year = recorded.enrolment_a.programme_year
+    for export in EVALUATION_EXPORTS.values():
+        written = "\n".join(",".join(str(value) for value in row) for row in export.rows(year, free_text=False))
+        assert "sensory breaks" not in written and "School council survey" not in written
+        assert not {column.header for column in export.columns if column.free_text} & set(
+            export.header(free_text=False)
+        )
+
+
+def test_the_data_dictionary_says_what_every_column_means(staff, recorded):
+    html = staff.get(reverse("progress_data_dictionary")).text
+
+    for export in EVALUATION_EXPORTS.values():
+        assert f'id="{export.kind}"' in html
+        for column in export.columns:
+            assert column.header in html and column.meaning.split(",")[0].replace("'", "&#x27;") in html
+    assert "Did not happen reason" in html
+
+
+def test_an_unknown_year_is_not_found(staff, world):
+    response = staff.get(reverse("progress_export", args=["pupils", "csv"]), {"year": "1999-00"})
+
+    assert response.status_code == 404
+
+
+def test_exports_read_in_few_queries_whatever_their_size(staff, recorded, django_assert_max_num_queries):
+    for kind in EVALUATION_EXPORTS:
+        with django_assert_max_num_queries(20):
+            _csv(staff, kind)
