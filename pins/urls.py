@@ -115,6 +115,11 @@ urlpatterns = [
     path("progress/export/<str:kind>.<str:extension>", reporting_views.export, name="progress_export"),
     path("progress/trajectory/", reporting_views.trajectory_page, name="progress_trajectory"),
     path("progress/export/dictionary/", reporting_views.data_dictionary_page, name="progress_data_dictionary"),
+    path(
+        "progress/icb/<str:ods_code>/export/<str:kind>.<str:extension>",
+        reporting_views.icb_export,
+        name="progress_icb_export",
+    ),
     path("progress/funding/", reporting_funding.national_funding_page, name="progress_funding"),
     path(
         "progress/funding/export.<str:extension>",

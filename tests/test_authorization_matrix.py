@@ -261,6 +261,9 @@ RULES = {
     "progress": Rule(url=lambda w: reverse("progress"), get=STAFF_ONLY),
     "progress_export": Rule(url=lambda w: reverse("progress_export", args=["visits", "csv"]), get=STAFF_ONLY),
     "progress_funding": Rule(url=lambda w: reverse("progress_funding"), get=STAFF_ONLY),
+    "progress_icb_export": Rule(
+        url=lambda w: reverse("progress_icb_export", args=[w.icb_a.ods_code, "visits", "csv"]), get=ICB_A_READERS
+    ),
     "progress_data_dictionary": Rule(url=lambda w: reverse("progress_data_dictionary"), get=STAFF_ONLY),
     "progress_trajectory": Rule(
         url=lambda w: reverse("progress_trajectory"),

@@ -62,6 +62,7 @@ class StaffMembership(models.Model):
     class Role(models.TextChoices):
         DFE_STAFF = "dfe_staff", "DfE programme staff"
         PROGRAMME_ADMIN = "programme_admin", "Programme admin"
+        EVALUATOR = "evaluator", "Evaluator"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_memberships")
     role = models.CharField(max_length=20, choices=Role.choices)

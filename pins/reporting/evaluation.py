@@ -1,14 +1,17 @@
 """Exports for the programme's evaluation: each a table of one thing, with every column said once here, with
 its meaning, so the header row and the data dictionary page cannot disagree.
 
-A column marked free text holds what people wrote; `free_text=False` leaves those columns out (for exports that
-must carry no personal data)."""
+A column marked free text holds what people wrote, and one marked person names someone by an id. An export
+without personal data (`personal=False`, the evaluator's) leaves the free text out and gives each person a
+pseudonymous id instead: the same person has the same one in every export and every download, and nothing in
+the export leads back to them."""
 
 import dataclasses
 from collections.abc import Callable, Iterator
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from pins.kernel.disciplines import Discipline
 from schools.models import (
@@ -29,6 +32,14 @@ class Column:
     meaning: str
     value: Callable
     free_text: bool = False
+    person: str = ""  # the kind of person an id stands for, such as "specialist"
+
+
+def pseudonym(kind: str, pk) -> str:
+    """A stable id for a person that cannot be turned back into them without the service's secret key."""
+    if pk in (None, ""):
+        return ""
+    return f"{kind[0].upper()}-{salted_hmac(f'pins.evaluation.{kind}', str(pk)).hexdigest()[:12]}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,16 +48,23 @@ class EvaluationExport:
     title: str
     about: str
     columns: list[Column]
-    rows_of_year: Callable  # year -> iterable of objects, one a row
+    rows_of_year: Callable  # (year, ICBs or None for all) -> iterable of objects, one a row
 
-    def header(self, *, free_text: bool = True) -> list[str]:
-        return [column.header for column in self.columns if free_text or not column.free_text]
+    def columns_shown(self, *, personal: bool = True) -> list[Column]:
+        return [column for column in self.columns if personal or not column.free_text]
 
-    def rows(self, year, *, free_text: bool = True) -> Iterator[list]:
-        columns = [column for column in self.columns if free_text or not column.free_text]
+    def header(self, *, personal: bool = True) -> list[str]:
+        return [column.header for column in self.columns_shown(personal=personal)]
+
+    def rows(self, year, *, icbs=None, personal: bool = True) -> Iterator[list]:
+        """The header, then a row for each item of the year (of those ICBs only, if given)."""
+        columns = self.columns_shown(personal=personal)
         yield [column.header for column in columns]
-        for item in self.rows_of_year(year):
-            yield [column.value(item) for column in columns]
+        for item in self.rows_of_year(year, icbs):
+            yield [
+                pseudonym(column.person, column.value(item)) if column.person and not personal else column.value(item)
+                for column in columns
+            ]
 
 
 def _school_columns(enrolment_of: Callable) -> list[Column]:
@@ -64,37 +82,41 @@ def _school_columns(enrolment_of: Callable) -> list[Column]:
 _ENROLMENT_PLACE = ["enrolment__programme_year", "enrolment__icb__region", "enrolment__school"]
 
 
-def _meetings(year):
+def _of_icbs(queryset, icbs, field="enrolment__icb__in"):
+    return queryset if icbs is None else queryset.filter(**{field: icbs})
+
+
+def _meetings(year, icbs):
     return (
-        ParentCarerMeeting.objects.filter(enrolment__programme_year=year)
+        _of_icbs(ParentCarerMeeting.objects.filter(enrolment__programme_year=year), icbs)
         .select_related(*_ENROLMENT_PLACE)
         .order_by("enrolment__icb__ods_code", "enrolment__school_id", "held_on", "pk")
         .iterator(chunk_size=ROWS_PER_FETCH)
     )
 
 
-def _pupil_voice(year):
+def _pupil_voice(year, icbs):
     return (
-        PupilVoiceActivity.objects.filter(enrolment__programme_year=year)
+        _of_icbs(PupilVoiceActivity.objects.filter(enrolment__programme_year=year), icbs)
         .select_related(*_ENROLMENT_PLACE)
         .order_by("enrolment__icb__ods_code", "enrolment__school_id", "held_on", "pk")
         .iterator(chunk_size=ROWS_PER_FETCH)
     )
 
 
-def _enrolled(year):
+def _enrolled(year, icbs):
     return (
-        Enrolment.objects.filter(programme_year=year, status=Enrolment.Status.ENROLLED)
+        _of_icbs(Enrolment.objects.filter(programme_year=year, status=Enrolment.Status.ENROLLED), icbs, "icb__in")
         .select_related("programme_year", "icb__region", "school__local_authority", "cohort")
         .order_by("icb__ods_code", "school_id")
         .iterator(chunk_size=ROWS_PER_FETCH)
     )
 
 
-def _assessed(year):
+def _assessed(year, icbs):
     """Each enrolment with a self-assessment, its start and end ratings fetched with it."""
     return (
-        Enrolment.objects.filter(programme_year=year)
+        _of_icbs(Enrolment.objects.filter(programme_year=year), icbs, "icb__in")
         .filter(Exists(SelfAssessment.objects.filter(enrolment=OuterRef("pk"))))
         .select_related("programme_year", "icb__region", "school")
         .prefetch_related(Prefetch("self_assessments", queryset=SelfAssessment.objects.prefetch_related("ratings")))
@@ -139,9 +161,9 @@ def _change(enrolment, domain) -> int | str:
     return "" if start is None or end is None else end - start
 
 
-def _visits(year):
+def _visits(year, icbs):
     return (
-        Visit.objects.filter(enrolment__programme_year=year)
+        _of_icbs(Visit.objects.filter(enrolment__programme_year=year), icbs)
         .select_related(*_ENROLMENT_PLACE, "enrolment__school__local_authority", "specialist", "outcome")
         .order_by("pk")
         .iterator(chunk_size=ROWS_PER_FETCH)
@@ -176,8 +198,10 @@ EVALUATION_EXPORTS = {
                 ),
                 Column(
                     "Specialist ID",
-                    "A number standing for the specialist, the same in every export",
+                    "An id standing for the specialist, the same in every export; for evaluators a pseudonymous "
+                    "one, such as S-3f9a0c21be47",
                     lambda v: v.specialist_id,
+                    person="specialist",
                 ),
                 Column(
                     "Discipline",

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pins.accounts.authorization import Permission
+from pins.accounts.authorization import Permission, icb_for
 from pins.kernel.errors import RuleBroken
 from pins.kernel.forms import show_rule_broken
 from pins.reporting import exports
@@ -70,17 +70,27 @@ def national_progress_page(request):
             "measures": MEASURES,
             "evaluation_exports": EVALUATION_EXPORTS.values(),
             "can_set_trajectory": request.access.can(Permission.MANAGE_PROGRAMME),
-            "can_export": request.access.can(Permission.EXPORT_PROGRAMME_DATA),
+            "can_export": request.access.can(Permission.EXPORT_PROGRAMME_DATA)
+            or request.access.can(Permission.EXPORT_EVALUATION_DATA),
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _may_export(request) -> bool:
+    """Whether the person may download exports, and with personal data: programme staff get free text and
+    specialists' ids; an evaluator neither (pseudonymous ids, no free text)."""
+    if request.access.can(Permission.EXPORT_PROGRAMME_DATA):
+        return True
+    request.access.require(Permission.EXPORT_EVALUATION_DATA)
+    return False
 
 
 @login_required
 @require_GET
 def export(request, kind, extension):
     """The national table (as filtered on the page), or the visit-level or self-assessment data for a year."""
-    request.access.require(Permission.EXPORT_PROGRAMME_DATA)
+    personal = _may_export(request)
     if extension not in {"csv", "xlsx"}:
         raise Http404("Exports are CSV or Excel")
     if kind == "progress":
@@ -98,13 +108,30 @@ def export(request, kind, extension):
         if year is None:
             raise Http404("No such programme year")
         chosen = EVALUATION_EXPORTS[kind]
-        lines, sheet = chosen.rows(year), chosen.title
+        lines, sheet = chosen.rows(year, personal=personal), chosen.title
     else:
         raise Http404("No such export")
     name = exports.filename(kind, year.label, extension)
     if extension == "csv":
         return exports.csv_response(lines, name=name)
     return exports.xlsx_response(lines, name=name, sheet=sheet)
+
+
+@login_required
+@require_GET
+def icb_export(request, ods_code, kind, extension):
+    """One ICB's evaluation tables, for its coordinators (and anyone else who reads the ICB)."""
+    icb = icb_for(request, ods_code)
+    request.access.require(Permission.VIEW_ICB, icb=icb)
+    chosen = EVALUATION_EXPORTS.get(kind)
+    year = programme_year_for(label=request.GET.get("year"))
+    if chosen is None or extension not in {"csv", "xlsx"} or year is None:
+        raise Http404("No such export")
+    lines = chosen.rows(year, icbs=[icb])
+    name = exports.filename(f"{icb.ods_code.lower()}-{kind}", year.label, extension)
+    if extension == "csv":
+        return exports.csv_response(lines, name=name)
+    return exports.xlsx_response(lines, name=name, sheet=chosen.title)
 
 
 @login_required
@@ -143,8 +170,16 @@ def trajectory_page(request):
 @require_GET
 def data_dictionary_page(request):
     """What each column of each evaluation export means."""
-    request.access.require(Permission.EXPORT_PROGRAMME_DATA)
+    personal = _may_export(request)
     year = programme_year_for(label=request.GET.get("year"))
     if year is None:
         raise Http404("No programme year has been set up")
-    return render(request, "reporting/data_dictionary.html", {"year": year, "exports": EVALUATION_EXPORTS.values()})
+    return render(
+        request,
+        "reporting/data_dictionary.html",
+        {
+            "year": year,
+            "exports": [(export, export.columns_shown(personal=personal)) for export in EVALUATION_EXPORTS.values()],
+            "personal": personal,
+        },
+    )

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from pins.accounts.models import StaffMembership
 from pins.reporting.evaluation import EVALUATION_EXPORTS
 from schools.models import Domain, School, SelfAssessment
 from schools.services import parent_carer_meeting_record, pupil_voice_record, self_assessment_save
@@ -135,19 +136,18 @@ def test_every_evaluation_export_comes_as_excel_too(staff, recorded, kind):
     assert b"Programme year" in sheet
 
 
-def test_without_free_text_the_notes_and_descriptions_are_left_out(recorded):
+def test_without_personal_data_the_notes_and_descriptions_are_left_out(recorded):
     year = recorded.enrolment_a.programme_year
     for export in EVALUATION_EXPORTS.values():
-        written = "\n".join(",".join(str(value) for value in row) for row in export.rows(year, free_text=False))
+        written = "\n".join(",".join(str(value) for value in row) for row in export.rows(year, personal=False))
         assert "sensory breaks" not in written and "School council survey" not in written
-        assert not {column.header for column in export.columns if column.free_text} & set(
-            export.header(free_text=False)
-        )
+        assert not {column.header for column in export.columns if column.free_text} & set(export.header(personal=False))
 
 
 def test_the_data_dictionary_says_what_every_column_means(staff, recorded):
     html = staff.get(reverse("progress_data_dictionary")).text
 
+    assert "Your exports carry no personal data" not in html
     for export in EVALUATION_EXPORTS.values():
         assert f'id="{export.kind}"' in html
         for column in export.columns:
@@ -165,3 +165,69 @@ def test_exports_read_in_few_queries_whatever_their_size(staff, recorded, django
     for kind in EVALUATION_EXPORTS:
         with django_assert_max_num_queries(20):
             _csv(staff, kind)
+
+
+@pytest.fixture
+def evaluator(client, world):
+    user = with_mfa(StaffMembershipFactory(role=StaffMembership.Role.EVALUATOR, user__email="eval@example.org").user)
+    client.force_login(user)
+    return client
+
+
+def _everything_written(client, kind, extension="csv"):
+    response = client.get(reverse("progress_export", args=[kind, extension]), {"year": "2026-27"})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    if extension == "xlsx":
+        workbook = zipfile.ZipFile(io.BytesIO(content))
+        return "".join(workbook.read(name).decode() for name in workbook.namelist() if name.endswith(".xml"))
+    return content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_an_evaluators_exports_carry_no_email_name_or_free_text(evaluator, recorded, extension):
+    from specialists.models import Outcome, Visit
+
+    Visit.objects.filter(pk=recorded.visit_a.pk).update(status=Visit.Status.DELIVERED)
+    Outcome.objects.create(
+        visit=recorded.visit_a, activities=["staff_consultation"], staff_reached=3, notes="Met Mrs Jones about Sam"
+    )
+    people = [*recorded.people.values(), recorded.specialist_a, recorded.specialist_b]
+    names = {getattr(person, "full_name", "") or person.get_full_name() for person in people} - {""}
+    free_text = ["Met Mrs Jones about Sam", "sensory breaks", "School council survey"]
+
+    for kind in [*EVALUATION_EXPORTS, "progress", "self-assessments"]:
+        written = _everything_written(evaluator, kind, extension)
+        assert "@" not in written, kind
+        assert not [name for name in names if name in written], kind
+        assert not [text for text in free_text if text in written], kind
+
+
+def test_an_evaluator_sees_specialists_by_a_stable_pseudonymous_id(evaluator, world):
+    first, again = (_everything_written(evaluator, "visits") for _ in range(2))
+
+    [row] = list(csv.DictReader(io.StringIO(first)))
+    assert row["Specialist ID"].startswith("S-") and row["Specialist ID"] != str(world.specialist_a.pk)
+    assert first == again
+    assert "Outcome notes" not in row and "Cancellation reason" not in row
+
+
+def test_an_evaluator_reads_the_national_figures_but_no_icbs_pages(evaluator, world):
+    assert evaluator.get(reverse("progress")).status_code == 200
+    html = evaluator.get(reverse("progress_data_dictionary")).text
+    assert "Your exports carry no personal data" in html and "Outcome notes" not in html
+    assert evaluator.get(reverse("icbs:detail", args=[world.icb_a.ods_code])).status_code in {403, 404}
+    assert evaluator.get(reverse("progress_icb_export", args=["QAA", "visits", "csv"])).status_code in {403, 404}
+
+
+def test_a_coordinator_exports_their_own_icbs_tables_only(client, recorded):
+    client.force_login(recorded["coordinator_a"])
+
+    response = client.get(reverse("progress_icb_export", args=["QAA", "self-assessment-change", "csv"]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+    assert response["Content-Disposition"].startswith('attachment; filename="pins-qaa-self-assessment-change-2026-27')
+    assert {row["ICB ODS code"] for row in rows} == {"QAA"}
+    assert client.get(reverse("progress_icb_export", args=["QBB", "visits", "csv"])).status_code == 404
+    assert client.get(reverse("progress_icb_export", args=["QAA", "astrology", "csv"])).status_code == 404
+    assert client.get(reverse("progress")).status_code == 403
