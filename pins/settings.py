@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "pins.kernel.request_limits.MalformedRequestMiddleware",
     "pins.accounts.middleware.MfaRequiredMiddleware",
     "pins.accounts.middleware.AdminStaffOnlyMiddleware",
+    "pins.accounts.middleware.DownloadRecordMiddleware",  # who downloaded which file, when
 ]
 
 # A GET changes no audited row: only requests that may change one name their user in the row history.

@@ -114,6 +114,7 @@ urlpatterns = [
     path("progress/", reporting_views.national_progress_page, name="progress"),
     path("progress/export/<str:kind>.<str:extension>", reporting_views.export, name="progress_export"),
     path("progress/trajectory/", reporting_views.trajectory_page, name="progress_trajectory"),
+    path("progress/downloads/", reporting_views.downloads_page, name="progress_downloads"),
     path("progress/export/dictionary/", reporting_views.data_dictionary_page, name="progress_data_dictionary"),
     path(
         "progress/icb/<str:ods_code>/export/<str:kind>.<str:extension>",

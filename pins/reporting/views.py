@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pins.accounts.authorization import Permission, icb_for
+from pins.accounts.selectors import downloads_newest_first
 from pins.kernel.errors import RuleBroken
 from pins.kernel.forms import show_rule_broken
+from pins.kernel.paging import page_with_count
 from pins.reporting import exports
 from pins.reporting.charts import delivery_chart, icb_bars_chart
 from pins.reporting.evaluation import EVALUATION_EXPORTS
@@ -20,6 +22,8 @@ from pins.reporting.forms import PlanMilestoneForm
 from pins.reporting.progress import MEASURES, delivery_by_week, national_progress, progress_shown, progress_total
 from schools.selectors import programme_year_for
 from schools.services import plan_milestone_remove, plan_milestone_set
+
+DOWNLOADS_PER_PAGE = 50
 
 
 def _chosen(request):
@@ -83,6 +87,7 @@ def _may_export(request) -> bool:
     if request.access.can(Permission.EXPORT_PROGRAMME_DATA):
         return True
     request.access.require(Permission.EXPORT_EVALUATION_DATA)
+    request.download_without_personal_data = True  # as recorded by DownloadRecordMiddleware
     return False
 
 
@@ -183,3 +188,12 @@ def data_dictionary_page(request):
             "personal": personal,
         },
     )
+
+
+@login_required
+@require_GET
+def downloads_page(request):
+    """Every file downloaded from the service, newest first: who, what and when, for the programme admin."""
+    request.access.require(Permission.MANAGE_PROGRAMME)
+    page = page_with_count(downloads_newest_first(), per_page=DOWNLOADS_PER_PAGE, number=request.GET.get("page"))
+    return render(request, "reporting/downloads.html", {"page": page})

@@ -231,3 +231,41 @@ def test_a_coordinator_exports_their_own_icbs_tables_only(client, recorded):
     assert client.get(reverse("progress_icb_export", args=["QBB", "visits", "csv"])).status_code == 404
     assert client.get(reverse("progress_icb_export", args=["QAA", "astrology", "csv"])).status_code == 404
     assert client.get(reverse("progress")).status_code == 403
+
+
+def test_every_download_is_recorded_and_listed_for_the_programme_admin(client, world, evaluator):
+    from pins.accounts.models import DownloadRecord
+
+    _everything_written(evaluator, "visits")
+    client.force_login(world["dfe_staff"])
+    b"".join(client.get(reverse("progress_export", args=["pupils", "xlsx"]), {"year": "2026-27"}).streaming_content)
+    client.get(reverse("progress"))  # a page, not a download
+
+    records = list(DownloadRecord.objects.order_by("pk"))
+    assert [(r.user.email, r.filename, r.personal) for r in records] == [
+        ("eval@example.org", "pins-visits-2026-27-2026-11-25.csv", False),
+        ("dfe@example.org", "pins-pupils-2026-27-2026-11-25.xlsx", True),
+    ]
+    assert records[0].path == "/progress/export/visits.csv?year=2026-27"
+
+    client.force_login(world["programme_admin"])
+    html = client.get(reverse("progress_downloads")).text
+    assert "2 downloads" in html and "eval@example.org" in html and "pins-pupils-2026-27-2026-11-25.xlsx" in html
+    client.force_login(world["dfe_staff"])
+    assert client.get(reverse("progress_downloads")).status_code == 403
+
+
+@pytest.mark.parametrize("downloads", [3, 60])
+def test_the_downloads_list_costs_the_same_queries_for_few_and_many(
+    client, world, downloads, django_assert_max_num_queries
+):
+    from pins.accounts.services import download_record
+
+    for n in range(downloads):
+        download_record(
+            path=f"/progress/export/visits.csv?n={n}", filename="f.csv", personal=True, by=world["dfe_staff"]
+        )
+    client.force_login(world["programme_admin"])
+
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("progress_downloads")).status_code == 200
