@@ -1,5 +1,6 @@
 import dataclasses
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -76,7 +77,7 @@ def accessibility_statement(request):
 
 @require_GET
 def privacy_notice(request):
-    return render(request, "pins/privacy.html")
+    return render(request, "pins/privacy.html", {"retention_years": settings.PINS_RETENTION_YEARS})
 
 
 @require_GET
