@@ -115,6 +115,8 @@ urlpatterns = [
     path("progress/export/<str:kind>.<str:extension>", reporting_views.export, name="progress_export"),
     path("progress/trajectory/", reporting_views.trajectory_page, name="progress_trajectory"),
     path("progress/downloads/", reporting_views.downloads_page, name="progress_downloads"),
+    path("search/", reporting_views.national_search_page, name="search"),
+    path("guidance/", views.guidance, name="guidance"),
     path("progress/export/dictionary/", reporting_views.data_dictionary_page, name="progress_data_dictionary"),
     path(
         "progress/icb/<str:ods_code>/export/<str:kind>.<str:extension>",

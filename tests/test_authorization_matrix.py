@@ -264,6 +264,8 @@ RULES = {
     "progress_icb_export": Rule(
         url=lambda w: reverse("progress_icb_export", args=[w.icb_a.ods_code, "visits", "csv"]), get=ICB_A_READERS
     ),
+    "search": Rule(url=lambda w: reverse("search") + "?q=Alpha", get=STAFF_ONLY),
+    "guidance": PUBLIC,
     "progress_downloads": Rule(url=lambda w: reverse("progress_downloads"), get=PROGRAMME_ADMIN_ONLY),
     "progress_data_dictionary": Rule(url=lambda w: reverse("progress_data_dictionary"), get=STAFF_ONLY),
     "progress_trajectory": Rule(

@@ -12,7 +12,7 @@ from pins.accounts.services import download_record
 
 # Pages anyone signed in may reach before setting up MFA: the set-up itself, signing out, and pages with
 # no programme data.
-_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/accessibility/", "/privacy/", "/cookies/")
+_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/accessibility/", "/privacy/", "/cookies/", "/guidance/")
 
 
 class AccessMiddleware:

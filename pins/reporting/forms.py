@@ -51,3 +51,17 @@ class PlanMilestoneForm(forms.Form):
         self.fields["month"].choices = [("", "Choose a month")] + [
             (month.isoformat(), f"{month:%B %Y}") for month in months_of(year)
         ]
+
+
+class NationalSearchForm(forms.Form):
+    q = forms.CharField(
+        label="School, specialist or ICB",
+        help_text="A school's name or 6-digit URN, a specialist's name, or an ICB's name or ODS code",
+        min_length=2,
+        max_length=100,
+        error_messages={
+            "required": "Enter a name, URN or ODS code to search for",
+            "min_length": "Enter at least 2 characters",
+            "max_length": "Enter 100 characters or fewer",
+        },
+    )

@@ -18,8 +18,9 @@ from pins.reporting import exports
 from pins.reporting.charts import delivery_chart, icb_bars_chart
 from pins.reporting.evaluation import EVALUATION_EXPORTS
 from pins.reporting.filters import SORTS, ProgressFilter
-from pins.reporting.forms import PlanMilestoneForm
+from pins.reporting.forms import NationalSearchForm, PlanMilestoneForm
 from pins.reporting.progress import MEASURES, delivery_by_week, national_progress, progress_shown, progress_total
+from pins.reporting.search import national_search
 from schools.selectors import programme_year_for
 from schools.services import plan_milestone_remove, plan_milestone_set
 
@@ -197,3 +198,18 @@ def downloads_page(request):
     request.access.require(Permission.MANAGE_PROGRAMME)
     page = page_with_count(downloads_newest_first(), per_page=DOWNLOADS_PER_PAGE, number=request.GET.get("page"))
     return render(request, "reporting/downloads.html", {"page": page})
+
+
+SEARCH_RESULTS = 20
+
+
+@login_required
+@require_GET
+def national_search_page(request):
+    """DfE staff find a school by name or URN, a specialist by name, or an ICB by name or ODS code."""
+    request.access.require(Permission.VIEW_NATIONAL_PROGRESS)
+    form = NationalSearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        results = national_search(request.access, form.cleaned_data["q"], limit=SEARCH_RESULTS)
+    return render(request, "reporting/search.html", {"form": form, "results": results, "limit": SEARCH_RESULTS})
