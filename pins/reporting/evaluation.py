@@ -9,7 +9,7 @@ the export leads back to them."""
 import dataclasses
 from collections.abc import Callable, Iterator
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -105,8 +105,13 @@ def _pupil_voice(year, icbs):
 
 
 def _enrolled(year, icbs):
+    in_year = Q(school__forum_activities__happened_on__range=(year.starts_on, year.ends_on))
     return (
         _of_icbs(Enrolment.objects.filter(programme_year=year, status=Enrolment.Status.ENROLLED), icbs, "icb__in")
+        .annotate(
+            forum_activities=Count("school__forum_activities", filter=in_year),
+            forum_parents_reached=Sum("school__forum_activities__parents_reached", filter=in_year),
+        )
         .select_related("programme_year", "icb__region", "school__local_authority", "cohort")
         .order_by("icb__ods_code", "school_id")
         .iterator(chunk_size=ROWS_PER_FETCH)
@@ -309,6 +314,17 @@ EVALUATION_EXPORTS = {
                     "Number of pupils",
                     "GIAS NumberOfPupils at the last import; empty where GIAS has none",
                     lambda e: "" if e.school.pupil_count is None else e.school.pupil_count,
+                ),
+                Column(
+                    "Forum activities",
+                    "Parent carer forum activities (paid from the forum's award) in the year that included the school",
+                    lambda e: e.forum_activities,
+                ),
+                Column(
+                    "Parents and carers reached by forum activities",
+                    "Parents and carers the forum recorded as reached by those activities; an activity shared by "
+                    "several schools counts for each",
+                    lambda e: e.forum_parents_reached or 0,
                 ),
             ],
             rows_of_year=_enrolled,

@@ -269,3 +269,26 @@ def test_the_downloads_list_costs_the_same_queries_for_few_and_many(
 
     with django_assert_max_num_queries(12):
         assert client.get(reverse("progress_downloads")).status_code == 200
+
+
+def test_pupils_export_carries_the_forum_activities_at_each_school(staff, world):
+    from icbs.funding import activity_record
+    from icbs.models import ForumActivity
+    from tests.funding import funding_of_icb_a
+
+    award = funding_of_icb_a(world)
+    for day, parents in ((datetime.date(2026, 10, 14), 12), (datetime.date(2026, 11, 4), 8)):
+        activity_record(
+            award=award,
+            kind=ForumActivity.Kind.PARENT_GROUP,
+            schools=[world.school_a],
+            parents_reached=parents,
+            happened_on=day,
+            by=world["coordinator_a"],
+        )
+
+    rows = {row["School"]: row for row in _csv(staff, "pupils")}
+
+    alpha, beta = rows["Alpha Primary School"], rows["Beta Primary School"]
+    assert (alpha["Forum activities"], alpha["Parents and carers reached by forum activities"]) == ("2", "20")
+    assert (beta["Forum activities"], beta["Parents and carers reached by forum activities"]) == ("0", "0")
