@@ -19,7 +19,7 @@ def navigation_for(request) -> list[dict]:
         return []
     access = request.access
     items = [_item(request, "Home", reverse("home"), exact=True)]
-    if access.reads_everything:
+    if access.can(Permission.VIEW_NATIONAL_PROGRESS):
         items.append(_item(request, "National progress", reverse("progress")))
     icbs = access.coordinated_icbs  # read with the person's roles: the bar costs no query of its own
     if len(icbs) <= MOST_LINKS_OF_A_KIND:

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "pins.kernel.request_limits.MalformedRequestMiddleware",
     "pins.accounts.middleware.MfaRequiredMiddleware",
     "pins.accounts.middleware.AdminStaffOnlyMiddleware",
+    "pins.accounts.middleware.DownloadRecordMiddleware",  # who downloaded which file, when
 ]
 
 # A GET changes no audited row: only requests that may change one name their user in the row history.
@@ -175,7 +176,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "specialists.tasks.send_unsent_notices",
         "schedule": 5 * 60,
     },
+    "apply the retention period": {
+        "task": "pins.programme.tasks.apply_retention",
+        "schedule": 24 * 60 * 60,
+    },
 }
+# Personal data (free-text notes, people removed from the programme, download records) is kept this many years.
+PINS_RETENTION_YEARS = env.int("PINS_RETENTION_YEARS", default=7)
 
 # Visits are reminded of this many days before (to the school's SENCOs and the specialist), each once per version.
 PINS_VISIT_REMINDER_DAYS = tuple(env.list("PINS_VISIT_REMINDER_DAYS", cast=int, default=[7, 1]))

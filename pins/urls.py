@@ -113,6 +113,16 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("progress/", reporting_views.national_progress_page, name="progress"),
     path("progress/export/<str:kind>.<str:extension>", reporting_views.export, name="progress_export"),
+    path("progress/trajectory/", reporting_views.trajectory_page, name="progress_trajectory"),
+    path("progress/downloads/", reporting_views.downloads_page, name="progress_downloads"),
+    path("search/", reporting_views.national_search_page, name="search"),
+    path("guidance/", views.guidance, name="guidance"),
+    path("progress/export/dictionary/", reporting_views.data_dictionary_page, name="progress_data_dictionary"),
+    path(
+        "progress/icb/<str:ods_code>/export/<str:kind>.<str:extension>",
+        reporting_views.icb_export,
+        name="progress_icb_export",
+    ),
     path("progress/funding/", reporting_funding.national_funding_page, name="progress_funding"),
     path(
         "progress/funding/export.<str:extension>",

@@ -1,11 +1,13 @@
 import dataclasses
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from pins.accounts.authorization import Permission, RequestAccess
+from schools.models import Domain, Rating
 from schools.selectors import programme_year_for
 from specialists import needs
 
@@ -76,7 +78,13 @@ def accessibility_statement(request):
 
 @require_GET
 def privacy_notice(request):
-    return render(request, "pins/privacy.html")
+    return render(request, "pins/privacy.html", {"retention_years": settings.PINS_RETENTION_YEARS})
+
+
+@require_GET
+def guidance(request):
+    """What PINS is, what a visit involves and what the self-assessment levels mean, for anyone."""
+    return render(request, "pins/guidance.html", {"levels": Rating.choices, "domains": Domain.choices})
 
 
 @require_GET

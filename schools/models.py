@@ -114,6 +114,32 @@ class BlackoutPeriod(models.Model):
         return f"{self.name} ({self.starts_on:%-d %b} to {self.ends_on:%-d %b %Y})"
 
 
+@audited()
+class PlanMilestone(models.Model):
+    """The programme admin's trajectory for a year: the share of every ICB's days expected to be allocated and
+    delivered by the end of a month. An ICB is behind plan when it is short of the last milestone passed."""
+
+    programme_year = models.ForeignKey(ProgrammeYear, on_delete=models.CASCADE, related_name="plan_milestones")
+    month = models.DateField(help_text="The first day of the month; the shares are expected by its end")
+    allocated_percent = models.PositiveSmallIntegerField("days allocated (%)")
+    delivered_percent = models.PositiveSmallIntegerField("days delivered (%)")
+
+    class Meta:
+        ordering = ["programme_year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme_year", "month"], name="plan_milestone_once_a_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="plan_milestone_first_of_month"),
+            models.CheckConstraint(condition=Q(allocated_percent__lte=100), name="plan_milestone_allocated_share"),
+            models.CheckConstraint(
+                condition=Q(delivered_percent__lte=F("allocated_percent")), name="plan_milestone_delivered_share"
+            ),
+        ]
+
+    def __str__(self):
+        shares = f"{self.allocated_percent}% allocated, {self.delivered_percent}% delivered"
+        return f"By the end of {self.month:%B %Y}: {shares}"
+
+
 class Cohort(models.Model):
     """A group of schools in a programme year, such as the schools new to the programme that year."""
 

@@ -15,6 +15,7 @@ from schools.models import (
     Domain,
     Enrolment,
     ParentCarerMeeting,
+    PlanMilestone,
     ProgrammeYear,
     ProgressChange,
     PupilVoiceActivity,
@@ -349,3 +350,32 @@ def school_holidays_replace(
         )
         for row in sorted(rows, key=lambda row: row.starts_on)
     )
+
+
+@transaction.atomic
+@acting_as_by
+def plan_milestone_set(
+    *, programme_year: ProgrammeYear, month: datetime.date, allocated_percent: int, delivered_percent: int, by
+) -> PlanMilestone:
+    """Set the shares of days every ICB is expected to have allocated and delivered by the end of a month of the
+    year; setting a month again replaces it."""
+    month = month.replace(day=1)
+    if not (programme_year.starts_on.replace(day=1) <= month <= programme_year.ends_on):
+        raise RuleBroken(f"Choose a month of {programme_year}", field="month")
+    if not (0 <= delivered_percent <= allocated_percent <= 100):
+        raise RuleBroken(
+            "The share delivered cannot be more than the share allocated, and neither more than 100%",
+            field="delivered_percent",
+        )
+    milestone, _ = PlanMilestone.objects.update_or_create(
+        programme_year=programme_year,
+        month=month,
+        defaults={"allocated_percent": allocated_percent, "delivered_percent": delivered_percent},
+    )
+    return milestone
+
+
+@transaction.atomic
+@acting_as_by
+def plan_milestone_remove(*, milestone: PlanMilestone, by) -> None:
+    milestone.delete()

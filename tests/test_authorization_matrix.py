@@ -261,6 +261,19 @@ RULES = {
     "progress": Rule(url=lambda w: reverse("progress"), get=STAFF_ONLY),
     "progress_export": Rule(url=lambda w: reverse("progress_export", args=["visits", "csv"]), get=STAFF_ONLY),
     "progress_funding": Rule(url=lambda w: reverse("progress_funding"), get=STAFF_ONLY),
+    "progress_icb_export": Rule(
+        url=lambda w: reverse("progress_icb_export", args=[w.icb_a.ods_code, "visits", "csv"]), get=ICB_A_READERS
+    ),
+    "search": Rule(url=lambda w: reverse("search") + "?q=Alpha", get=STAFF_ONLY),
+    "guidance": PUBLIC,
+    "progress_downloads": Rule(url=lambda w: reverse("progress_downloads"), get=PROGRAMME_ADMIN_ONLY),
+    "progress_data_dictionary": Rule(url=lambda w: reverse("progress_data_dictionary"), get=STAFF_ONLY),
+    "progress_trajectory": Rule(
+        url=lambda w: reverse("progress_trajectory"),
+        get=PROGRAMME_ADMIN_ONLY,
+        post={**PROGRAMME_ADMIN_ONLY, "programme_admin": "done"},
+        post_data=lambda w: {"month": "2026-10-01", "allocated_percent": "40", "delivered_percent": "10"},
+    ),
     "progress_funding_export": Rule(url=lambda w: reverse("progress_funding_export", args=["csv"]), get=STAFF_ONLY),
     "progress_funding_ledger": Rule(url=lambda w: reverse("progress_funding_ledger"), get=STAFF_ONLY),
     "icbs:detail": Rule(url=lambda w: reverse("icbs:detail", args=[w.icb_a.ods_code]), get=ICB_A_READERS),

@@ -45,6 +45,7 @@ class Permission(enum.StrEnum):
     VIEW_FORUM_FUNDING = "view parent carer forum funding"
     MANAGE_FORUM_FUNDING = "award, pay and reverse parent carer forum funding, and decide claims"
     RECORD_FORUM_ACTIVITIES = "record a forum's activities and claim its award"
+    EXPORT_EVALUATION_DATA = "download the evaluation exports without personal data"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,9 +101,18 @@ FORUM_LEAD = Role(
     "Leads a parent carer forum's work: sees its awards, records its activities and claims the money; one forum only.",
     frozenset({P.VIEW_FORUM_FUNDING, P.RECORD_FORUM_ACTIVITIES}),
 )
+# The independent evaluation: the national figures and the exports, with people as pseudonymous ids and no free
+# text; it reads no ICB's or school's pages, where people are named.
+EVALUATOR = Role(
+    "Evaluator",
+    "Evaluates the programme independently: reads the national figures and downloads exports without personal data.",
+    frozenset({P.VIEW_NATIONAL_PROGRESS, P.EXPORT_EVALUATION_DATA}),
+    requires_mfa=True,
+)
 STAFF_ROLES = {
     StaffMembership.Role.PROGRAMME_ADMIN: PROGRAMME_ADMIN,
     StaffMembership.Role.DFE_STAFF: DFE_STAFF,
+    StaffMembership.Role.EVALUATOR: EVALUATOR,
 }
 
 
@@ -196,7 +206,7 @@ class RequestAccess:
 
     @property
     def reads_everything(self) -> bool:
-        return bool(self.staff_roles)
+        return bool(self.staff_roles - {EVALUATOR})
 
     @property
     def has_any_role(self) -> bool:

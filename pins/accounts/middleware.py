@@ -8,10 +8,11 @@ from django.utils.http import urlencode
 
 from pins.accounts.authorization import RequestAccess
 from pins.accounts.mfa import second_factor_passed
+from pins.accounts.services import download_record
 
 # Pages anyone signed in may reach before setting up MFA: the set-up itself, signing out, and pages with
 # no programme data.
-_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/accessibility/", "/privacy/", "/cookies/")
+_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/accessibility/", "/privacy/", "/cookies/", "/guidance/")
 
 
 class AccessMiddleware:
@@ -64,3 +65,23 @@ class AdminStaffOnlyMiddleware:
         ):
             raise PermissionDenied
         return self.get_response(request)
+
+
+class DownloadRecordMiddleware:
+    """Records every file a signed-in person downloads (a response sent as an attachment): who, what, when.
+    A view that sends no personal data says so by setting `request.download_without_personal_data`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        disposition = response.get("Content-Disposition", "")
+        if response.status_code == 200 and disposition.startswith("attachment") and request.user.is_authenticated:
+            download_record(
+                path=request.get_full_path()[:500],
+                filename=disposition.partition("filename=")[2].strip('"')[:200],
+                personal=not getattr(request, "download_without_personal_data", False),
+                by=request.user,
+            )
+        return response

@@ -62,6 +62,7 @@ class StaffMembership(models.Model):
     class Role(models.TextChoices):
         DFE_STAFF = "dfe_staff", "DfE programme staff"
         PROGRAMME_ADMIN = "programme_admin", "Programme admin"
+        EVALUATOR = "evaluator", "Evaluator"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -174,3 +175,21 @@ class AccessEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.email} ({self.get_role_display()})"
+
+
+class DownloadRecord(models.Model):
+    """Who downloaded what, and when: every export and download of programme data, kept so that the programme
+    can account for where personal data went (UK GDPR Article 5(2)); listed for the programme admin."""
+
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    path = models.CharField("address", max_length=500)
+    filename = models.CharField(max_length=200)
+    personal = models.BooleanField("with personal data", default=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["-at"], name="download_record_newest_first")]
+
+    def __str__(self):
+        return f"{self.filename} by {self.user or 'a removed user'} at {self.at:%Y-%m-%d %H:%M}"

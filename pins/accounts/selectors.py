@@ -1,5 +1,5 @@
 from icbs.models import ICB, CoordinatorMembership, ForumLeadMembership, ParentCarerForum
-from pins.accounts.models import AccessEvent, Invitation
+from pins.accounts.models import AccessEvent, DownloadRecord, Invitation
 from schools.models import SencoMembership
 from specialists.models import Specialist
 
@@ -69,3 +69,7 @@ def icb_access_overview(icb: ICB) -> dict:
         .select_related("actor", "school", "specialist")
         .only("at", "action", "role", "email", "actor__email", "school__name", "specialist__full_name")[:RECENT_EVENTS],
     }
+
+
+def downloads_newest_first():
+    return DownloadRecord.objects.select_related("user").order_by("-at", "-pk")

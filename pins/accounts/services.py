@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from icbs.models import ICB, CoordinatorMembership, ForumLeadMembership, ParentCarerForum
-from pins.accounts.models import AccessEvent, Invitation, StaffMembership, User
+from pins.accounts.models import AccessEvent, DownloadRecord, Invitation, StaffMembership, User
 from pins.kernel.background import enqueue_on_commit
 from pins.kernel.errors import RuleBroken
 from pins.kernel.mail import mail_claim, mail_release, mail_send
@@ -293,3 +293,8 @@ def staff_role_remove(*, membership: StaffMembership, by: User | None) -> None:
 
 def invitation_has_account(invitation: Invitation) -> bool:
     return User.objects.with_email(invitation.email).exists()
+
+
+@transaction.atomic
+def download_record(*, path: str, filename: str, personal: bool, by) -> DownloadRecord:
+    return DownloadRecord.objects.create(user=by, path=path, filename=filename, personal=personal)

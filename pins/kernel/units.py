@@ -3,7 +3,7 @@
 Days are Decimals with one decimal place (a full day 1.0, a morning or afternoon 0.5), never floats.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.db.models.functions import Round
@@ -39,3 +39,12 @@ def format_days(value: Decimal | None) -> str:
     """5 -> "5 days", 0.5 -> "0.5 days", 1 -> "1 day"."""
     text = days_number(value)
     return f"{text} day" if text == "1" else f"{text} days"
+
+
+def figure(value: Decimal | int | None) -> str:
+    """A figure as GOV.UK style writes it: thousands separated by commas, days to the nearest half-day with a
+    half as ".5" and no trailing zeros. 8410 -> "8,410", Decimal("2325.4") -> "2,325.5", 4.0 -> "4"."""
+    halves = (Decimal(value or 0) * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    whole, half = divmod(abs(halves), 2)
+    text = f"{'-' if halves < 0 else ''}{int(whole):,}"
+    return f"{text}.5" if half else text

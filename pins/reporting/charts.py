@@ -2,11 +2,13 @@
 title and a description for assistive technology, and the page shows the same figures in a table beside it."""
 
 import dataclasses
+import textwrap
 from decimal import Decimal
 
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from pins.kernel.units import figure
 from pins.reporting.progress import Progress, WeekOfDelivery
 
 # GOV.UK colours: lines and bars keep at least 3:1 contrast against white.
@@ -24,14 +26,31 @@ class Chart:
     description: str
 
 
-def _points(values: list[Decimal], *, left: int, top: int, width: int, height: int, most: Decimal) -> str:
+def _points(values: list[Decimal | None], *, left: int, top: int, width: int, height: int, most: Decimal) -> str:
+    """A polyline's points, one a value, evenly spaced across the whole width; a None (a week still to come)
+    ends the line there, so it stops at today rather than running flat into the future."""
     if len(values) < 2:
         return ""
     step = width / (len(values) - 1)
     return " ".join(
         f"{left + n * step:.1f},{top + height - (float(value) / float(most)) * height:.1f}"
         for n, value in enumerate(values)
+        if value is not None
     )
+
+
+# The longest label line the bar chart's label column holds at its font size; longer names wrap to a second
+# line, and a name longer than two lines is shortened with an ellipsis (its full name is in the table).
+LABEL_LINE = 30
+
+
+def label_lines(name: str, *, width: int = LABEL_LINE) -> list[str]:
+    """A name as at most two lines of at most `width` characters, broken between words."""
+    lines = textwrap.wrap(name, width=width, break_long_words=True) or [""]
+    if len(lines) <= 2:
+        return lines
+    second = " ".join(lines[1:])
+    return [lines[0], second[: width - 1].rstrip() + "…"]
 
 
 def _delivery_description(weeks: list[WeekOfDelivery]) -> str:
@@ -39,20 +58,21 @@ def _delivery_description(weeks: list[WeekOfDelivery]) -> str:
         return "No weeks to show."
     first, last = weeks[0], weeks[-1]
     text = f"A line chart by week from {first.week:%-d %B %Y} to {last.week:%-d %B %Y}. "
-    text += f"The plan rises evenly to {last.planned:,.0f} days. "
+    text += f"The plan rises evenly to {figure(last.planned)} days. "
     reached = next((week for week in reversed(weeks) if week.delivered), None)
     if reached is None:
         return text + "No days have been delivered yet."
     return text + (
-        f"By the week of {reached.week:%-d %B %Y}, {reached.delivered:,.1f} days had been delivered "
-        f"against {reached.planned:,.0f} planned."
+        f"By the week of {reached.week:%-d %B %Y}, {figure(reached.delivered)} days had been delivered "
+        f"against {figure(reached.planned)} planned."
     )
 
 
 def delivery_chart(*, weeks: list[WeekOfDelivery], chart_id: str) -> Chart:
     """Cumulative days delivered against the plan, week by week through the programme year."""
-    left, top, width, height = 70, 20, 600, 240
-    most = max([week.planned for week in weeks] + [week.delivered for week in weeks] + [Decimal(1)])
+    # The axis title sits above the top tick's label, with room between them.
+    left, top, width, height = 70, 44, 600, 240
+    most = max([week.planned for week in weeks] + [week.delivered for week in weeks if week.delivered] + [Decimal(1)])
     title = "Days delivered against plan, cumulative"
     description = _delivery_description(weeks)
     ticks = [most * Decimal(n) / 4 for n in range(5)]
@@ -70,7 +90,7 @@ def delivery_chart(*, weeks: list[WeekOfDelivery], chart_id: str) -> Chart:
                 left - 8,
                 top + height - float(tick / most) * height + 5,
                 BLACK,
-                f"{tick:,.0f}",
+                figure(tick),
             )
             for tick in ticks
         ),
@@ -94,7 +114,7 @@ def delivery_chart(*, weeks: list[WeekOfDelivery], chart_id: str) -> Chart:
         '<polyline points="{}" fill="none" stroke="{}" stroke-width="3" stroke-dasharray="8 6"/>'
         '<polyline points="{}" fill="none" stroke="{}" stroke-width="4"/>'
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2"/>'
-        '<text x="{}" y="{}" font-size="14" fill="{}">Days</text>'
+        '<text x="{}" y="{}" text-anchor="end" font-size="14" fill="{}">Days</text>'
         "</svg>",
         left + width + 20,
         top + height + 40,
@@ -115,16 +135,26 @@ def delivery_chart(*, weeks: list[WeekOfDelivery], chart_id: str) -> Chart:
         left + width,
         top + height,
         BLACK,
-        4,
-        top + 4,
+        left - 8,
+        top - 22,
         BLACK,
     )
     return Chart(svg=svg, title=title, description=description)
 
 
+def _bar_label(name: str, *, x: int, y: int) -> str:
+    """The ICB's name right-aligned beside its bar, on one or two lines; a shortened name carries the full one
+    as a tooltip."""
+    lines = label_lines(name)
+    first_y = y + 15 if len(lines) == 1 else y + 7
+    spans = "".join(f'<tspan x="{x}" y="{first_y + n * 16}">{escape(line)}</tspan>' for n, line in enumerate(lines))
+    tooltip = f"<title>{escape(name)}</title>" if lines[-1].endswith("…") else ""
+    return f'<text text-anchor="end" font-size="14" fill="{BLACK}">{tooltip}{spans}</text>'
+
+
 def icb_bars_chart(*, rows: list[Progress], chart_id: str) -> Chart:
     """Each ICB's days allocated and delivered as a share of its quota, as horizontal bars."""
-    label_width, bar_width, row_height = 260, 420, 34
+    label_width, bar_width, row_height = 260, 420, 40
     height = max(len(rows), 1) * row_height + 40
     title = "Days allocated and delivered, as a share of each ICB's quota"
     most_behind = sorted((row for row in rows if row.quota_days), key=lambda row: row.delivered_percent or 0)[:3]
@@ -140,9 +170,8 @@ def icb_bars_chart(*, rows: list[Progress], chart_id: str) -> Chart:
     # bar for every ICB.
     bars = mark_safe(
         "".join(
-            f'<text x="{label_width - 10}" y="{20 + n * row_height + 15}" text-anchor="end" font-size="14" '
-            f'fill="{BLACK}">{escape(row.name)}</text>'
-            f'<rect x="{label_width}" y="{20 + n * row_height}" '
+            _bar_label(row.name, x=label_width - 10, y=20 + n * row_height)
+            + f'<rect x="{label_width}" y="{20 + n * row_height}" '
             f'width="{bar_width * min(row.allocated_percent or 0, 100) / 100}" height="20" fill="{LIGHT_GREY}"/>'
             f'<rect x="{label_width}" y="{20 + n * row_height}" '
             f'width="{bar_width * min(row.delivered_percent or 0, 100) / 100}" height="20" fill="{GREEN}"/>'

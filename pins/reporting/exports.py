@@ -12,7 +12,6 @@ from django.utils import timezone
 from pins.kernel.disciplines import Discipline
 from pins.reporting.progress import NationalProgress
 from schools.models import Domain, SelfAssessment
-from specialists.models import Activity, Visit
 
 ROWS_PER_FETCH = 2000
 
@@ -100,8 +99,10 @@ PROGRESS_HEADER = [
     "Schools with a first visit delivered",
     "Visits delivered",
     "Outcome records completed",
+    "Visits overdue (date passed, no outcome)",
     "Schools behind on parent and carer meetings",
     "Behind plan",
+    "Behind plan on",
 ]
 
 
@@ -122,60 +123,10 @@ def progress_rows(progress: NationalProgress) -> Iterator[list]:
             row.schools_visited,
             row.visits_delivered,
             row.outcomes_recorded,
+            row.visits_overdue,
             row.schools_behind_on_meetings,
             "yes" if row.behind_plan else "no",
-        ]
-
-
-VISIT_HEADER = [
-    "Programme year",
-    "Region",
-    "ICB ODS code",
-    "ICB",
-    "School URN",
-    "School",
-    "Local authority",
-    "Specialist ID",
-    "Discipline",
-    "Date",
-    "Session",
-    "Days",
-    "Status",
-    "Activities",
-    "Staff reached",
-    "Outcome notes",
-]
-
-
-def visit_rows(visits) -> Iterator[list]:
-    """One row per visit, read in chunks from a single streamed query. Specialists appear by id, not name."""
-    disciplines, activities = dict(Discipline.choices), dict(Activity.choices)
-    yield VISIT_HEADER
-    for visit in visits.select_related(
-        "enrolment__programme_year",
-        "enrolment__icb__region",
-        "enrolment__school__local_authority",
-        "specialist",
-        "outcome",
-    ).iterator(chunk_size=ROWS_PER_FETCH):
-        enrolment, outcome = visit.enrolment, getattr(visit, "outcome", None)
-        yield [
-            enrolment.programme_year.label,
-            enrolment.icb.region.name,
-            enrolment.icb.ods_code,
-            enrolment.icb.name,
-            enrolment.school_id,
-            enrolment.school.name,
-            enrolment.school.local_authority.name,
-            visit.specialist_id,
-            disciplines.get(visit.specialist.discipline, visit.specialist.discipline),
-            visit.date.isoformat(),
-            visit.get_session_display(),
-            float(visit.days),
-            visit.get_status_display(),
-            "; ".join(activities.get(a, a) for a in outcome.activities) if outcome else "",
-            outcome.staff_reached if outcome else "",
-            outcome.notes if outcome else "",
+            "; ".join(str(shortfall) for shortfall in row.shortfalls),
         ]
 
 
@@ -215,6 +166,5 @@ def _of_year(model):
 
 # Each kind of year-level export: its rows for a year, how each is written, and the sheet's name.
 EXPORTS = {
-    "visits": (_of_year(Visit), visit_rows, "Visits"),
     "self-assessments": (_of_year(SelfAssessment), self_assessment_rows, "Self-assessments"),
 }

@@ -4,25 +4,54 @@ The figures are read from what is kept as visits change, never summed from the v
 the rows a trigger writes as its enrolments' counters move (`ProgressChange`, folded to one row per ICB every few
 minutes), and each ICB's weekly deliveries. So the page costs the same few queries and well under a millisecond
 of SQL for 2 ICBs or 42, for a hundred schools or twenty thousand, and for a thousand visits or a million.
+The one read of visits is the overdue ones (booked, dated before today, no outcome): a range of the visits'
+(date, status) index, which only grows as far as visits are left unrecorded.
+
+Every measure the page shows is defined once here, and `MEASURES` says how each is worked out, for the page.
 """
 
 import dataclasses
 import datetime
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from icbs.models import ICB, Region
-from pins.kernel.units import days_number
-from schools.models import ProgrammeYear, ProgressChange, WeeklyDelivery
+from pins.kernel.units import figure
+from schools.models import PlanMilestone, ProgrammeYear, ProgressChange, WeeklyDelivery
 from schools.selectors import schools_behind_on_meetings
+from specialists.models import Visit
 
 ZERO = Decimal("0")
-# "Behind plan": fewer schools enrolled than the year's target, or fewer days delivered than this share of
-# what an even spread of the year's days would have delivered by today.
-BEHIND_SHARE = Decimal("0.8")
+
+# How each figure is worked out, shown on the page under "How these figures are worked out".
+MEASURES = [
+    (
+        "Target schools",
+        "The programme year's schools per ICB, for each ICB. An ICB formed by a merger has the targets of the "
+        "ICBs it was formed from, added together, so a merger never changes the national target.",
+    ),
+    ("Days allocated", "Days booked in visits that are not cancelled, as a share of the enrolled schools' days."),
+    ("Days delivered", "Days in visits whose outcome has been recorded, as a share of the enrolled schools' days."),
+    ("First visit", "Enrolled schools with at least one delivered visit, as a share of the schools enrolled."),
+    (
+        "Outcomes recorded",
+        "Visits with an outcome, as a share of every visit whose date has passed (not counting cancelled ones). "
+        "A visit whose date has passed with no outcome recorded is overdue.",
+    ),
+    (
+        "Behind plan",
+        "The programme admin sets a trajectory: the share of days expected to be allocated and delivered by the "
+        "end of each month. An ICB is behind plan when its share allocated or delivered is below the last "
+        "month-end passed; the table says on which measure and by how many percentage points.",
+    ),
+    (
+        "Totals",
+        "The figures at the top add up the ICBs the table shows, so they follow the region and other choices.",
+    ),
+]
 
 
 def _percent(part, whole) -> int | None:
@@ -43,8 +72,10 @@ class Progress:
     schools_visited: int = 0
     visits_delivered: int = 0
     outcomes_recorded: int = 0
+    visits_overdue: int = 0
     schools_behind_on_meetings: int = 0
     planned_days: Decimal = ZERO
+    expected: "Expected | None" = None
     icb: ICB | None = None
     region: Region | None = None
 
@@ -65,12 +96,32 @@ class Progress:
         return _percent(self.schools_visited, self.schools_enrolled)
 
     @property
+    def visits_past(self) -> int:
+        """Visits whose date has passed: those delivered (a visit is delivered by recording its outcome) and
+        those overdue."""
+        return self.visits_delivered + self.visits_overdue
+
+    @property
     def outcomes_percent(self):
-        return _percent(self.outcomes_recorded, self.visits_delivered)
+        return _percent(self.outcomes_recorded, self.visits_past)
+
+    @property
+    def shortfalls(self) -> list["Shortfall"]:
+        """Where the ICB is below the trajectory's last month-end passed, measure by measure."""
+        if self.expected is None or not self.quota_days:
+            return []
+        found = []
+        for measure, percent, expected in (
+            ("allocated", self.allocated_percent or 0, self.expected.allocated_percent),
+            ("delivered", self.delivered_percent or 0, self.expected.delivered_percent),
+        ):
+            if percent < expected:
+                found.append(Shortfall(measure=measure, percent=percent, expected=expected))
+        return found
 
     @property
     def behind_plan(self) -> bool:
-        return self.schools_enrolled < self.target_schools or self.delivered_days < self.planned_days * BEHIND_SHARE
+        return bool(self.shortfalls)
 
     def add(self, other: "Progress") -> None:
         for field in (
@@ -83,10 +134,59 @@ class Progress:
             "schools_visited",
             "visits_delivered",
             "outcomes_recorded",
+            "visits_overdue",
             "schools_behind_on_meetings",
             "planned_days",
         ):
             setattr(self, field, getattr(self, field) + getattr(other, field))
+        self.expected = other.expected
+
+
+@dataclasses.dataclass(frozen=True)
+class Expected:
+    """The trajectory's shares in force on a day: those of the last month-end passed."""
+
+    month: datetime.date
+    allocated_percent: int
+    delivered_percent: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Shortfall:
+    measure: str  # "allocated" or "delivered"
+    percent: int
+    expected: int
+
+    @property
+    def points(self) -> int:
+        return self.expected - self.percent
+
+    def __str__(self):
+        return f"{self.measure.capitalize()} {self.percent}%, expected {self.expected}% ({self.points} points behind)"
+
+
+def expected_on(year: ProgrammeYear, on: datetime.date) -> Expected | None:
+    """The trajectory's milestone for the last month that ended before `on`; None when none has."""
+    passed = None
+    for milestone in PlanMilestone.objects.filter(programme_year=year).order_by("month"):
+        ends = (milestone.month + datetime.timedelta(days=31)).replace(day=1)
+        if ends <= on:
+            passed = milestone
+    if passed is None:
+        return None
+    return Expected(
+        month=passed.month,
+        allocated_percent=passed.allocated_percent,
+        delivered_percent=passed.delivered_percent,
+    )
+
+
+def progress_total(rows: list[Progress], *, name: str) -> Progress:
+    """The figures of the rows shown, added up: the page's headline follows its filters."""
+    total = Progress(name=name)
+    for row in rows:
+        total.add(row)
+    return total
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,6 +198,7 @@ class ProgressShown:
     url: str
     region: str
     behind_plan: bool
+    shortfalls: list[str]
     schools: str
     allocated: str
     confirmed: str
@@ -115,13 +216,14 @@ def progress_shown(row: Progress, *, url: str) -> ProgressShown:
         url=url,
         region=row.region.name if row.region else "",
         behind_plan=row.behind_plan,
-        schools=f"{row.schools_enrolled} of {row.target_schools}",
-        allocated=f"{days_number(row.allocated_days)} of {days_number(row.quota_days)}",
-        confirmed=days_number(row.confirmed_days),
-        delivered=days_number(row.delivered_days),
+        shortfalls=[str(shortfall) for shortfall in row.shortfalls],
+        schools=f"{figure(row.schools_enrolled)} of {figure(row.target_schools)}",
+        allocated=f"{figure(row.allocated_days)} of {figure(row.quota_days)}",
+        confirmed=figure(row.confirmed_days),
+        delivered=figure(row.delivered_days),
         delivered_percent=row.delivered_percent or 0,
         first_visit_percent=row.first_visit_percent or 0,
-        outcomes=f"{row.outcomes_percent}%" if row.visits_delivered else "–",
+        outcomes=(f"{row.outcomes_percent}% ({figure(row.visits_overdue)} overdue)" if row.visits_past else "–"),
         behind_on_meetings=f"{behind} school{'' if behind == 1 else 's'}",
     )
 
@@ -142,6 +244,7 @@ class NationalProgress:
     icbs: list[Progress]
     regions: list[Progress]
     nation: Progress
+    expected: Expected | None = None
 
 
 def national_progress(*, year: ProgrammeYear, on: datetime.date | None = None) -> NationalProgress:
@@ -166,11 +269,21 @@ def national_progress(*, year: ProgrammeYear, on: datetime.date | None = None) -
         if row["schools"]
     }
     behind_on_meetings = schools_behind_on_meetings(year=year, today=on)
-    icbs = (
+    overdue = dict(
+        Visit.objects.filter(
+            enrolment__programme_year=year, status__in=Visit.OPEN_STATUSES, date__gte=year.starts_on, date__lt=on
+        )
+        .values_list("enrolment__icb")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    expected = expected_on(year, on)
+    icbs = list(
         ICB.objects.filter(Q(pk__in=by_enrolments) | Q(started_on__lte=year.ends_on, ended_on__isnull=True))
         .select_related("region")
         .order_by("region__name", "name")
     )
+    targets = _targets(year, icbs)
     rows = []
     for icb in icbs:
         counts = by_enrolments.get(icb.pk, {})
@@ -180,7 +293,9 @@ def national_progress(*, year: ProgrammeYear, on: datetime.date | None = None) -
                 name=icb.short_name,
                 icb=icb,
                 region=icb.region,
-                target_schools=year.target_schools_per_icb,
+                target_schools=targets[icb.pk],
+                visits_overdue=overdue.get(icb.pk, 0),
+                expected=expected,
                 schools_enrolled=counts.get("schools", 0),
                 quota_days=quota,
                 allocated_days=counts.get("allocated", ZERO),
@@ -194,19 +309,38 @@ def national_progress(*, year: ProgrammeYear, on: datetime.date | None = None) -
             )
         )
     regions: dict[int, Progress] = {}
-    nation = Progress(name="England")
     for row in rows:
         regions.setdefault(row.region.pk, Progress(name=row.region.name, region=row.region)).add(row)
-        nation.add(row)
     return NationalProgress(
-        year=year, on=on, icbs=rows, regions=sorted(regions.values(), key=lambda r: r.name), nation=nation
+        year=year,
+        on=on,
+        icbs=rows,
+        regions=sorted(regions.values(), key=lambda r: r.name),
+        nation=progress_total(rows, name="England"),
+        expected=expected,
     )
+
+
+def _targets(year: ProgrammeYear, icbs: list[ICB]) -> dict[int, int]:
+    """Each ICB's target: the year's schools per ICB, times the ICBs it stands for. A successor stands for its
+    predecessors together (and theirs, through a chain of mergers), except those shown in their own right."""
+    shown = {icb.pk for icb in icbs}
+    predecessors = defaultdict(list)
+    for pk, successor in ICB.objects.filter(successor__isnull=False).values_list("pk", "successor"):
+        predecessors[successor].append(pk)
+
+    def stands_for(pk: int) -> int:
+        if pk not in predecessors:
+            return 1
+        return sum(stands_for(earlier) for earlier in predecessors[pk] if earlier not in shown)
+
+    return {pk: year.target_schools_per_icb * stands_for(pk) for pk in shown}
 
 
 @dataclasses.dataclass
 class WeekOfDelivery:
     week: datetime.date
-    delivered: Decimal
+    delivered: Decimal | None  # None for a week that has not started: the line stops at today
     planned: Decimal
 
     # Written here rather than by template filters: the page shows a row for every week of the year.
@@ -217,13 +351,20 @@ class WeekOfDelivery:
 
     @property
     def planned_shown(self) -> str:
-        """The days planned, to the nearest whole day."""
-        return f"{self.planned.quantize(Decimal(1), rounding=ROUND_HALF_UP)}"
+        """The days planned, to the nearest half-day."""
+        return figure(self.planned)
+
+    @property
+    def delivered_shown(self) -> str:
+        return "–" if self.delivered is None else figure(self.delivered)
 
 
-def delivery_by_week(*, year: ProgrammeYear, icbs: list[ICB] | None = None, quota: Decimal) -> list[WeekOfDelivery]:
-    """Cumulative days delivered at the end of each week of the year, beside an even-spread plan. One query,
-    over the ICBs' kept weekly deliveries."""
+def delivery_by_week(
+    *, year: ProgrammeYear, icbs: list[ICB] | None = None, quota: Decimal, on: datetime.date | None = None
+) -> list[WeekOfDelivery]:
+    """Cumulative days delivered at the end of each week of the year, beside an even-spread plan; weeks after
+    today have no delivered figure. One query, over the ICBs' kept weekly deliveries."""
+    on = on or timezone.localdate()
     delivered = WeeklyDelivery.objects.filter(programme_year=year)
     if icbs is not None:
         delivered = delivered.filter(icb__in=icbs)
@@ -235,6 +376,12 @@ def delivery_by_week(*, year: ProgrammeYear, icbs: list[ICB] | None = None, quot
     while week <= year.ends_on:
         total += per_week.get(week, ZERO)
         end_of_week = min(week + datetime.timedelta(days=6), year.ends_on)
-        weeks.append(WeekOfDelivery(week=week, delivered=total, planned=quota * planned_share(year, end_of_week)))
+        weeks.append(
+            WeekOfDelivery(
+                week=week,
+                delivered=total if week <= on else None,
+                planned=quota * planned_share(year, end_of_week),
+            )
+        )
         week += datetime.timedelta(days=7)
     return weeks

@@ -1,6 +1,6 @@
 from django import template
 
-from pins.kernel.units import days_number, format_days
+from pins.kernel.units import days_number, figure, format_days
 
 register = template.Library()
 
@@ -15,3 +15,9 @@ def days(value) -> str:
 def days_number_filter(value) -> str:
     """A number of days without trailing zeros: 5.0 -> "5", 4.5 -> "4.5"."""
     return days_number(value)
+
+
+@register.filter(name="figure")
+def figure_filter(value) -> str:
+    """8410 -> "8,410"; 2325.4 days -> "2,325.5" (pins.kernel.units.figure)."""
+    return figure(value)
