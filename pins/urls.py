@@ -76,6 +76,7 @@ visit_urls = (
     [
         path("icbs/<str:ods_code>/visits/new/", visits.allocate, name="allocate"),
         path("icbs/<str:ods_code>/visits/suggested/", plan.plan, name="plan"),
+        path("icbs/<str:ods_code>/visits/suggested/booked/", plan.plan_result, name="plan_result"),
         path("icbs/<str:ods_code>/schedule/", schedule.icb_schedule, name="schedule"),
         path("visits/<int:visit_id>/", visits.visit_detail, name="detail"),
         path("visits/<int:visit_id>/confirm/", visits.confirm, name="confirm"),

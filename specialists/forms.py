@@ -1,3 +1,6 @@
+import dataclasses
+import datetime
+
 from django import forms
 
 from pins.kernel.disciplines import Discipline
@@ -5,6 +8,7 @@ from pins.kernel.forms import GovukDateField
 from pins.kernel.units import days_number, format_days
 from schools.models import ClosureDate
 from specialists.models import Activity, Session
+from specialists.planner import ProposedVisit, proposal_from_token
 
 
 class AllocateVisitForm(forms.Form):
@@ -154,3 +158,60 @@ class ClosureDateForm(forms.Form):
         if cleaned.get("starts_on") and not cleaned.get("ends_on") and "ends_on" not in self.errors:
             cleaned["ends_on"] = cleaned["starts_on"]
         return cleaned
+
+
+@dataclasses.dataclass
+class PlanRow:
+    """A row of the suggested plan as the coordinator left it: `key` names its fields in the form (the row as
+    first proposed), `proposal` holds their edits, `book` and `pin` their ticks."""
+
+    key: str
+    proposal: ProposedVisit
+    book: bool = True
+    pin: bool = False
+
+
+def _date_typed(text: str) -> datetime.date | None:
+    """A date as the page shows it (3/12/2026) or as a browser's date box sends it (2026-12-03)."""
+    text = text.strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def plan_rows(data, *, enrolments: dict, specialists: dict) -> tuple[list[PlanRow], list[str]]:
+    """The plan's rows from the page's form, with the coordinator's edits, and a message for each bad one.
+    Every row must name the ICB's own enrolment and specialist: a row that does not is refused whole."""
+    keys = list(dict.fromkeys(data.getlist("row") + data.getlist("visit") + data.getlist("pin")))
+    booked, pinned = set(data.getlist("visit")), set(data.getlist("pin"))
+    rows, problems = [], []
+    for key in keys:
+        proposal = proposal_from_token(key, enrolments=enrolments, specialists=specialists)
+        if proposal is None:
+            return [], ["The plan was changed: make a new one"]
+        school = proposal.enrolment.school.name
+        changes = {}
+        if (typed := data.get(f"date-{key}")) is not None:
+            day = _date_typed(typed)
+            if day is None:
+                problems.append(f"Enter the date of the visit to {school} as a date, like 3/12/2026")
+            else:
+                changes["date"] = day
+        if (session := data.get(f"session-{key}")) is not None:
+            if session in Session.values:
+                changes["session"] = Session(session)
+            else:
+                problems.append(f"Choose a full day, a morning or an afternoon for the visit to {school}")
+        if (specialist_id := data.get(f"specialist-{key}")) is not None:
+            specialist = specialists.get(int(specialist_id)) if specialist_id.isdigit() else None
+            if specialist is None:
+                problems.append(f"Choose one of your ICB's specialists for the visit to {school}")
+            else:
+                changes["specialist"] = specialist
+                if specialist.discipline != proposal.specialist.discipline:
+                    changes["reason"] = "chosen"
+        rows.append(PlanRow(key, dataclasses.replace(proposal, **changes), key in booked, key in pinned))
+    return rows, problems

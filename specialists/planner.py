@@ -31,7 +31,66 @@ REASONS = {
     "asked": "{school} asked for {discipline}",
     "new": "{school} has not had {discipline} yet",
     "more": "More {discipline} for {school}",
+    "chosen": "The coordinator chose {discipline} for {school}",
 }
+
+# Why a day could not be planned: the coordinator reads these beside the plan.
+NO_CAPACITY = "no_capacity"
+NO_DATE = "no_date"
+
+
+def purpose_for_school(discipline: str) -> str:
+    """What the school reads as the visit's purpose; the planner's reason is for the coordinator only."""
+    return f"{Discipline(discipline).label}: whole-school support"
+
+
+@dataclasses.dataclass(frozen=True)
+class UnplannedDays:
+    """Days of a school's quota the plan could not place, and why."""
+
+    enrolment: Enrolment
+    days: Decimal
+    cause: str  # NO_CAPACITY or NO_DATE
+    disciplines: tuple[str, ...]  # the disciplines tried, as labels
+    year_ends_on: datetime.date
+
+    @property
+    def why(self) -> str:
+        tried = _listed(self.disciplines)
+        if self.cause == NO_CAPACITY:
+            return f"No capacity left in {tried}: no specialist has a half day to give"
+        return (
+            f"No free date before the year ends on {self.year_ends_on.day} {self.year_ends_on:%B %Y} "
+            f"for a specialist with days left in {tried}"
+        )
+
+
+def _listed(words) -> str:
+    words = list(words)
+    if len(words) <= 1:
+        return "".join(words) or "any discipline"
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+@dataclasses.dataclass
+class Plan:
+    """A proposed plan: its rows (pinned rows first), and the days it could not place. Iterates as its rows."""
+
+    visits: list
+    unplanned: list[UnplannedDays] = dataclasses.field(default_factory=list)
+
+    def __iter__(self):
+        return iter(self.visits)
+
+    def __len__(self) -> int:
+        return len(self.visits)
+
+    def __getitem__(self, index):
+        return self.visits[index]
+
+    @property
+    def unplanned_days(self) -> Decimal:
+        return sum((row.days for row in self.unplanned), Decimal("0.0"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,6 +100,11 @@ class ProposedVisit:
     date: datetime.date
     session: Session
     reason: str  # a key of REASONS
+    pinned: bool = False
+
+    @property
+    def purpose(self) -> str:
+        return purpose_for_school(self.specialist.discipline)
 
     @property
     def why(self) -> str:
@@ -66,7 +130,7 @@ def proposal_from_token(token: str, *, enrolments: dict, specialists: dict) -> P
 
 
 class _Planner:
-    def __init__(self, *, icb: ICB, year: ProgrammeYear, today: datetime.date):
+    def __init__(self, *, icb: ICB, year: ProgrammeYear, today: datetime.date, pinned=()):
         self.year, self.today = year, today
         self.first_day = max(today + datetime.timedelta(days=1), year.starts_on)
         self.enrolments = list(
@@ -115,6 +179,39 @@ class _Planner:
             .select_related("enrolment__school", "specialist")
         ):
             self.bookings[visit.specialist_id].append(visit)
+        self.unplanned: list[UnplannedDays] = []
+        self.pinned = []
+        self.planned_days = defaultdict(Decimal)
+        for row in pinned:
+            self._hold(row.enrolment, row.specialist, row.date, row.session, row.specialist.discipline)
+            self.planned_days[row.enrolment.pk] += SESSION_DAYS[row.session]
+            self.pinned.append(dataclasses.replace(row, pinned=True))
+
+    def _hold(self, enrolment, specialist, day, session, discipline) -> None:
+        """Count a planned row against the specialist's diary and capacity, so later rows plan around it."""
+        slot_start, slot_end = SESSION_SLOTS[session]
+        planned = Visit(enrolment=enrolment, specialist=specialist, date=day, session=session)
+        planned.slot_start, planned.slot_end, planned.days = slot_start, slot_end, SESSION_DAYS[session]
+        self.bookings[specialist.pk].append(planned)
+        if specialist.pk in self.capacity_left:
+            self.capacity_left[specialist.pk] -= planned.days
+        self.seen[enrolment.pk].add(discipline)
+
+    def problems(self, row: "ProposedVisit") -> list[str]:
+        """Every rule a row (one the coordinator edited or pinned) breaks, against what is booked and held."""
+        if row.enrolment.school_id not in self.holidays:
+            return [f"{row.enrolment.school.name} has no days left to allocate"]
+        calendar = BookingCalendar.from_loaded(
+            enrolment=row.enrolment,
+            specialist=row.specialist,
+            blackouts=self.blackouts,
+            closures=self.closures[row.enrolment.school_id],
+            holidays=self.holidays[row.enrolment.school_id],
+            unavailable=self.unavailable[row.specialist.pk],
+            bookings=self.bookings[row.specialist.pk],
+            today=self.today,
+        )
+        return [problem.message for problem in calendar.problems(row.date, row.session)]
 
     def _disciplines_for(self, enrolment: Enrolment) -> list[tuple[str, str]]:
         """The disciplines to offer the school, in order, each with its reason (a key of REASONS)."""
@@ -126,8 +223,8 @@ class _Planner:
         order += [(d, "asked") for d in wanted if d in seen]
         return order or [(d, "more") for d in labels]
 
-    def _free_slot(self, enrolment, specialist, sessions, target: datetime.date):
-        """The first day from `target` (within SEARCH_DAYS) on which one of `sessions` is free, and that session."""
+    def _free_slot(self, enrolment, specialist, sessions, target: datetime.date, days: int = SEARCH_DAYS):
+        """The first day from `target` (within `days`) on which one of `sessions` is free, and that session."""
         calendar = BookingCalendar.from_loaded(
             enrolment=enrolment,
             specialist=specialist,
@@ -139,7 +236,7 @@ class _Planner:
             today=self.today,
         )
         day = target
-        last = min(target + datetime.timedelta(days=SEARCH_DAYS), self.year.ends_on)
+        last = min(target + datetime.timedelta(days=days), self.year.ends_on)
         while day <= last:
             for session in sessions:
                 if calendar.is_free(day, session):
@@ -147,27 +244,49 @@ class _Planner:
             day += datetime.timedelta(days=1)
         return None
 
-    def plan(self) -> list[ProposedVisit]:
-        proposals = []
+    def plan(self) -> Plan:
+        proposals = list(self.pinned)
         span = (self.year.ends_on - self.first_day).days
-        if span < 0:
-            return proposals
         for enrolment in self.enrolments:
-            remaining = enrolment.quota_days - enrolment.allocated_days
-            visits_needed = int(remaining) + (1 if remaining % 1 else 0)  # full days, then a half day
+            remaining = enrolment.quota_days - enrolment.allocated_days - self.planned_days[enrolment.pk]
+            if remaining <= 0:
+                continue
             disciplines = self._disciplines_for(enrolment)
+            if span < 0:
+                self._give_up(enrolment, remaining, disciplines)
+                continue
+            visits_needed = int(remaining) + (1 if remaining % 1 else 0)  # full days, then a half day
             for number in range(visits_needed):
                 target = self.first_day + datetime.timedelta(days=span * number // max(visits_needed, 1))
                 # Each visit starts from the next discipline in the school's order, so its days are shared out.
                 rotated = disciplines[number % len(disciplines) :] + disciplines
                 proposal = self._place(enrolment, remaining, target, rotated)
                 if proposal is None:
-                    continue
+                    # Nothing near the target: any free date to the end of the year will do.
+                    proposal = self._place(enrolment, remaining, self.first_day, rotated, days=span)
+                if proposal is None:
+                    self._give_up(enrolment, remaining, disciplines)
+                    break
                 proposals.append(proposal)
                 remaining -= SESSION_DAYS[proposal.session]
-        return proposals
+        return Plan(proposals, self.unplanned)
 
-    def _place(self, enrolment, remaining: Decimal, target, disciplines) -> ProposedVisit | None:
+    def _give_up(self, enrolment, remaining: Decimal, disciplines) -> None:
+        """Record the school's days left unplanned, with the cause a coordinator can act on."""
+        tried = list(dict.fromkeys(discipline for discipline, _ in disciplines))
+        has_capacity = any(s.discipline in tried and self.capacity_left[s.pk] >= HALF_DAY for s in self.specialists)
+        labels = dict(Discipline.choices)
+        self.unplanned.append(
+            UnplannedDays(
+                enrolment=enrolment,
+                days=remaining,
+                cause=NO_DATE if has_capacity else NO_CAPACITY,
+                disciplines=tuple(labels[d].lower() for d in tried),
+                year_ends_on=self.year.ends_on,
+            )
+        )
+
+    def _place(self, enrolment, remaining: Decimal, target, disciplines, days=SEARCH_DAYS) -> ProposedVisit | None:
         for discipline, reason in disciplines:
             candidates = sorted(
                 (s for s in self.specialists if s.discipline == discipline and self.capacity_left[s.pk] >= HALF_DAY),
@@ -176,21 +295,29 @@ class _Planner:
             for specialist in candidates:
                 full = remaining >= FULL_DAY and self.capacity_left[specialist.pk] >= FULL_DAY
                 sessions = [Session.FULL_DAY] if full else [Session.MORNING, Session.AFTERNOON]
-                found = self._free_slot(enrolment, specialist, sessions, target)
+                found = self._free_slot(enrolment, specialist, sessions, target, days)
                 if found is None:
                     continue
                 day, session = found
-                slot_start, slot_end = SESSION_SLOTS[session]
-                planned = Visit(enrolment=enrolment, specialist=specialist, date=day, session=session)
-                planned.slot_start, planned.slot_end, planned.days = slot_start, slot_end, SESSION_DAYS[session]
-                self.bookings[specialist.pk].append(planned)
-                self.capacity_left[specialist.pk] -= planned.days
-                self.seen[enrolment.pk].add(discipline)
+                self._hold(enrolment, specialist, day, session, discipline)
                 return ProposedVisit(enrolment, specialist, day, session, reason)
         return None
 
 
-def plan_visits(*, icb: ICB, year: ProgrammeYear, today: datetime.date | None = None) -> list[ProposedVisit]:
-    """A plan for every enrolled school of the ICB with days left: a fixed handful of queries to load the
-    ICB's calendars, then all the planning in memory."""
-    return _Planner(icb=icb, year=year, today=today or timezone.localdate()).plan()
+def plan_visits(*, icb: ICB, year: ProgrammeYear, today: datetime.date | None = None, pinned=()) -> Plan:
+    """A plan for every enrolled school of the ICB with days left, keeping the `pinned` rows (the coordinator's,
+    checked first with `pinned_problems`): a fixed handful of queries to load the ICB's calendars, then all the
+    planning in memory."""
+    return _Planner(icb=icb, year=year, today=today or timezone.localdate(), pinned=pinned).plan()
+
+
+def pinned_problems(
+    *, icb: ICB, year: ProgrammeYear, rows, today: datetime.date | None = None
+) -> list[tuple["ProposedVisit", str]]:
+    """Each rule the coordinator's kept rows break, against the bookings and against each other, as (row, message)."""
+    planner = _Planner(icb=icb, year=year, today=today or timezone.localdate())
+    found = []
+    for row in rows:
+        found += [(row, message) for message in planner.problems(row)]
+        planner._hold(row.enrolment, row.specialist, row.date, row.session, row.specialist.discipline)
+    return found

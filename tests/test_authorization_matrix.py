@@ -331,8 +331,12 @@ RULES = {
     "visits:plan": Rule(
         url=lambda w: reverse("visits:plan", args=[w.icb_a.ods_code]),
         get={**ICB_A_READERS, "coordinator_a": "page", "dfe_staff": "403", "programme_admin": "403"},
-        post={**ICB_A_READERS, "coordinator_a": "page", "dfe_staff": "403", "programme_admin": "403"},
+        post={**ICB_A_READERS, "coordinator_a": "done", "dfe_staff": "403", "programme_admin": "403"},
         post_data=lambda w: {"visit": [f"{w.enrolment_a.pk}:{w.specialist_a.pk}:2026-12-02:afternoon:asked"]},
+    ),
+    "visits:plan_result": Rule(
+        url=lambda w: reverse("visits:plan_result", args=[w.icb_a.ods_code]),
+        get={**ICB_A_READERS, "coordinator_a": "page", "dfe_staff": "403", "programme_admin": "403"},
     ),
     "visits:schedule": Rule(url=lambda w: reverse("visits:schedule", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
     "schools:enrol": _changes(

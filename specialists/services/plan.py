@@ -16,11 +16,14 @@ class Refusal:
     school: str
     date: datetime.date
     message: str
+    specialist: str = ""
+    session: str = ""
 
 
 def plan_book(*, icb: ICB, year: ProgrammeYear, rows: list[str], by) -> tuple[list[Visit], list[Refusal]]:
-    """Book each kept row of the ICB's plan through `visit_allocate`, so the plan has no rule of its own. Not atomic
-    on purpose: something may have changed since the plan was made, so each row stands or falls alone."""
+    """Book each kept row of the ICB's plan (edited rows carry their edits) through `visit_allocate`, so the plan
+    has no rule of its own. Not atomic on purpose: something may have changed since the plan was made, so each row
+    stands or falls alone. The school reads the visit's purpose; the planner's reason stays with the coordinator."""
     enrolments = {
         enrolment.pk: enrolment
         for enrolment in Enrolment.objects.filter(icb=icb, programme_year=year).select_related("school")
@@ -40,10 +43,18 @@ def plan_book(*, icb: ICB, year: ProgrammeYear, rows: list[str], by) -> tuple[li
                     specialist=proposal.specialist,
                     date=proposal.date,
                     session=proposal.session,
-                    purpose=proposal.why,
+                    purpose=proposal.purpose,
                     by=by,
                 )
             )
         except RuleBroken as error:
-            refused.append(Refusal(proposal.enrolment.school.name, proposal.date, error.message))
+            refused.append(
+                Refusal(
+                    proposal.enrolment.school.name,
+                    proposal.date,
+                    error.message,
+                    specialist=proposal.specialist.full_name,
+                    session=proposal.session.label,
+                )
+            )
     return booked, refused

@@ -102,7 +102,7 @@ def test_accepting_the_plan_books_every_row_through_the_service(client, icb):
     page = client.get(url)
     tokens = [p.token for p in page.context["proposals"]]
 
-    response = client.post(url, {"visit": tokens})
+    response = client.post(url, {"visit": tokens}, follow=True)
 
     assert f"{len(tokens)} visits booked" in response.text
     assert Visit.objects.count() == len(tokens)
@@ -125,7 +125,7 @@ def test_a_row_that_no_longer_fits_is_reported_and_the_rest_are_booked(client, i
         slot_start=0, slot_end=2, days=Decimal("1.0"),
     )  # fmt: skip
 
-    response = client.post(url, {"visit": [p.token for p in proposals[:3]]})
+    response = client.post(url, {"visit": [p.token for p in proposals[:3]]}, follow=True)
 
     assert "2 visits booked" in response.text
     assert "already booked" in response.text
