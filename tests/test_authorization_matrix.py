@@ -20,10 +20,13 @@ from icbs.models import CoordinatorMembership, ForumLeadMembership
 from pins.accounts import services as access_services
 from pins.accounts.models import AccessEvent, Invitation, StaffMembership, User
 from schools.models import (
+    BlackoutPeriod,
     ClosureDate,
+    Cohort,
     Domain,
     Enrolment,
     ParentCarerMeeting,
+    ProgrammeYear,
     PupilVoiceActivity,
     School,
     SchoolHoliday,
@@ -215,6 +218,56 @@ def _term_dates_file(w):
 
 PROGRAMME_ADMIN_ONLY = _everyone("403", anonymous="login", programme_admin="page")
 TERM_DATE_KEEPERS = {**ICB_A_READERS, "dfe_staff": "403"}  # the ICB's coordinator and the programme admin
+
+
+def _spare_year(w):
+    """A programme year nothing depends on, after the world's (every page that asks gets the same)."""
+    return ProgrammeYear.objects.get_or_create(
+        label="2030-31", defaults={"starts_on": datetime.date(2030, 9, 1), "ends_on": datetime.date(2031, 7, 18)}
+    )[0].label
+
+
+def _spare_cohort(w):
+    year = w.enrolment_a.programme_year
+    return year.label, Cohort.objects.get_or_create(programme_year=year, name="Spare cohort")[0].pk
+
+
+def _blackout(w):
+    year = w.enrolment_a.programme_year
+    period = BlackoutPeriod.objects.get_or_create(
+        programme_year=year,
+        name="Key stage 2 SATs week",
+        starts_on=datetime.date(2027, 5, 10),
+        ends_on=datetime.date(2027, 5, 14),
+    )[0]
+    return year.label, period.pk
+
+
+def _year_data(w):
+    return {
+        "label": "2031-32",
+        **{"starts_on_day": "1", "starts_on_month": "9", "starts_on_year": "2031"},
+        **{"ends_on_day": "16", "ends_on_month": "7", "ends_on_year": "2032"},
+        "target_schools_per_icb": "30",
+        "default_quota_days": "5",
+    }
+
+
+def _blackout_data(w):
+    return {
+        "name": "Phonics check week",
+        **{"starts_on_day": "7", "starts_on_month": "6", "starts_on_year": "2027"},
+        **{"ends_on_day": "11", "ends_on_month": "6", "ends_on_year": "2027"},
+    }
+
+
+def _programme_admin_changes(url, data=lambda w: {}):
+    return Rule(
+        url=url,
+        get=PROGRAMME_ADMIN_ONLY,
+        post={**PROGRAMME_ADMIN_ONLY, "programme_admin": "done"},
+        post_data=data,
+    )
 
 
 def _funding_change(url, data=lambda w: {}, changers=("coordinator_a",)):
@@ -409,6 +462,41 @@ RULES = {
         url=lambda w: reverse("schools:holiday_remove", args=[_default_holiday(w)]),
         get=PROGRAMME_ADMIN_ONLY,
         post={**PROGRAMME_ADMIN_ONLY, "programme_admin": "done"},
+    ),
+    "schools:programme_years": Rule(url=lambda w: reverse("schools:programme_years"), get=PROGRAMME_ADMIN_ONLY),
+    "schools:programme_year_add": _programme_admin_changes(
+        lambda w: reverse("schools:programme_year_add"), data=_year_data
+    ),
+    "schools:programme_year": Rule(
+        url=lambda w: reverse("schools:programme_year", args=[w.enrolment_a.programme_year.label]),
+        get=PROGRAMME_ADMIN_ONLY,
+    ),
+    "schools:programme_year_change": _programme_admin_changes(
+        lambda w: reverse("schools:programme_year_change", args=[_spare_year(w)]), data=_year_data
+    ),
+    "schools:programme_year_remove": _programme_admin_changes(
+        lambda w: reverse("schools:programme_year_remove", args=[_spare_year(w)])
+    ),
+    "schools:cohort_add": _programme_admin_changes(
+        lambda w: reverse("schools:cohort_add", args=[w.enrolment_a.programme_year.label]),
+        data=lambda w: {"name": "Continuing schools", "quota_days": "2.5"},
+    ),
+    "schools:cohort_change": _programme_admin_changes(
+        lambda w: reverse("schools:cohort_change", args=_spare_cohort(w)),
+        data=lambda w: {"name": "Second cohort", "quota_days": ""},
+    ),
+    "schools:cohort_remove": _programme_admin_changes(
+        lambda w: reverse("schools:cohort_remove", args=_spare_cohort(w))
+    ),
+    "schools:blackout_period_add": _programme_admin_changes(
+        lambda w: reverse("schools:blackout_period_add", args=[w.enrolment_a.programme_year.label]),
+        data=_blackout_data,
+    ),
+    "schools:blackout_period_change": _programme_admin_changes(
+        lambda w: reverse("schools:blackout_period_change", args=_blackout(w)), data=_blackout_data
+    ),
+    "schools:blackout_period_remove": _programme_admin_changes(
+        lambda w: reverse("schools:blackout_period_remove", args=_blackout(w))
     ),
     "schools:icb_term_dates": Rule(
         url=lambda w: reverse("schools:icb_term_dates", args=[w.icb_a.ods_code]), get=TERM_DATE_KEEPERS
