@@ -35,7 +35,7 @@ from schools.models import (
 )
 from specialists.models import CalendarFeed, Capacity, ChangeRequest, Outcome, Reminder, Specialist, Visit
 from specialists.services import calendar_feed_create
-from tests.factories import ClosureDateFactory, SchoolFactory, SpecialistFactory
+from tests.factories import ClosureDateFactory, SchoolFactory, SpecialistFactory, UserFactory
 from tests.funding import award_for, claim_of_icb_a, funding_of_icb_a, funding_state, payment_of_icb_a
 from tests.gias import gias_csv, gias_row
 
@@ -110,6 +110,13 @@ def _removal_rule(path_name, manager, target):
             manager: "done",
         },
     )
+
+
+def _second_coordinator(w):
+    user = User.objects.filter(email="second.coordinator@example.org").first() or UserFactory(
+        email="second.coordinator@example.org"
+    )
+    return CoordinatorMembership.objects.get_or_create(user=user, icb=w.icb_a)[0].pk
 
 
 def _pending_invitation(w):
@@ -323,8 +330,11 @@ RULES = {
         get={**ICB_A_READERS, "senco_a": "page"},
     ),
     "access:icb": Rule(url=lambda w: reverse("access:icb", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
-    "access:invite_coordinator": _invite_rule(
-        "access:invite_coordinator", "programme_admin", lambda w: {"email": "new.coordinator@example.org"}
+    "access:invite_coordinator": Rule(  # the programme admin, and a coordinator for their own ICB (issue 16)
+        url=lambda w: reverse("access:invite_coordinator", args=[w.icb_a.ods_code]),
+        get={**ICB_A_READERS, "dfe_staff": "403"},
+        post={**ICB_A_READERS, "dfe_staff": "403", "coordinator_a": "done", "programme_admin": "done"},
+        post_data=lambda w: {"email": "new.coordinator@example.org"},
     ),
     "access:invite_senco": _invite_rule(
         "access:invite_senco", "coordinator_a", lambda w: {"school": w.school_a.urn, "email": "x@example.org"}
@@ -346,10 +356,10 @@ RULES = {
         "coordinator_a",
         lambda w: {"forum": funding_of_icb_a(w).forum.pk, "email": "lead@forum.example.org"},
     ),
-    "access:remove_coordinator": _removal_rule(
-        "access:remove_coordinator",
-        "programme_admin",
-        lambda w: CoordinatorMembership.objects.get(user=w["coordinator_a"]).pk,
+    "access:remove_coordinator": Rule(  # a second coordinator of ICB A: the last one is never removed
+        url=lambda w: reverse("access:remove_coordinator", args=[w.icb_a.ods_code, _second_coordinator(w)]),
+        get={**ICB_A_READERS, "dfe_staff": "403"},
+        post={**ICB_A_READERS, "dfe_staff": "403", "coordinator_a": "done", "programme_admin": "done"},
     ),
     "access:remove_senco": _removal_rule(
         "access:remove_senco", "coordinator_a", lambda w: SencoMembership.objects.get(user=w["senco_a"]).pk

@@ -156,13 +156,24 @@ def remove_coordinator(request, ods_code, membership_id):
     icb = icb_for(request, ods_code)
     membership = get_object_or_404(icb_coordinators(icb), pk=membership_id)
     request.access.require(Permission.MANAGE_COORDINATORS, icb=icb)
-    return _confirm_removal(
-        request,
-        icb,
-        who=membership.user.email,
-        what=f"coordinator of {icb.short_name} ICB",
-        remove=lambda: services.coordinator_remove(membership=membership, by=request.user),
-    )
+    # The last coordinator stays: the page says why instead of offering the button (the service refuses too).
+    if icb_coordinators(icb).count() == 1:
+        return _coordinator_kept(request, icb, services.last_coordinator_refusal(membership))
+    try:
+        return _confirm_removal(
+            request,
+            icb,
+            who=membership.user.email,
+            what=f"coordinator of {icb.short_name} ICB",
+            remove=lambda: services.coordinator_remove(membership=membership, by=request.user),
+        )
+    except RuleBroken as error:
+        return _coordinator_kept(request, icb, error.message)
+
+
+def _coordinator_kept(request, icb, reason: str):
+    status = 409 if request.method == "POST" else 200
+    return render(request, "accounts/coordinator_kept.html", {"icb": icb, "reason": reason}, status=status)
 
 
 @login_required
