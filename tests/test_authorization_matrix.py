@@ -119,6 +119,11 @@ def _second_coordinator(w):
     return CoordinatorMembership.objects.get_or_create(user=user, icb=w.icb_a)[0].pk
 
 
+def _invitations_file(w):
+    content = f"email,role,school_urn,specialist_id\r\nnew.senco@example.org,senco,{w.school_a.urn},\r\n"
+    return SimpleUploadedFile("invitations.csv", content.encode(), content_type="text/csv")
+
+
 def _pending_invitation(w):
     return access_services.invitation_send(
         email="new.senco@example.org",
@@ -335,6 +340,9 @@ RULES = {
         get={**ICB_A_READERS, "dfe_staff": "403"},
         post={**ICB_A_READERS, "dfe_staff": "403", "coordinator_a": "done", "programme_admin": "done"},
         post_data=lambda w: {"email": "new.coordinator@example.org"},
+    ),
+    "access:invite_in_bulk": _invite_rule(
+        "access:invite_in_bulk", "coordinator_a", lambda w: {"file": _invitations_file(w)}
     ),
     "access:invite_senco": _invite_rule(
         "access:invite_senco", "coordinator_a", lambda w: {"school": w.school_a.urn, "email": "x@example.org"}
