@@ -344,6 +344,11 @@ RULES = {
     "access:invite_in_bulk": _invite_rule(
         "access:invite_in_bulk", "coordinator_a", lambda w: {"file": _invitations_file(w)}
     ),
+    "access:invite_every_new_specialist": Rule(
+        url=lambda w: reverse("access:invite_every_new_specialist", args=[w.icb_a.ods_code]),
+        get=_everyone("405", anonymous="login"),
+        post={**ICB_A_READERS, "coordinator_a": "done", "dfe_staff": "403", "programme_admin": "403"},
+    ),
     "access:invite_senco": _invite_rule(
         "access:invite_senco", "coordinator_a", lambda w: {"school": w.school_a.urn, "email": "x@example.org"}
     ),

@@ -139,3 +139,38 @@ def invitations_send_in_bulk(
     except _Refused:
         report.created, report.skipped = 0, {}
     return report
+
+
+@dataclasses.dataclass(frozen=True)
+class SpecialistInvitations:
+    sent: int
+    skipped: dict[str, int]
+
+    def __str__(self) -> str:
+        sent = f"{self.sent} specialist{'s' * (self.sent != 1)} invited"
+        why = "; ".join(f"{count} {reason}" for reason, count in self.skipped.items())
+        return f"{sent}, {sum(self.skipped.values())} skipped ({why})" if self.skipped else sent
+
+
+@transaction.atomic
+def specialists_invite_every_new(*, icb: ICB, by: User) -> SpecialistInvitations:
+    """Invite each active specialist of the ICB who has no account yet (those just imported above all), through
+    the same claimed, retried path; those already invited are skipped."""
+    candidates = list(icb.specialists.active().filter(user__isnull=True).order_by("full_name"))
+    waiting = set(
+        Invitation.objects.pending()
+        .filter(role=Invitation.Role.SPECIALIST, specialist__in=candidates)
+        .values_list("specialist_id", flat=True)
+    )
+    skipped = {}
+    if with_account := icb.specialists.active().filter(user__isnull=False).count():
+        skipped["already had an account"] = with_account
+    if waiting:
+        skipped["already had an invitation waiting"] = len(waiting)
+    sent = 0
+    for specialist in candidates:
+        if specialist.pk in waiting:
+            continue
+        invitation_send(email="", role=Invitation.Role.SPECIALIST, icb=icb, specialist=specialist, by=by)
+        sent += 1
+    return SpecialistInvitations(sent=sent, skipped=skipped)

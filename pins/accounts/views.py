@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pins.accounts import services
 from pins.accounts.authorization import Permission, icb_for
 from pins.accounts.bulk_invitations import MOST_ROWS as BULK_MOST_ROWS
-from pins.accounts.bulk_invitations import invitations_send_in_bulk
+from pins.accounts.bulk_invitations import invitations_send_in_bulk, specialists_invite_every_new
 from pins.accounts.forms import (
     AcceptInvitationForm,
     EmailForm,
@@ -315,3 +315,17 @@ def invite_in_bulk(request, ods_code):
         template="accounts/invite_in_bulk.html",
         done_url=reverse("access:icb", args=[icb.ods_code]),
     )
+
+
+@login_required
+@require_POST
+def invite_every_new_specialist(request, ods_code):
+    icb = icb_for(request, ods_code)
+    request.access.require(Permission.MANAGE_ICB_ACCESS, icb=icb)
+    try:
+        outcome = specialists_invite_every_new(icb=icb, by=request.user)
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, str(outcome))
+    return redirect("access:icb", icb.ods_code)

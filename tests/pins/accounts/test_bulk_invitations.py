@@ -112,3 +112,20 @@ def test_another_icbs_coordinator_cannot_upload(client, world):
     client.force_login(world["coordinator_b"])
 
     assert client.get(reverse("access:invite_in_bulk", args=[world.icb_a.ods_code])).status_code == 404
+
+
+def test_every_new_specialist_is_invited_once(client, world, django_capture_on_commit_callbacks):
+    first = SpecialistFactory(icb=world.icb_a, email="first@nhs.example.org")
+    SpecialistFactory(icb=world.icb_a, email="second@nhs.example.org")
+    services.invitation_send(
+        email="", role=Invitation.Role.SPECIALIST, icb=world.icb_a, specialist=first, by=world["coordinator_a"]
+    )
+    mail.outbox.clear()
+    client.force_login(world["coordinator_a"])
+    url = reverse("access:invite_every_new_specialist", args=[world.icb_a.ods_code])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(url, follow=True).text
+
+    assert "1 specialist invited, 2 skipped (1 already had an account; 1 already had an invitation waiting)" in page
+    assert [message.to for message in mail.outbox] == [["second@nhs.example.org"]]
