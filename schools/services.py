@@ -11,6 +11,7 @@ from pins.kernel.disciplines import Discipline
 from pins.kernel.errors import RuleBroken
 from pins.kernel.history import acting, acting_as_by
 from pins.kernel.units import is_whole_half_days
+from schools.eligibility import enrolment_refusal
 from schools.models import (
     PROGRESS_COLUMNS,
     BlackoutPeriod,
@@ -61,6 +62,11 @@ def enrolments_create(
         raise RuleBroken(f"Already enrolled in {year}: {', '.join(sorted(already))}", field="schools")
     if outside := [school.name for school in schools if school.icb_id != icb.pk]:
         raise RuleBroken(f"Not schools of {icb.short_name} ICB: {', '.join(outside)}", field="schools")
+    today = timezone.localdate()
+    if refused := [reason for school in schools if (reason := enrolment_refusal(school, today=today))]:
+        raise RuleBroken(
+            f"Only open, state-funded mainstream schools with primary-age pupils: {'; '.join(refused)}", field="schools"
+        )
     enrolments = []
     for school in schools:
         enrolment = Enrolment(
