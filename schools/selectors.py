@@ -275,3 +275,8 @@ def programme_year_history(*, year: ProgrammeYear) -> list[SetupChange]:
             name = row_events[-1].label if model is ProgrammeYear else row_events[-1].name
             lines += [SetupChange(f"{what} {name}", entry) for entry in _entries(row_events, skip=skip)]
     return sorted(lines, key=lambda line: line.entry.at, reverse=True)
+
+
+def enrolled_count(*, icb: ICB, year: ProgrammeYear) -> int:
+    """How many of the ICB's schools are enrolled in the year (invited and withdrawn ones not counted)."""
+    return Enrolment.objects.filter(icb=icb, programme_year=year, status=Enrolment.Status.ENROLLED).count()

@@ -34,6 +34,7 @@ from schools.selectors import (
     cohorts_of_year,
     default_holidays,
     ended_terms,
+    enrolled_count,
     holidays_of,
     own_holidays_of_school,
     programme_year_history,
@@ -81,15 +82,31 @@ def enrol_schools(request, ods_code):
     year = programme_year_or_404(request.GET.get("year"))
     not_enrolled = icb.schools.open().exclude(enrolments__programme_year=year).order_by("name")
     form = EnrolSchoolsForm(request.POST or None, schools=not_enrolled, cohorts=year.cohorts.all())
+    over_target = ""
     if request.method == "POST" and form.is_valid():
-        try:
-            enrolled = enrolments_create(icb=icb, by=request.user, **form.cleaned_data)
-        except RuleBroken as error:
-            show_rule_broken(form, error)
-        else:
-            messages.success(request, f"{len(enrolled)} school{'s' * (len(enrolled) != 1)} enrolled in {year}")
-            return redirect("icbs:detail", icb.ods_code)
-    return render(request, "schools/enrol.html", {"icb": icb, "year": year, "form": form})
+        over_target = _over_target(icb, year, form.cleaned_data)
+        if over_target and request.POST.get("over_target") == "confirmed":
+            over_target = ""
+        if not over_target:
+            try:
+                enrolled = enrolments_create(icb=icb, by=request.user, **form.cleaned_data)
+            except RuleBroken as error:
+                show_rule_broken(form, error)
+            else:
+                messages.success(request, f"{len(enrolled)} school{'s' * (len(enrolled) != 1)} enrolled in {year}")
+                return redirect("icbs:detail", icb.ods_code)
+    return render(request, "schools/enrol.html", {"icb": icb, "year": year, "form": form, "over_target": over_target})
+
+
+def _over_target(icb, year, chosen) -> str:
+    """A warning, before an ICB goes over the year's target: the coordinator confirms it or changes the choice."""
+    if chosen["status"] != Enrolment.Status.ENROLLED:
+        return ""
+    total = enrolled_count(icb=icb, year=year) + len(chosen["schools"])
+    target = year.target_schools_per_icb
+    if total <= target:
+        return ""
+    return f"This takes {icb.short_name} to {total} schools, {total - target} over its target of {target} for {year}"
 
 
 @login_required

@@ -82,3 +82,25 @@ def test_the_school_page_shows_phase_and_type(client, world):
     page = client.get(reverse("schools:detail", args=[world.school_a.urn])).text
 
     assert "Primary · Community school" in page
+
+
+def test_the_enrol_page_warns_before_an_icb_goes_over_its_target(client, world):
+    year = world.enrolment_a.programme_year
+    year.target_schools_per_icb = 2
+    year.save(update_fields=["target_schools_per_icb"])
+    schools = [_school(world, name=f"School {n}") for n in range(3)]
+    client.force_login(world["coordinator_a"])
+    url = reverse("schools:enrol", args=[world.icb_a.ods_code])
+    chosen = {"schools": [school.pk for school in schools], "cohort": world.enrolment_a.cohort.pk}
+    chosen |= {"support": "new", "status": "enrolled"}
+
+    warned = client.post(url, chosen)
+    assert warned.status_code == 200
+    assert "This takes Alpha to 4 schools, 2 over its target of 2 for 2026-27" in warned.text
+    assert "Enrol them anyway" in warned.text
+    assert not Enrolment.objects.filter(school__in=schools).exists()
+
+    response = client.post(url, {**chosen, "over_target": "confirmed"})
+
+    assert response.status_code == 302
+    assert Enrolment.objects.filter(school__in=schools).count() == 3
