@@ -21,15 +21,12 @@ class EnrolSchoolsForm(forms.Form):
     cohort = forms.ModelChoiceField(
         queryset=None,
         label="Cohort",
+        help_text="For example, new schools or schools continuing from an earlier year",
         empty_label="Choose a cohort",
         error_messages={"required": "Choose the cohort", "invalid_choice": "Choose one of this year's cohorts"},
     )
-    support = forms.ChoiceField(
-        label="Support",
-        choices=Enrolment.Support.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the schools are new or continuing"},
-    )
+    # "New or continuing" is not asked: the cohort says it, and the service records whether each school
+    # was enrolled in an earlier year (issue 16: "Cohort" and "Support" repeated each other).
     status = forms.ChoiceField(
         label="Status",
         choices=[(Enrolment.Status.ENROLLED, "Enrolled"), (Enrolment.Status.INVITED, "Invited (not yet agreed)")],

@@ -48,11 +48,12 @@ def enrolments_create(
     schools: list[School],
     cohort: Cohort,
     icb: ICB,
-    support: Enrolment.Support,
     status: Enrolment.Status,
+    support: Enrolment.Support | None = None,
     by,
 ) -> list[Enrolment]:
-    """Enrol schools of an ICB in a programme year, each with the cohort's quota of specialist days."""
+    """Enrol schools of an ICB in a programme year, each with the cohort's quota of specialist days. Without
+    `support`, a school enrolled in an earlier year is continuing, any other new."""
     if not schools:
         raise RuleBroken("Choose at least one school", field="schools")
     year = cohort.programme_year
@@ -67,6 +68,11 @@ def enrolments_create(
         raise RuleBroken(
             f"Only open, state-funded mainstream schools with primary-age pupils: {'; '.join(refused)}", field="schools"
         )
+    returning = set(
+        Enrolment.objects.filter(
+            school__in=schools, programme_year__starts_on__lt=year.starts_on, status=Enrolment.Status.ENROLLED
+        ).values_list("school_id", flat=True)
+    )
     enrolments = []
     for school in schools:
         enrolment = Enrolment(
@@ -74,7 +80,7 @@ def enrolments_create(
             programme_year=year,
             cohort=cohort,
             icb=icb,
-            support=support,
+            support=support or (Enrolment.Support.CONTINUING if school.pk in returning else Enrolment.Support.NEW),
             status=status,
             quota_days=cohort.default_quota_days,
         )

@@ -104,3 +104,28 @@ def test_the_enrol_page_warns_before_an_icb_goes_over_its_target(client, world):
 
     assert response.status_code == 302
     assert Enrolment.objects.filter(school__in=schools).count() == 3
+
+
+def test_one_field_says_new_or_continuing_a_school_enrolled_before_continues(client, world):
+    from tests.factories import CohortFactory, EnrolmentFactory, ProgrammeYearFactory
+
+    last_year = ProgrammeYearFactory(
+        label="2025-26", starts_on=datetime.date(2025, 9, 1), ends_on=datetime.date(2026, 7, 17)
+    )
+    returning, newcomer = _school(world, name="Returning"), _school(world, name="Newcomer")
+    EnrolmentFactory(
+        school=returning, icb=world.icb_a, programme_year=last_year, cohort=CohortFactory(programme_year=last_year)
+    )
+    client.force_login(world["coordinator_a"])
+    url = reverse("schools:enrol", args=[world.icb_a.ods_code])
+    assert 'name="support"' not in client.get(url).text
+
+    client.post(
+        url, {"schools": [returning.pk, newcomer.pk], "cohort": world.enrolment_a.cohort.pk, "status": "enrolled"}
+    )
+
+    year = world.enrolment_a.programme_year
+    assert Enrolment.objects.get(school=returning, programme_year=year).support == Enrolment.Support.CONTINUING
+    assert Enrolment.objects.get(school=newcomer, programme_year=year).support == Enrolment.Support.NEW
+    page = client.get(reverse("schools:detail", args=[returning.urn])).text
+    assert "Enrolled in the New schools cohort, continuing from an earlier year" in page
