@@ -57,6 +57,45 @@ school_urls = (
         path(
             "programme/holidays/<int:holiday_id>/remove/", school_views.programme_holiday_remove, name="holiday_remove"
         ),
+        path("programme/years/", school_views.programme_years, name="programme_years"),
+        path("programme/years/new/", school_views.programme_year_add_page, name="programme_year_add"),
+        path("programme/years/<str:label>/", school_views.programme_year, name="programme_year"),
+        path(
+            "programme/years/<str:label>/change/",
+            school_views.programme_year_change_page,
+            name="programme_year_change",
+        ),
+        path(
+            "programme/years/<str:label>/remove/",
+            school_views.programme_year_remove_page,
+            name="programme_year_remove",
+        ),
+        path("programme/years/<str:label>/cohorts/new/", school_views.cohort_add_page, name="cohort_add"),
+        path(
+            "programme/years/<str:label>/cohorts/<int:cohort_id>/",
+            school_views.cohort_change_page,
+            name="cohort_change",
+        ),
+        path(
+            "programme/years/<str:label>/cohorts/<int:cohort_id>/remove/",
+            school_views.cohort_remove_page,
+            name="cohort_remove",
+        ),
+        path(
+            "programme/years/<str:label>/blackouts/new/",
+            school_views.blackout_period_add_page,
+            name="blackout_period_add",
+        ),
+        path(
+            "programme/years/<str:label>/blackouts/<int:period_id>/",
+            school_views.blackout_period_change_page,
+            name="blackout_period_change",
+        ),
+        path(
+            "programme/years/<str:label>/blackouts/<int:period_id>/remove/",
+            school_views.blackout_period_remove_page,
+            name="blackout_period_remove",
+        ),
         path("icbs/<str:ods_code>/term-dates/", school_views.icb_term_dates, name="icb_term_dates"),
         path(
             "icbs/<str:ods_code>/term-dates/<str:dfe_code>/upload/",

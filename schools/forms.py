@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 from pins.kernel.disciplines import Discipline
@@ -19,15 +21,12 @@ class EnrolSchoolsForm(forms.Form):
     cohort = forms.ModelChoiceField(
         queryset=None,
         label="Cohort",
+        help_text="For example, new schools or schools continuing from an earlier year",
         empty_label="Choose a cohort",
         error_messages={"required": "Choose the cohort", "invalid_choice": "Choose one of this year's cohorts"},
     )
-    support = forms.ChoiceField(
-        label="Support",
-        choices=Enrolment.Support.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the schools are new or continuing"},
-    )
+    # "New or continuing" is not asked: the cohort says it, and the service records whether each school
+    # was enrolled in an earlier year (issue 16: "Cohort" and "Support" repeated each other).
     status = forms.ChoiceField(
         label="Status",
         choices=[(Enrolment.Status.ENROLLED, "Enrolled"), (Enrolment.Status.INVITED, "Invited (not yet agreed)")],
@@ -158,3 +157,92 @@ class SchoolHolidayForm(forms.Form):
     )
     starts_on = GovukDateField(label="First day", help_text="For example, 21 12 2026")
     ends_on = GovukDateField(label="Last day", help_text="For example, 1 1 2027")
+
+
+# Programme set-up (issue 16): the shape of the input; the rules are the services'.
+
+
+def _days_field(label: str, *, required: bool, help_text: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        min_value=Decimal("0.5"),
+        max_digits=4,
+        decimal_places=1,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the days per school, for example 5",
+            "invalid": "Enter the days as a number, in half days, for example 5 or 5.5",
+            "min_value": "Enter at least half a day",
+            "max_digits": "Enter fewer than 1,000 days",
+            "max_decimal_places": "Enter the days in half days, for example 5 or 5.5",
+            "max_whole_digits": "Enter fewer than 1,000 days",
+        },
+    )
+
+
+class ProgrammeYearForm(forms.Form):
+    """A programme year: its label, dates, each ICB's target and each school's default days."""
+
+    label = forms.CharField(
+        label="Programme year",
+        help_text="Its first year and the next one's last two digits, for example 2027-28",
+        max_length=7,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the programme year, for example 2027-28",
+            "max_length": "Enter it as 2027-28",
+        },
+    )
+    starts_on = GovukDateField(label="First day", help_text="For example, 1 9 2027")
+    ends_on = GovukDateField(label="Last day", help_text="For example, 16 7 2028")
+    target_schools_per_icb = forms.IntegerField(
+        label="Target schools per ICB",
+        help_text="The number of schools each ICB aims to support this year",
+        min_value=0,
+        max_value=10000,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the target number of schools per ICB",
+            "invalid": "Enter the target as a whole number, for example 40",
+            "min_value": "Enter the target as 0 or more",
+            "max_value": "Enter a target of 10,000 schools or fewer",
+        },
+    )
+    default_quota_days = _days_field(
+        "Default days per school",
+        required=True,
+        help_text="In half days, for example 5. Schools already enrolled keep the days they were given",
+    )
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        help_text="For example, New schools or Continuing schools",
+        max_length=100,
+        error_messages={
+            "required": "Enter the cohort's name",
+            "max_length": "The name must be 100 characters or fewer",
+        },
+    )
+    quota_days = _days_field(
+        "Days per school (optional)",
+        required=False,
+        help_text="In half days. Leave it empty to give the year's default",
+    )
+
+
+class BlackoutPeriodForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        help_text="For example, Key stage 2 SATs week",
+        max_length=100,
+        error_messages={
+            "required": "Enter the blackout period's name",
+            "max_length": "The name must be 100 characters or fewer",
+        },
+    )
+    starts_on = GovukDateField(label="First day", help_text="For example, 10 5 2027")
+    ends_on = GovukDateField(label="Last day", help_text="For example, 14 5 2027")

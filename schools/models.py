@@ -70,6 +70,18 @@ class School(models.Model):
         return f"{self.name} ({self.urn})"
 
 
+class DateRange(models.Func):
+    """PostgreSQL's daterange of two date columns, both days included."""
+
+    function = "daterange"
+    output_field = DateRangeField()
+
+    def __init__(self, starts_on, ends_on, **extra):
+        super().__init__(starts_on, ends_on, models.Value("[]"), **extra)
+
+
+# Every change to a year, a cohort or a blackout period, with who made it: they shape every booking.
+@audited()
 class ProgrammeYear(models.Model):
     """A year of the programme, with its own dates, default quota and national blackout periods."""
 
@@ -87,6 +99,12 @@ class ProgrammeYear(models.Model):
             models.CheckConstraint(condition=Q(label__regex=r"^[0-9]{4}-[0-9]{2}$"), name="year_label_format"),
             models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="year_ends_after_it_starts"),
             whole_half_days("default_quota_days", name="year_default_quota_half_days"),
+            models.CheckConstraint(condition=Q(default_quota_days__gt=0), name="year_default_quota_positive"),
+            # No day belongs to two programme years.
+            ExclusionConstraint(
+                name="year_no_overlap",
+                expressions=[(DateRange(F("starts_on"), F("ends_on")), RangeOperators.OVERLAPS)],
+            ),
         ]
 
     def __str__(self):
@@ -96,6 +114,7 @@ class ProgrammeYear(models.Model):
         return self.starts_on <= day <= self.ends_on
 
 
+@audited()
 class BlackoutPeriod(models.Model):
     """Dates in a programme year when no visit is booked anywhere, such as national assessment weeks."""
 
@@ -140,6 +159,7 @@ class PlanMilestone(models.Model):
         return f"By the end of {self.month:%B %Y}: {shares}"
 
 
+@audited()
 class Cohort(models.Model):
     """A group of schools in a programme year, such as the schools new to the programme that year."""
 
@@ -523,16 +543,6 @@ class PupilVoiceActivity(models.Model):
 
     def __str__(self):
         return f"Pupil voice at {self.enrolment.school.name} on {self.held_on}"
-
-
-class DateRange(models.Func):
-    """PostgreSQL's daterange of two date columns, both days included."""
-
-    function = "daterange"
-    output_field = DateRangeField()
-
-    def __init__(self, starts_on, ends_on, **extra):
-        super().__init__(starts_on, ends_on, models.Value("[]"), **extra)
 
 
 # Every change to a holiday, with who made it: term dates decide where no visit may go.

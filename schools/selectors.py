@@ -5,9 +5,13 @@ import datetime
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from icbs.models import ICB, LocalAuthority
+from pins.kernel import history
 from schools.models import (
+    BlackoutPeriod,
+    Cohort,
     Enrolment,
     ParentCarerMeeting,
     ProgrammeYear,
@@ -197,3 +201,82 @@ def own_holidays_of_school(*, school: School) -> QuerySet[SchoolHoliday]:
 def all_programme_years() -> QuerySet[ProgrammeYear]:
     """Every programme year, the latest first: every signed-in person may see them."""
     return ProgrammeYear.objects.order_by("-starts_on")
+
+
+def programme_years_for_setup() -> QuerySet[ProgrammeYear]:
+    """Every programme year, the latest first, each with how many cohorts, blackout periods and enrolled
+    schools it has. One query."""
+    return all_programme_years().annotate(
+        cohort_count=Count("cohorts", distinct=True),
+        blackout_count=Count("blackout_periods", distinct=True),
+        enrolled_count=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED), distinct=True),
+    )
+
+
+def cohorts_of_year(*, year: ProgrammeYear) -> QuerySet[Cohort]:
+    """The year's cohorts by name, each with `enrolment_count`, how many schools are enrolled or invited in it."""
+    return Cohort.objects.filter(programme_year=year).annotate(enrolment_count=Count("enrolments")).order_by("name")
+
+
+def blackout_periods_of_year(*, year: ProgrammeYear) -> QuerySet[BlackoutPeriod]:
+    """The year's blackout periods, in date order."""
+    return BlackoutPeriod.objects.filter(programme_year=year).order_by("starts_on")
+
+
+@dataclasses.dataclass(frozen=True)
+class SetupChange:
+    """A line of a programme year's set-up history: what changed (the year, a cohort, a blackout period)."""
+
+    subject: str
+    entry: history.Entry
+
+
+def _entries(events, *, skip: set[str]) -> list[history.Entry]:
+    """One row's events as timeline entries, oldest first, names from `with_who` (no query of their own)."""
+    entries, previous = [], None
+    for event in events:
+        fields = [
+            field
+            for field in event._meta.concrete_fields
+            if field.name not in history.EVENT_FIELDS | skip | {"id"} and event.pgh_label != "delete"
+        ]
+        changes = [
+            history.Change(
+                capfirst(field.verbose_name),
+                history.shown(previous, field) if previous else "–",
+                history.shown(event, field),
+            )
+            for field in fields
+            if previous is None or getattr(previous, field.attname) != getattr(event, field.attname)
+        ]
+        who = event.who or "The PINS programme service"
+        entries.append(
+            history.Entry(event.pgh_created_at, who, history.WHAT.get(event.pgh_label, event.pgh_label), changes)
+        )
+        previous = event
+    return entries
+
+
+def programme_year_history(*, year: ProgrammeYear) -> list[SetupChange]:
+    """Every change to the year, its cohorts and blackout periods (those since removed included), latest first.
+    One query for each of the three, whoever made them and however many there are."""
+    lines = []
+    for model, what, skip in (
+        (ProgrammeYear, "Programme year", set()),
+        (Cohort, "Cohort", {"programme_year"}),
+        (BlackoutPeriod, "Blackout period", {"programme_year"}),
+    ):
+        of_year = {"pgh_obj_id": year.pk} if model is ProgrammeYear else {"programme_year_id": year.pk}
+        events = history.with_who(model.pgh_event_model.objects.filter(**of_year)).order_by("pgh_created_at", "pgh_id")
+        by_row: dict[int, list] = {}
+        for event in events:
+            by_row.setdefault(event.pgh_obj_id, []).append(event)
+        for row_events in by_row.values():
+            name = row_events[-1].label if model is ProgrammeYear else row_events[-1].name
+            lines += [SetupChange(f"{what} {name}", entry) for entry in _entries(row_events, skip=skip)]
+    return sorted(lines, key=lambda line: line.entry.at, reverse=True)
+
+
+def enrolled_count(*, icb: ICB, year: ProgrammeYear) -> int:
+    """How many of the ICB's schools are enrolled in the year (invited and withdrawn ones not counted)."""
+    return Enrolment.objects.filter(icb=icb, programme_year=year, status=Enrolment.Status.ENROLLED).count()

@@ -1,7 +1,8 @@
 import dataclasses
 import datetime
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from icbs.models import ICB, LocalAuthority
@@ -9,8 +10,11 @@ from pins.kernel.csv_import import RowError
 from pins.kernel.disciplines import Discipline
 from pins.kernel.errors import RuleBroken
 from pins.kernel.history import acting, acting_as_by
+from pins.kernel.units import is_whole_half_days
+from schools.eligibility import enrolment_refusal
 from schools.models import (
     PROGRESS_COLUMNS,
+    BlackoutPeriod,
     Cohort,
     Domain,
     Enrolment,
@@ -45,11 +49,12 @@ def enrolments_create(
     schools: list[School],
     cohort: Cohort,
     icb: ICB,
-    support: Enrolment.Support,
     status: Enrolment.Status,
+    support: Enrolment.Support | None = None,
     by,
 ) -> list[Enrolment]:
-    """Enrol schools of an ICB in a programme year, each with the cohort's quota of specialist days."""
+    """Enrol schools of an ICB in a programme year, each with the cohort's quota of specialist days. Without
+    `support`, a school enrolled in an earlier year is continuing, any other new."""
     if not schools:
         raise RuleBroken("Choose at least one school", field="schools")
     year = cohort.programme_year
@@ -59,6 +64,16 @@ def enrolments_create(
         raise RuleBroken(f"Already enrolled in {year}: {', '.join(sorted(already))}", field="schools")
     if outside := [school.name for school in schools if school.icb_id != icb.pk]:
         raise RuleBroken(f"Not schools of {icb.short_name} ICB: {', '.join(outside)}", field="schools")
+    today = timezone.localdate()
+    if refused := [reason for school in schools if (reason := enrolment_refusal(school, today=today))]:
+        raise RuleBroken(
+            f"Only open, state-funded mainstream schools with primary-age pupils: {'; '.join(refused)}", field="schools"
+        )
+    returning = set(
+        Enrolment.objects.filter(
+            school__in=schools, programme_year__starts_on__lt=year.starts_on, status=Enrolment.Status.ENROLLED
+        ).values_list("school_id", flat=True)
+    )
     enrolments = []
     for school in schools:
         enrolment = Enrolment(
@@ -66,7 +81,7 @@ def enrolments_create(
             programme_year=year,
             cohort=cohort,
             icb=icb,
-            support=support,
+            support=support or (Enrolment.Support.CONTINUING if school.pk in returning else Enrolment.Support.NEW),
             status=status,
             quota_days=cohort.default_quota_days,
         )
@@ -375,7 +390,253 @@ def plan_milestone_set(
     return milestone
 
 
+# Programme set-up: years, cohorts and blackout periods, kept by the programme admin (issue 16).
+
+YEAR_LABEL_HINT = "Enter the year as its first year and the next one's last two digits, for example 2027-28"
+
+
+def _lock_programme_years() -> None:
+    """Changes to programme years queue behind each other, so two that overlap cannot both pass the check
+    (the exclusion constraint would refuse the second)."""
+    with connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE schools_programmeyear IN SHARE ROW EXCLUSIVE MODE")
+
+
+def _check_year(
+    *,
+    label: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    default_quota_days,
+    target_schools_per_icb: int,
+    year: ProgrammeYear | None,
+) -> None:
+    first, _, second = label.partition("-")
+    if not (len(first) == 4 and first.isdigit() and len(second) == 2 and second.isdigit()):
+        raise RuleBroken(YEAR_LABEL_HINT, field="label")
+    if int(second) != (int(first) + 1) % 100:
+        raise RuleBroken(f"A year starting in {first} is labelled {first}-{(int(first) + 1) % 100:02d}", field="label")
+    if ends_on <= starts_on:
+        raise RuleBroken("The last day must be after the first day", field="ends_on")
+    if starts_on.year != int(first):
+        raise RuleBroken(f"The {label} programme year starts in {first}", field="starts_on")
+    if default_quota_days <= 0 or not is_whole_half_days(default_quota_days):
+        raise RuleBroken("Enter the days in half days, for example 5 or 5.5", field="default_quota_days")
+    if target_schools_per_icb < 0:
+        raise RuleBroken("Enter the number of schools as 0 or more", field="target_schools_per_icb")
+    others = ProgrammeYear.objects.exclude(pk=year.pk) if year is not None else ProgrammeYear.objects.all()
+    if others.filter(label=label).exists():
+        raise RuleBroken(f"There is already a {label} programme year", field="label")
+    if overlapping := others.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).first():
+        raise RuleBroken(
+            f"It overlaps the {overlapping} programme year ({overlapping.starts_on:%-d %B %Y} to "
+            f"{overlapping.ends_on:%-d %B %Y})",
+            field="starts_on",
+        )
+
+
 @transaction.atomic
 @acting_as_by
 def plan_milestone_remove(*, milestone: PlanMilestone, by) -> None:
     milestone.delete()
+
+
+@transaction.atomic
+@acting_as_by
+def programme_year_add(
+    *,
+    label: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    default_quota_days,
+    target_schools_per_icb: int,
+    by,
+) -> ProgrammeYear:
+    """Open a programme year: its dates, each ICB's target number of schools and each school's default days."""
+    _lock_programme_years()
+    label = label.strip()
+    fields = {
+        "label": label,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "default_quota_days": default_quota_days,
+        "target_schools_per_icb": target_schools_per_icb,
+    }
+    _check_year(**fields, year=None)
+    return ProgrammeYear.objects.create(**fields)
+
+
+def _outside(rows, *, starts_on: datetime.date, ends_on: datetime.date) -> list[str]:
+    return [str(row) for row in rows if row.starts_on < starts_on or row.ends_on > ends_on]
+
+
+@transaction.atomic
+@acting_as_by
+def programme_year_change(
+    *,
+    year: ProgrammeYear,
+    label: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    default_quota_days,
+    target_schools_per_icb: int,
+    by,
+) -> ProgrammeYear:
+    """Change a year's dates, target or default days. Its blackout periods, default holidays and visits must
+    still fall inside it; schools already enrolled keep the days they were given."""
+    _lock_programme_years()
+    year = ProgrammeYear.objects.get(pk=year.pk)
+    label = label.strip()
+    fields = {
+        "label": label,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "default_quota_days": default_quota_days,
+        "target_schools_per_icb": target_schools_per_icb,
+    }
+    _check_year(**fields, year=year)
+    outside = _outside(year.blackout_periods.all(), starts_on=starts_on, ends_on=ends_on) + _outside(
+        SchoolHoliday.objects.filter(programme_year=year), starts_on=starts_on, ends_on=ends_on
+    )
+    if outside:
+        raise RuleBroken(f"These would fall outside the year: {', '.join(outside)}", field="starts_on")
+    # The scheduling context's visits, reached through the enrolment (schools imports no specialists code).
+    visits = Enrolment._meta.get_field("visits").related_model._default_manager
+    visits_outside = (
+        visits.filter(enrolment__programme_year=year)
+        .exclude(status="cancelled")
+        .filter(models.Q(date__lt=starts_on) | models.Q(date__gt=ends_on))
+        .count()
+    )
+    if visits_outside:
+        raise RuleBroken(
+            f"{visits_outside} visit{pluralize(visits_outside)} would fall outside the year: move or cancel them first",
+            field="starts_on",
+        )
+    for name, value in fields.items():
+        setattr(year, name, value)
+    year.save(update_fields=list(fields))
+    return year
+
+
+def programme_year_dependents(*, year: ProgrammeYear) -> list[str]:
+    """What keeps a year from being removed: its enrolled schools, specialists' capacity and any other row
+    that protects it (its cohorts, blackout periods and default holidays go with it)."""
+    found = []
+    for relation in ProgrammeYear._meta.related_objects:
+        if relation.on_delete is not models.PROTECT:
+            continue
+        count = relation.related_model._default_manager.filter(**{relation.field.name: year}).count()
+        if count:
+            meta = relation.related_model._meta
+            found.append(f"{count} {meta.verbose_name_plural if count > 1 else meta.verbose_name}")
+    return found
+
+
+@transaction.atomic
+@acting_as_by
+def programme_year_remove(*, year: ProgrammeYear, by) -> None:
+    """Remove a year opened by mistake, with its cohorts, blackout periods and default holidays."""
+    _lock_programme_years()
+    year = ProgrammeYear.objects.get(pk=year.pk)
+    if dependents := programme_year_dependents(year=year):
+        raise RuleBroken(f"The {year} programme year has {', '.join(dependents)}: it cannot be removed")
+    SchoolHoliday.objects.filter(programme_year=year).delete()
+    year.blackout_periods.all().delete()
+    year.cohorts.all().delete()
+    year.delete()
+
+
+def _check_cohort(*, year: ProgrammeYear, name: str, quota_days, cohort: Cohort | None) -> None:
+    if not name:
+        raise RuleBroken("Enter the cohort's name, for example New schools", field="name")
+    if quota_days is not None and (quota_days <= 0 or not is_whole_half_days(quota_days)):
+        raise RuleBroken("Enter the days in half days, for example 5 or 2.5", field="quota_days")
+    others = year.cohorts.exclude(pk=cohort.pk) if cohort is not None else year.cohorts.all()
+    if others.filter(name__iexact=name).exists():
+        raise RuleBroken(f"The {year} programme year already has a cohort called {name}", field="name")
+
+
+@transaction.atomic
+@acting_as_by
+def cohort_add(*, year: ProgrammeYear, name: str, quota_days, by) -> Cohort:
+    """Add a cohort to a year, with its own days per school or the year's default (no quota)."""
+    year = _locked_year(year)
+    name = name.strip()
+    _check_cohort(year=year, name=name, quota_days=quota_days, cohort=None)
+    return Cohort.objects.create(programme_year=year, name=name, quota_days=quota_days)
+
+
+@transaction.atomic
+@acting_as_by
+def cohort_change(*, cohort: Cohort, name: str, quota_days, by) -> Cohort:
+    """Rename a cohort or change its days per school: schools already enrolled keep the days they were given."""
+    year = _locked_year(cohort.programme_year)
+    cohort = Cohort.objects.get(pk=cohort.pk)
+    name = name.strip()
+    _check_cohort(year=year, name=name, quota_days=quota_days, cohort=cohort)
+    cohort.name, cohort.quota_days = name, quota_days
+    cohort.save(update_fields=["name", "quota_days"])
+    return cohort
+
+
+@transaction.atomic
+@acting_as_by
+def cohort_remove(*, cohort: Cohort, by) -> None:
+    """Remove a cohort no school is enrolled in."""
+    _locked_year(cohort.programme_year)
+    if count := Enrolment.objects.filter(cohort=cohort).count():
+        raise RuleBroken(
+            f"{count} school{pluralize(count)} {pluralize(count, 'is,are')} enrolled in {cohort.name}: "
+            "it cannot be removed"
+        )
+    Cohort.objects.filter(pk=cohort.pk).delete()
+
+
+def _check_blackout(*, year: ProgrammeYear, name: str, starts_on: datetime.date, ends_on: datetime.date) -> None:
+    if not name:
+        raise RuleBroken("Enter the blackout period's name, for example Key stage 2 SATs week", field="name")
+    if ends_on < starts_on:
+        raise RuleBroken("The last day must be the same as or after the first day", field="ends_on")
+    if not (year.contains(starts_on) and year.contains(ends_on)):
+        raise RuleBroken(
+            f"The blackout period must be in the {year} programme year, between {year.starts_on:%-d %B %Y} and "
+            f"{year.ends_on:%-d %B %Y}",
+            field="starts_on",
+        )
+
+
+@transaction.atomic
+@acting_as_by
+def blackout_period_add(
+    *, year: ProgrammeYear, name: str, starts_on: datetime.date, ends_on: datetime.date, by
+) -> BlackoutPeriod:
+    """Add dates when no visit is booked anywhere, such as a national assessment week. Visits already booked
+    on them stay: the year page says so."""
+    year = _locked_year(year)
+    name = name.strip()
+    _check_blackout(year=year, name=name, starts_on=starts_on, ends_on=ends_on)
+    return BlackoutPeriod.objects.create(programme_year=year, name=name, starts_on=starts_on, ends_on=ends_on)
+
+
+@transaction.atomic
+@acting_as_by
+def blackout_period_change(
+    *, period: BlackoutPeriod, name: str, starts_on: datetime.date, ends_on: datetime.date, by
+) -> BlackoutPeriod:
+    """Change a blackout period's name or dates, within its year."""
+    year = _locked_year(period.programme_year)
+    name = name.strip()
+    _check_blackout(year=year, name=name, starts_on=starts_on, ends_on=ends_on)
+    period = BlackoutPeriod.objects.get(pk=period.pk)
+    period.name, period.starts_on, period.ends_on = name, starts_on, ends_on
+    period.save(update_fields=["name", "starts_on", "ends_on"])
+    return period
+
+
+@transaction.atomic
+@acting_as_by
+def blackout_period_remove(*, period: BlackoutPeriod, by) -> None:
+    """Remove a blackout period: visits may be booked on its days again."""
+    _locked_year(period.programme_year)
+    BlackoutPeriod.objects.filter(pk=period.pk).delete()

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -12,32 +13,50 @@ from pins.kernel.errors import RuleBroken
 from pins.kernel.forms import show_rule_broken
 from pins.kernel.uploads import upload_page
 from schools.forms import (
+    BlackoutPeriodForm,
+    CohortForm,
     EnrolmentStatusForm,
     EnrolSchoolsForm,
     ParentCarerMeetingForm,
+    ProgrammeYearForm,
     PupilVoiceForm,
     SchoolHolidayForm,
     SelfAssessmentForm,
 )
 from schools.imports import MOST_ROWS_UPLOADED, schools_import
-from schools.models import Domain, Enrolment, SchoolHoliday, SelfAssessment
+from schools.models import Domain, Enrolment, ProgrammeYear, SchoolHoliday, SelfAssessment
 from schools.selectors import (
     all_default_holidays,
     all_programme_years,
     authorities_of_icb,
     authority_holidays,
+    blackout_periods_of_year,
+    cohorts_of_year,
     default_holidays,
     ended_terms,
+    enrolled_count,
     holidays_of,
     own_holidays_of_school,
+    programme_year_history,
+    programme_years_for_setup,
     terms_of,
     with_enrolled_schools,
     with_parent_carer_progress,
 )
 from schools.services import (
+    blackout_period_add,
+    blackout_period_change,
+    blackout_period_remove,
+    cohort_add,
+    cohort_change,
+    cohort_remove,
     enrolment_change_status,
     enrolments_create,
     parent_carer_meeting_record,
+    programme_year_add,
+    programme_year_change,
+    programme_year_dependents,
+    programme_year_remove,
     pupil_voice_record,
     school_holiday_add,
     school_holiday_change,
@@ -63,15 +82,31 @@ def enrol_schools(request, ods_code):
     year = programme_year_or_404(request.GET.get("year"))
     not_enrolled = icb.schools.open().exclude(enrolments__programme_year=year).order_by("name")
     form = EnrolSchoolsForm(request.POST or None, schools=not_enrolled, cohorts=year.cohorts.all())
+    over_target = ""
     if request.method == "POST" and form.is_valid():
-        try:
-            enrolled = enrolments_create(icb=icb, by=request.user, **form.cleaned_data)
-        except RuleBroken as error:
-            show_rule_broken(form, error)
-        else:
-            messages.success(request, f"{len(enrolled)} school{'s' * (len(enrolled) != 1)} enrolled in {year}")
-            return redirect("icbs:detail", icb.ods_code)
-    return render(request, "schools/enrol.html", {"icb": icb, "year": year, "form": form})
+        over_target = _over_target(icb, year, form.cleaned_data)
+        if over_target and request.POST.get("over_target") == "confirmed":
+            over_target = ""
+        if not over_target:
+            try:
+                enrolled = enrolments_create(icb=icb, by=request.user, **form.cleaned_data)
+            except RuleBroken as error:
+                show_rule_broken(form, error)
+            else:
+                messages.success(request, f"{len(enrolled)} school{'s' * (len(enrolled) != 1)} enrolled in {year}")
+                return redirect("icbs:detail", icb.ods_code)
+    return render(request, "schools/enrol.html", {"icb": icb, "year": year, "form": form, "over_target": over_target})
+
+
+def _over_target(icb, year, chosen) -> str:
+    """A warning, before an ICB goes over the year's target: the coordinator confirms it or changes the choice."""
+    if chosen["status"] != Enrolment.Status.ENROLLED:
+        return ""
+    total = enrolled_count(icb=icb, year=year) + len(chosen["schools"])
+    target = year.target_schools_per_icb
+    if total <= target:
+        return ""
+    return f"This takes {icb.short_name} to {total} schools, {total - target} over its target of {target} for {year}"
 
 
 @login_required
@@ -388,3 +423,229 @@ def remove_school_term_date(request, urn, holiday_id):
     school_holiday_remove(holiday=holiday, by=request.user)
     messages.success(request, f"{holiday.name} removed")
     return redirect(f"{reverse('schools:term_dates', args=[school.urn])}?year={holiday.programme_year.label}")
+
+
+# Programme set-up (issue 16): years, cohorts and blackout periods, kept by the programme admin.
+
+
+def _setup_year(request, label) -> ProgrammeYear:
+    request.access.require(Permission.MANAGE_PROGRAMME)
+    return get_object_or_404(all_programme_years(), label=label)
+
+
+def _year_url(year) -> str:
+    return reverse("schools:programme_year", args=[year.label])
+
+
+def _year_fields(year) -> dict:
+    return {
+        "label": year.label,
+        "starts_on": year.starts_on,
+        "ends_on": year.ends_on,
+        "target_schools_per_icb": year.target_schools_per_icb,
+        "default_quota_days": year.default_quota_days,
+    }
+
+
+@login_required
+@require_GET
+def programme_years(request):
+    """Every programme year with its dates, target and default days: the programme admin opens new ones here."""
+    request.access.require(Permission.MANAGE_PROGRAMME)
+    return render(request, "schools/programme/years.html", {"years": programme_years_for_setup()})
+
+
+@login_required
+@require_GET
+def programme_year(request, label):
+    year = _setup_year(request, label)
+    return render(
+        request,
+        "schools/programme/year.html",
+        {
+            "year": year,
+            "cohorts": cohorts_of_year(year=year),
+            "blackout_periods": blackout_periods_of_year(year=year),
+            "history": programme_year_history(year=year),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_year_add_page(request):
+    request.access.require(Permission.MANAGE_PROGRAMME)
+    form = ProgrammeYearForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            year = programme_year_add(by=request.user, **form.cleaned_data)
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(request, f"The {year} programme year is open: add its cohorts and blackout periods")
+            return redirect(_year_url(year))
+    return render(request, "schools/programme/year_form.html", {"form": form, "year": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_year_change_page(request, label):
+    year = _setup_year(request, label)
+    form = ProgrammeYearForm(request.POST or None, initial=_year_fields(year))
+    if request.method == "POST" and form.is_valid():
+        try:
+            year = programme_year_change(year=year, by=request.user, **form.cleaned_data)
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(request, f"The {year} programme year is changed")
+            return redirect(_year_url(year))
+    return render(request, "schools/programme/year_form.html", {"form": form, "year": year})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_year_remove_page(request, label):
+    year = _setup_year(request, label)
+    dependents = programme_year_dependents(year=year)
+    if request.method == "POST" and not dependents:
+        try:
+            programme_year_remove(year=year, by=request.user)
+        except RuleBroken as error:
+            dependents = [str(error)]
+        else:
+            messages.success(request, f"The {year} programme year is removed")
+            return redirect("schools:programme_years")
+    return render(
+        request,
+        "schools/programme/remove.html",
+        {
+            "year": year,
+            "what": f"the {year} programme year",
+            "kind": "programme year",
+            "dependents": dependents,
+            "goes_with_it": "Its cohorts, blackout periods and default holidays are removed with it.",
+            "back": _year_url(year),
+        },
+        status=409 if request.method == "POST" and dependents else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_add_page(request, label):
+    year = _setup_year(request, label)
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = cohort_add(year=year, by=request.user, **form.cleaned_data)
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(request, f"{cohort.name} added to {year}")
+            return redirect(_year_url(year))
+    return render(request, "schools/programme/cohort_form.html", {"form": form, "year": year, "cohort": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_change_page(request, label, cohort_id):
+    year = _setup_year(request, label)
+    cohort = get_object_or_404(cohorts_of_year(year=year), pk=cohort_id)
+    form = CohortForm(request.POST or None, initial={"name": cohort.name, "quota_days": cohort.quota_days})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = cohort_change(cohort=cohort, by=request.user, **form.cleaned_data)
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(request, f"{cohort.name} changed")
+            return redirect(_year_url(year))
+    return render(request, "schools/programme/cohort_form.html", {"form": form, "year": year, "cohort": cohort})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_remove_page(request, label, cohort_id):
+    year = _setup_year(request, label)
+    cohort = get_object_or_404(cohorts_of_year(year=year), pk=cohort_id)
+    count = cohort.enrolment_count
+    dependents = [f"{count} school{pluralize(count)} enrolled or invited"] if count else []
+    if request.method == "POST" and not dependents:
+        try:
+            cohort_remove(cohort=cohort, by=request.user)
+        except RuleBroken as error:
+            dependents = [str(error)]
+        else:
+            messages.success(request, f"{cohort.name} removed from {year}")
+            return redirect(_year_url(year))
+    return render(
+        request,
+        "schools/programme/remove.html",
+        {
+            "year": year,
+            "what": cohort.name,
+            "kind": "cohort",
+            "dependents": dependents,
+            "goes_with_it": "No school is enrolled in it.",
+            "back": _year_url(year),
+        },
+        status=409 if request.method == "POST" and dependents else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def blackout_period_add_page(request, label):
+    year = _setup_year(request, label)
+    form = BlackoutPeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = blackout_period_add(year=year, by=request.user, **form.cleaned_data)
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(request, f"{period.name} added: no visit is booked or suggested on its days")
+            return redirect(_year_url(year))
+    return render(request, "schools/programme/blackout_form.html", {"form": form, "year": year, "period": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def blackout_period_change_page(request, label, period_id):
+    year = _setup_year(request, label)
+    period = get_object_or_404(blackout_periods_of_year(year=year), pk=period_id)
+    initial = {"name": period.name, "starts_on": period.starts_on, "ends_on": period.ends_on}
+    form = BlackoutPeriodForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = blackout_period_change(period=period, by=request.user, **form.cleaned_data)
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(request, f"{period.name} changed")
+            return redirect(_year_url(year))
+    return render(request, "schools/programme/blackout_form.html", {"form": form, "year": year, "period": period})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def blackout_period_remove_page(request, label, period_id):
+    year = _setup_year(request, label)
+    period = get_object_or_404(blackout_periods_of_year(year=year), pk=period_id)
+    if request.method == "POST":
+        blackout_period_remove(period=period, by=request.user)
+        messages.success(request, f"{period.name} removed: visits may be booked on its days again")
+        return redirect(_year_url(year))
+    return render(
+        request,
+        "schools/programme/remove.html",
+        {
+            "year": year,
+            "what": str(period),
+            "kind": "blackout period",
+            "dependents": [],
+            "goes_with_it": "Once removed, visits may be booked and suggested on these days again.",
+            "back": _year_url(year),
+        },
+    )

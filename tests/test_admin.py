@@ -62,7 +62,9 @@ FACTORIES = {
     "icbs.coordinatormembership": factories.CoordinatorMembershipFactory,
     "schools.school": factories.SchoolFactory,
     "schools.programmeyear": lambda: factories.ProgrammeYearFactory(
-        label=f"{(year := 2000 + next(_numbers))}-{(year + 1) % 100:02d}"
+        label=f"{(year := 2000 + next(_numbers))}-{(year + 1) % 100:02d}",
+        starts_on=datetime.date(year, 9, 1),  # programme years do not overlap
+        ends_on=datetime.date(year + 1, 7, 16),
     ),
     "schools.cohort": lambda: factories.CohortFactory(name=f"Cohort {next(_numbers)}"),
     "schools.enrolment": factories.EnrolmentFactory,

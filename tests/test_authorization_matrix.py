@@ -20,10 +20,13 @@ from icbs.models import CoordinatorMembership, ForumLeadMembership
 from pins.accounts import services as access_services
 from pins.accounts.models import AccessEvent, Invitation, StaffMembership, User
 from schools.models import (
+    BlackoutPeriod,
     ClosureDate,
+    Cohort,
     Domain,
     Enrolment,
     ParentCarerMeeting,
+    ProgrammeYear,
     PupilVoiceActivity,
     School,
     SchoolHoliday,
@@ -32,7 +35,7 @@ from schools.models import (
 )
 from specialists.models import CalendarFeed, Capacity, ChangeRequest, Outcome, Reminder, Specialist, Visit
 from specialists.services import calendar_feed_create
-from tests.factories import ClosureDateFactory, SchoolFactory, SpecialistFactory
+from tests.factories import ClosureDateFactory, SchoolFactory, SpecialistFactory, UserFactory
 from tests.funding import award_for, claim_of_icb_a, funding_of_icb_a, funding_state, payment_of_icb_a
 from tests.gias import gias_csv, gias_row
 
@@ -107,6 +110,18 @@ def _removal_rule(path_name, manager, target):
             manager: "done",
         },
     )
+
+
+def _second_coordinator(w):
+    user = User.objects.filter(email="second.coordinator@example.org").first() or UserFactory(
+        email="second.coordinator@example.org"
+    )
+    return CoordinatorMembership.objects.get_or_create(user=user, icb=w.icb_a)[0].pk
+
+
+def _invitations_file(w):
+    content = f"email,role,school_urn,specialist_id\r\nnew.senco@example.org,senco,{w.school_a.urn},\r\n"
+    return SimpleUploadedFile("invitations.csv", content.encode(), content_type="text/csv")
 
 
 def _pending_invitation(w):
@@ -217,6 +232,56 @@ PROGRAMME_ADMIN_ONLY = _everyone("403", anonymous="login", programme_admin="page
 TERM_DATE_KEEPERS = {**ICB_A_READERS, "dfe_staff": "403"}  # the ICB's coordinator and the programme admin
 
 
+def _spare_year(w):
+    """A programme year nothing depends on, after the world's (every page that asks gets the same)."""
+    return ProgrammeYear.objects.get_or_create(
+        label="2030-31", defaults={"starts_on": datetime.date(2030, 9, 1), "ends_on": datetime.date(2031, 7, 18)}
+    )[0].label
+
+
+def _spare_cohort(w):
+    year = w.enrolment_a.programme_year
+    return year.label, Cohort.objects.get_or_create(programme_year=year, name="Spare cohort")[0].pk
+
+
+def _blackout(w):
+    year = w.enrolment_a.programme_year
+    period = BlackoutPeriod.objects.get_or_create(
+        programme_year=year,
+        name="Key stage 2 SATs week",
+        starts_on=datetime.date(2027, 5, 10),
+        ends_on=datetime.date(2027, 5, 14),
+    )[0]
+    return year.label, period.pk
+
+
+def _year_data(w):
+    return {
+        "label": "2031-32",
+        **{"starts_on_day": "1", "starts_on_month": "9", "starts_on_year": "2031"},
+        **{"ends_on_day": "16", "ends_on_month": "7", "ends_on_year": "2032"},
+        "target_schools_per_icb": "30",
+        "default_quota_days": "5",
+    }
+
+
+def _blackout_data(w):
+    return {
+        "name": "Phonics check week",
+        **{"starts_on_day": "7", "starts_on_month": "6", "starts_on_year": "2027"},
+        **{"ends_on_day": "11", "ends_on_month": "6", "ends_on_year": "2027"},
+    }
+
+
+def _programme_admin_changes(url, data=lambda w: {}):
+    return Rule(
+        url=url,
+        get=PROGRAMME_ADMIN_ONLY,
+        post={**PROGRAMME_ADMIN_ONLY, "programme_admin": "done"},
+        post_data=data,
+    )
+
+
 def _funding_change(url, data=lambda w: {}, changers=("coordinator_a",)):
     """A page that changes ICB A's forum funding: its coordinator may; staff may see it but get a 403."""
     outcomes = {**ICB_A_READERS, "coordinator_a": "403", "dfe_staff": "403", "programme_admin": "403"}
@@ -283,8 +348,19 @@ RULES = {
         get={**ICB_A_READERS, "senco_a": "page"},
     ),
     "access:icb": Rule(url=lambda w: reverse("access:icb", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
-    "access:invite_coordinator": _invite_rule(
-        "access:invite_coordinator", "programme_admin", lambda w: {"email": "new.coordinator@example.org"}
+    "access:invite_coordinator": Rule(  # the programme admin, and a coordinator for their own ICB (issue 16)
+        url=lambda w: reverse("access:invite_coordinator", args=[w.icb_a.ods_code]),
+        get={**ICB_A_READERS, "dfe_staff": "403"},
+        post={**ICB_A_READERS, "dfe_staff": "403", "coordinator_a": "done", "programme_admin": "done"},
+        post_data=lambda w: {"email": "new.coordinator@example.org"},
+    ),
+    "access:invite_in_bulk": _invite_rule(
+        "access:invite_in_bulk", "coordinator_a", lambda w: {"file": _invitations_file(w)}
+    ),
+    "access:invite_every_new_specialist": Rule(
+        url=lambda w: reverse("access:invite_every_new_specialist", args=[w.icb_a.ods_code]),
+        get=_everyone("405", anonymous="login"),
+        post={**ICB_A_READERS, "coordinator_a": "done", "dfe_staff": "403", "programme_admin": "403"},
     ),
     "access:invite_senco": _invite_rule(
         "access:invite_senco", "coordinator_a", lambda w: {"school": w.school_a.urn, "email": "x@example.org"}
@@ -306,10 +382,10 @@ RULES = {
         "coordinator_a",
         lambda w: {"forum": funding_of_icb_a(w).forum.pk, "email": "lead@forum.example.org"},
     ),
-    "access:remove_coordinator": _removal_rule(
-        "access:remove_coordinator",
-        "programme_admin",
-        lambda w: CoordinatorMembership.objects.get(user=w["coordinator_a"]).pk,
+    "access:remove_coordinator": Rule(  # a second coordinator of ICB A: the last one is never removed
+        url=lambda w: reverse("access:remove_coordinator", args=[w.icb_a.ods_code, _second_coordinator(w)]),
+        get={**ICB_A_READERS, "dfe_staff": "403"},
+        post={**ICB_A_READERS, "dfe_staff": "403", "coordinator_a": "done", "programme_admin": "done"},
     ),
     "access:remove_senco": _removal_rule(
         "access:remove_senco", "coordinator_a", lambda w: SencoMembership.objects.get(user=w["senco_a"]).pk
@@ -426,6 +502,41 @@ RULES = {
         url=lambda w: reverse("schools:holiday_remove", args=[_default_holiday(w)]),
         get=PROGRAMME_ADMIN_ONLY,
         post={**PROGRAMME_ADMIN_ONLY, "programme_admin": "done"},
+    ),
+    "schools:programme_years": Rule(url=lambda w: reverse("schools:programme_years"), get=PROGRAMME_ADMIN_ONLY),
+    "schools:programme_year_add": _programme_admin_changes(
+        lambda w: reverse("schools:programme_year_add"), data=_year_data
+    ),
+    "schools:programme_year": Rule(
+        url=lambda w: reverse("schools:programme_year", args=[w.enrolment_a.programme_year.label]),
+        get=PROGRAMME_ADMIN_ONLY,
+    ),
+    "schools:programme_year_change": _programme_admin_changes(
+        lambda w: reverse("schools:programme_year_change", args=[_spare_year(w)]), data=_year_data
+    ),
+    "schools:programme_year_remove": _programme_admin_changes(
+        lambda w: reverse("schools:programme_year_remove", args=[_spare_year(w)])
+    ),
+    "schools:cohort_add": _programme_admin_changes(
+        lambda w: reverse("schools:cohort_add", args=[w.enrolment_a.programme_year.label]),
+        data=lambda w: {"name": "Continuing schools", "quota_days": "2.5"},
+    ),
+    "schools:cohort_change": _programme_admin_changes(
+        lambda w: reverse("schools:cohort_change", args=_spare_cohort(w)),
+        data=lambda w: {"name": "Second cohort", "quota_days": ""},
+    ),
+    "schools:cohort_remove": _programme_admin_changes(
+        lambda w: reverse("schools:cohort_remove", args=_spare_cohort(w))
+    ),
+    "schools:blackout_period_add": _programme_admin_changes(
+        lambda w: reverse("schools:blackout_period_add", args=[w.enrolment_a.programme_year.label]),
+        data=_blackout_data,
+    ),
+    "schools:blackout_period_change": _programme_admin_changes(
+        lambda w: reverse("schools:blackout_period_change", args=_blackout(w)), data=_blackout_data
+    ),
+    "schools:blackout_period_remove": _programme_admin_changes(
+        lambda w: reverse("schools:blackout_period_remove", args=_blackout(w))
     ),
     "schools:icb_term_dates": Rule(
         url=lambda w: reverse("schools:icb_term_dates", args=[w.icb_a.ods_code]), get=TERM_DATE_KEEPERS

@@ -77,7 +77,8 @@ COORDINATOR = Role(
     frozenset({P.VIEW_ICB, P.MANAGE_ICB_SCHOOLS, P.MANAGE_ICB_SPECIALISTS, P.ALLOCATE_VISITS}
               | {P.MANAGE_ICB_ACCESS, P.VIEW_SCHOOL, P.CONFIRM_VISITS, P.RECORD_OUTCOMES}
               | {P.VIEW_FORUM_FUNDING, P.MANAGE_FORUM_FUNDING}
-              | {P.MANAGE_TERM_DATES}),
+              | {P.MANAGE_TERM_DATES}
+              | {P.MANAGE_COORDINATORS}),  # fellow coordinators of their own ICB (issue 16)
     requires_mfa=True,
 )  # fmt: skip
 # A coordinator of a successor ICB reads what its predecessors delivered, but cannot change it.

@@ -220,8 +220,24 @@ def invitation_withdraw(*, invitation: Invitation, by: User) -> None:
     _record_about(invitation, AccessEvent.Action.INVITATION_WITHDRAWN, by=by)
 
 
+def last_coordinator_refusal(membership: CoordinatorMembership) -> str:
+    """Why the last coordinator of an ICB is not removed."""
+    return (
+        f"{membership.user.email} is the only coordinator of {membership.icb.short_name} ICB: invite another "
+        "coordinator first, so that someone can still enrol its schools, book visits and give people access"
+    )
+
+
 @transaction.atomic
 def coordinator_remove(*, membership: CoordinatorMembership, by: User) -> None:
+    """Take a coordinator's access to an ICB away, never the last one's. Removals from one ICB queue on its
+    row, so two coordinators removing each other at once cannot leave it with none."""
+    ICB.objects.select_for_update().filter(pk=membership.icb_id).first()
+    coordinators = set(CoordinatorMembership.objects.filter(icb_id=membership.icb_id).values_list("pk", flat=True))
+    if membership.pk not in coordinators:
+        raise RuleBroken(f"{membership.user.email} is no longer a coordinator of {membership.icb.short_name} ICB")
+    if coordinators == {membership.pk}:
+        raise RuleBroken(last_coordinator_refusal(membership))
     membership.delete()
     _record_removal(Invitation.Role.COORDINATOR, email=membership.user.email, icb=membership.icb, by=by)
 

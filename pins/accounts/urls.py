@@ -11,6 +11,12 @@ urlpatterns = [
         name="invite_coordinator",
     ),
     path("icbs/<str:ods_code>/access/sencos/invite/", access_views.invite_senco, name="invite_senco"),
+    path("icbs/<str:ods_code>/access/invite/upload/", access_views.invite_in_bulk, name="invite_in_bulk"),
+    path(
+        "icbs/<str:ods_code>/access/specialists/invite-every-new/",
+        access_views.invite_every_new_specialist,
+        name="invite_every_new_specialist",
+    ),
     path(
         "icbs/<str:ods_code>/access/specialists/invite/",
         access_views.invite_specialist,

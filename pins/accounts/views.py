@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pins.accounts import services
 from pins.accounts.authorization import Permission, icb_for
+from pins.accounts.bulk_invitations import MOST_ROWS as BULK_MOST_ROWS
+from pins.accounts.bulk_invitations import invitations_send_in_bulk, specialists_invite_every_new
 from pins.accounts.forms import (
     AcceptInvitationForm,
     EmailForm,
@@ -26,6 +29,7 @@ from pins.accounts.selectors import (
 from pins.kernel.errors import RuleBroken
 from pins.kernel.forms import show_rule_broken
 from pins.kernel.paging import page_with_count
+from pins.kernel.uploads import upload_page
 
 PEOPLE_PER_PAGE = 25
 FORUM_LEADS_SHOWN = 200  # a few forums per ICB, a lead or two each
@@ -156,13 +160,24 @@ def remove_coordinator(request, ods_code, membership_id):
     icb = icb_for(request, ods_code)
     membership = get_object_or_404(icb_coordinators(icb), pk=membership_id)
     request.access.require(Permission.MANAGE_COORDINATORS, icb=icb)
-    return _confirm_removal(
-        request,
-        icb,
-        who=membership.user.email,
-        what=f"coordinator of {icb.short_name} ICB",
-        remove=lambda: services.coordinator_remove(membership=membership, by=request.user),
-    )
+    # The last coordinator stays: the page says why instead of offering the button (the service refuses too).
+    if icb_coordinators(icb).count() == 1:
+        return _coordinator_kept(request, icb, services.last_coordinator_refusal(membership))
+    try:
+        return _confirm_removal(
+            request,
+            icb,
+            who=membership.user.email,
+            what=f"coordinator of {icb.short_name} ICB",
+            remove=lambda: services.coordinator_remove(membership=membership, by=request.user),
+        )
+    except RuleBroken as error:
+        return _coordinator_kept(request, icb, error.message)
+
+
+def _coordinator_kept(request, icb, reason: str):
+    status = 409 if request.method == "POST" else 200
+    return render(request, "accounts/coordinator_kept.html", {"icb": icb, "reason": reason}, status=status)
 
 
 @login_required
@@ -279,3 +294,38 @@ def accept_invitation(request, token):
         "accounts/accept_invitation.html",
         {"invitation": invitation, "form": form, "signed_in": signed_in, "has_account": has_account},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_in_bulk(request, ods_code):
+    """A CSV file of invitations for the ICB, sent all or nothing; those who have access or an invitation
+    waiting are skipped and counted."""
+    icb = icb_for(request, ods_code)
+    request.access.require(Permission.MANAGE_ICB_ACCESS, icb=icb)
+    may_invite_coordinators = request.access.can(Permission.MANAGE_COORDINATORS, icb=icb)
+    return upload_page(
+        request,
+        icb=icb,
+        run=lambda data, dry_run: invitations_send_in_bulk(
+            data=data, icb=icb, by=request.user, may_invite_coordinators=may_invite_coordinators, dry_run=dry_run
+        ),
+        kind="invitations",
+        most_rows=BULK_MOST_ROWS,
+        template="accounts/invite_in_bulk.html",
+        done_url=reverse("access:icb", args=[icb.ods_code]),
+    )
+
+
+@login_required
+@require_POST
+def invite_every_new_specialist(request, ods_code):
+    icb = icb_for(request, ods_code)
+    request.access.require(Permission.MANAGE_ICB_ACCESS, icb=icb)
+    try:
+        outcome = specialists_invite_every_new(icb=icb, by=request.user)
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, str(outcome))
+    return redirect("access:icb", icb.ods_code)

@@ -56,10 +56,11 @@ def test_staff_read_everything_and_change_nothing_an_icb_does(world, role):
         assert not access.can(permission, icb=world.icb_a)
 
 
-def test_only_programme_admins_manage_coordinators(world):
+def test_programme_admins_and_the_icbs_own_coordinators_manage_its_coordinators(world):
     assert RequestAccess(world["programme_admin"]).can(Permission.MANAGE_COORDINATORS, icb=world.icb_a)
     assert not RequestAccess(world["dfe_staff"]).can(Permission.MANAGE_COORDINATORS, icb=world.icb_a)
-    assert not RequestAccess(world["coordinator_a"]).can(Permission.MANAGE_COORDINATORS, icb=world.icb_a)
+    assert RequestAccess(world["coordinator_a"]).can(Permission.MANAGE_COORDINATORS, icb=world.icb_a)
+    assert not RequestAccess(world["coordinator_b"]).can(Permission.MANAGE_COORDINATORS, icb=world.icb_a)
 
 
 def test_an_anonymous_visitor_sees_nothing(world):

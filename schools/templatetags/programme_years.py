@@ -1,0 +1,14 @@
+"""The year switcher: a page that shows one programme year offers the others, so nobody types `?year=`."""
+
+from django import template
+
+from schools.selectors import all_programme_years
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/year_switcher.html", takes_context=True)
+def year_switcher(context, year):
+    """A GET form back to the same page with another year; nothing when there is only the one. One query."""
+    years = list(all_programme_years().values_list("label", flat=True))
+    return {"year": year, "years": years if len(years) > 1 else [], "action": context["request"].path}
