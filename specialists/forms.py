@@ -85,6 +85,25 @@ class RescheduleVisitForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a full day, a morning or an afternoon"},
     )
+    specialist = forms.ModelChoiceField(
+        queryset=None,
+        label="Specialist",
+        required=False,
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of your ICB's active specialists"},
+    )
+
+    def __init__(self, *args, specialists=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if specialists is None:
+            del self.fields["specialist"]
+            return
+        self.fields["specialist"].queryset = specialists
+        disciplines = dict(Discipline.choices)
+        self.fields["specialist"].widget.choices = [
+            (pk, f"{name}, {disciplines[discipline].lower()}")
+            for pk, name, discipline in specialists.values_list("pk", "full_name", "discipline")
+        ]
 
 
 class CancelVisitForm(forms.Form):

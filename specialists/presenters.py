@@ -224,3 +224,17 @@ def specialist_rows(specialists) -> list[dict]:
         }
         for specialist in specialists
     ]
+
+
+# How a visit's session reads in a sentence: "the afternoon of Thursday 3 December 2026".
+SESSION_IN_A_SENTENCE = {
+    Session.FULL_DAY: "a full day on",
+    Session.MORNING: "the morning of",
+    Session.AFTERNOON: "the afternoon of",
+}
+
+
+def visit_when(visit: Visit) -> str:
+    """When a visit is, in words that read well whatever its session: never "a afternoon visit"."""
+    day = visit.date
+    return f"{SESSION_IN_A_SENTENCE[visit.session]} {day:%A} {day.day} {day:%B %Y}"

@@ -23,7 +23,8 @@ from django.db.models.functions import Coalesce
 from icbs.models import ICB
 from schools.models import Enrolment, ProgrammeYear
 from schools.selectors import with_parent_carer_progress
-from specialists.models import CalendarFeed, ChangeRequest, Specialist, Visit
+from specialists.models import SESSION_DAYS, CalendarFeed, ChangeRequest, Specialist, Visit
+from specialists.rules import next_free_dates
 from specialists.services.calendar_feed import calendar_token_hash
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=5, decimal_places=1))
@@ -180,3 +181,40 @@ def calendar_feed_visits(feed: CalendarFeed, *, since: datetime.date) -> QuerySe
 def calendar_feed_working(*, school=None, specialist=None) -> CalendarFeed | None:
     """The school's or the specialist's calendar address that works now, if any."""
     return CalendarFeed.objects.filter(school=school, specialist=specialist, revoked_at__isnull=True).first()
+
+
+@dataclasses.dataclass
+class DatesOffered:
+    """The next free dates one specialist can take a visit on, for the reschedule page."""
+
+    specialist: Specialist
+    dates: list[datetime.date]
+    is_current: bool
+
+
+def reschedule_offers(*, visit: Visit, today: datetime.date, per_specialist: int = 3, others: int = 4):
+    """The next free dates for the visit's session: its own specialist's first, then those of up to `others`
+    active specialists of the same discipline in the ICB with room for it in their capacity. Each specialist's
+    dates come from the same calendar the booking checks (`next_free_dates`), so a date offered is bookable."""
+    enrolment = visit.enrolment
+    year = enrolment.programme_year
+    after = max(today, year.starts_on - datetime.timedelta(days=1))
+    room = SESSION_DAYS[visit.session]
+    alternatives = list(
+        Specialist.objects.active()
+        .filter(
+            icb_id=enrolment.icb_id,
+            discipline=visit.specialist.discipline,
+            capacities__programme_year=year,
+            capacities__allocated_days__lte=F("capacities__days") - room,
+        )
+        .exclude(pk=visit.specialist_id)
+        .order_by("full_name")[:others]
+    )
+    offers = []
+    for specialist in [visit.specialist, *alternatives]:
+        dates = next_free_dates(
+            enrolment=enrolment, specialist=specialist, session=visit.session, after=after, count=per_specialist
+        )
+        offers.append(DatesOffered(specialist=specialist, dates=dates, is_current=specialist.pk == visit.specialist_id))
+    return offers

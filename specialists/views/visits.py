@@ -24,8 +24,9 @@ from specialists.forms import (
 )
 from specialists.models import Session
 from specialists.needs import visit_messages
-from specialists.presenters import NeedsProfile, VisitActions, VisitHistory
+from specialists.presenters import NeedsProfile, VisitActions, VisitHistory, visit_when
 from specialists.rules import long_date, next_free_dates
+from specialists.selectors import reschedule_offers
 from specialists.services import (
     change_request_resolve,
     visit_allocate,
@@ -189,17 +190,54 @@ def cancel(request, visit_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def reschedule(request, visit_id):
-    return _change_view(
+    """Move a visit: the school's waiting request beside the form, and the next free dates of its specialist and
+    of the others of the discipline, each a link that fills the form in."""
+    visit = visit_for(request, visit_id)
+    request.access.require(Permission.ALLOCATE_VISITS, visit=visit)
+    specialists = visit.enrolment.icb.specialists.active().order_by("full_name")
+    initial = {"date": visit.date, "session": visit.session, "specialist": visit.specialist_id}
+    if request.method == "GET":
+        initial.update(_offer_chosen(request.GET, specialists))
+    form = RescheduleVisitForm(request.POST or None, initial=initial, specialists=specialists)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            moved = visit_reschedule(
+                visit=visit, date=data["date"], session=data["session"], specialist=data["specialist"], by=request.user
+            )
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(
+                request,
+                f"Visit moved to {visit_when(moved)} with {moved.specialist.full_name}: "
+                "the school needs to confirm the new date",
+            )
+            return redirect("visits:detail", visit.pk)
+    open_request = visit.change_requests.filter(resolved_at__isnull=True).select_related("requested_by").first()
+    return render(
         request,
-        visit_id,
-        permission=Permission.ALLOCATE_VISITS,
-        form_class=RescheduleVisitForm,
-        template="specialists/visits/reschedule.html",
-        act=lambda visit, data: visit_reschedule(
-            visit=visit, date=data["date"], session=data["session"], by=request.user
-        ),
-        done="Visit moved: the school needs to confirm the new date",
+        "specialists/visits/reschedule.html",
+        {
+            "visit": visit,
+            "form": form,
+            "now": visit_when(visit),
+            "open_request": open_request,
+            "offers": reschedule_offers(visit=visit, today=timezone.localdate()) if visit.is_open else [],
+        },
     )
+
+
+def _offer_chosen(query, specialists) -> dict:
+    """An offered date's link (?date=2026-12-03&specialist=7) fills the form in; anything else is ignored."""
+    chosen = {}
+    try:
+        chosen["date"] = datetime.date.fromisoformat(query.get("date", ""))
+    except ValueError:
+        return {}
+    if query.get("specialist", "").isdigit() and specialists.filter(pk=query["specialist"]).exists():
+        chosen["specialist"] = int(query["specialist"])
+    return chosen
 
 
 @login_required
