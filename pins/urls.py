@@ -82,6 +82,7 @@ visit_urls = (
         path("visits/<int:visit_id>/cancel/", visits.cancel, name="cancel"),
         path("visits/<int:visit_id>/reschedule/", visits.reschedule, name="reschedule"),
         path("visits/<int:visit_id>/outcome/", visits.record_outcome, name="outcome"),
+        path("visits/<int:visit_id>/did-not-take-place/", visits.not_held, name="not_held"),
         path("visits/<int:visit_id>/change/", visits.request_change, name="request_change"),
         path(
             "visits/<int:visit_id>/change-requests/<int:change_request_id>/resolve/",

@@ -4,7 +4,7 @@ from pins.kernel.disciplines import Discipline
 from pins.kernel.forms import GovukDateField
 from pins.kernel.units import days_number, format_days
 from schools.models import ClosureDate
-from specialists.models import Activity, Session
+from specialists.models import Activity, Session, Visit
 
 
 class AllocateVisitForm(forms.Form):
@@ -172,4 +172,28 @@ class ClosureDateForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("starts_on") and not cleaned.get("ends_on") and "ends_on" not in self.errors:
             cleaned["ends_on"] = cleaned["starts_on"]
+        return cleaned
+
+
+class NotHeldForm(forms.Form):
+    """Why a visit did not take place."""
+
+    reason = forms.ChoiceField(
+        label="Why did the visit not take place?",
+        choices=Visit.NotHeldReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the visit did not take place"},
+    )
+    details = forms.CharField(
+        label="What happened (needed for another reason)",
+        help_text="The school and the specialist will see this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == Visit.NotHeldReason.OTHER and not cleaned.get("details", "").strip():
+            self.add_error("details", "Enter what happened")
         return cleaned

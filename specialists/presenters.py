@@ -19,11 +19,13 @@ TRACKED = {
     "purpose": "Purpose",
     "preparation": "What to prepare",
     "cancellation_reason": "Reason for cancelling",
+    "not_held_reason": "Why it did not take place",
 }
 STATUS_EVENTS = {
     Visit.Status.CONFIRMED: "Confirmed",
     Visit.Status.DELIVERED: "Marked as delivered",
     Visit.Status.CANCELLED: "Cancelled",
+    Visit.Status.NOT_HELD: "Recorded as not taking place",
     Visit.Status.PROPOSED: "Proposed again",
 }
 
@@ -45,7 +47,7 @@ class Event:
 
 def _shown(record, field: str) -> str:
     value = getattr(record, field)
-    if field in {"session", "status"}:
+    if field in {"session", "status", "not_held_reason"}:
         return getattr(record, f"get_{field}_display")()
     if hasattr(value, "strftime"):
         return f"{value:%A} {value.day} {value:%B %Y}"
@@ -94,10 +96,11 @@ class VisitActions:
     change: bool = False  # reschedule, cancel, and mark the school's request dealt with
     request_change: bool = False  # the school asks its ICB to change it
     record: bool = False
+    not_held: bool = False  # record that it did not take place
 
     @property
     def any(self) -> bool:
-        return self.confirm or self.change or self.request_change or self.record
+        return self.confirm or self.change or self.request_change or self.record or self.not_held
 
     @classmethod
     def decide(
@@ -118,6 +121,7 @@ class VisitActions:
             # Whoever can change it themselves has no one to ask; one request at a time.
             request_change=may_request_change and visit.can_be_changed and not change and not request_waiting,
             record=may_record and visit.outcome_can_be_recorded(today),
+            not_held=may_change and visit.can_be_marked_not_held(today),
         )
 
     @classmethod

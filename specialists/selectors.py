@@ -218,3 +218,12 @@ def reschedule_offers(*, visit: Visit, today: datetime.date, per_specialist: int
         )
         offers.append(DatesOffered(specialist=specialist, dates=dates, is_current=specialist.pk == visit.specialist_id))
     return offers
+
+
+def icb_visits_not_held(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[Visit]:
+    """The ICB's visits in the year that did not take place, the latest first, for its coordinators."""
+    return (
+        Visit.objects.filter(status=Visit.Status.NOT_HELD, enrolment__icb=icb, enrolment__programme_year=programme_year)
+        .select_related("enrolment__school", "specialist")
+        .order_by("-date", "-pk")
+    )

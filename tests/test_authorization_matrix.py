@@ -138,7 +138,7 @@ def _changes(path_name, changers, data=lambda w: {}, **seers):
     )
 
 
-VISIT_PAGES = {"visits:cancel", "visits:reschedule", "visits:outcome"}
+VISIT_PAGES = {"visits:cancel", "visits:reschedule", "visits:outcome", "visits:not_held"}
 
 
 def _args(path_name, w):
@@ -353,6 +353,9 @@ RULES = {
     "visits:cancel": _changes("visits:cancel", ["coordinator_a"], lambda w: {"reason": "Closed"}, **VISIT_SEERS),
     "visits:reschedule": _changes(
         "visits:reschedule", ["coordinator_a"], lambda w: _free_date(session="morning"), **VISIT_SEERS
+    ),
+    "visits:not_held": _changes(
+        "visits:not_held", ["coordinator_a"], lambda w: {"reason": "specialist_ill"}, **VISIT_SEERS
     ),
     "visits:outcome": _changes(
         "visits:outcome",

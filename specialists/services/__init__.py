@@ -11,6 +11,7 @@ from specialists.services.change_request import (
 )
 from specialists.services.closure_date import closure_date_add, closure_date_remove
 from specialists.services.counters import visit_counters_recount
+from specialists.services.not_held import visit_record_not_held
 from specialists.services.notice import notice_send, notices_send_unsent, visit_notices_write
 from specialists.services.outcome import visit_record_outcome
 from specialists.services.plan import plan_book
@@ -44,6 +45,7 @@ __all__ = [
     "visit_confirm",
     "visit_counters_recount",
     "visit_notices_write",
+    "visit_record_not_held",
     "visit_record_outcome",
     "visit_reschedule",
 ]

@@ -33,6 +33,7 @@ HEADLINES = {
     Notice.Change.PROPOSED: "PINS visit proposed for {date}",
     Notice.Change.MOVED: "PINS visit moved to {date}",
     Notice.Change.CANCELLED: "PINS visit on {date} cancelled",
+    Notice.Change.NOT_HELD: "PINS visit on {date} recorded as not taking place",
     Notice.Change.REQUEST_ANSWERED: "Your change request for the PINS visit on {date} was dealt with",
 }
 

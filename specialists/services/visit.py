@@ -151,7 +151,7 @@ def visit_cancel(*, visit: Visit, reason: str, by) -> Visit:
     visit.cancellation_reason = reason.strip()
     visit.version += 1
     visit.save()
-    answered = _change_requests_answered(visit, by)
+    answered = change_requests_answered(visit, by)
     visit_notices_write(visit=visit, change=Notice.Change.CANCELLED, answered=answered)
     days_give_back(
         enrolment_id=visit.enrolment_id,
@@ -217,7 +217,7 @@ def visit_reschedule(
     visit.confirmed_by = None
     visit.version += 1
     _save_checking_clashes(visit)
-    answered = _change_requests_answered(visit, by)
+    answered = change_requests_answered(visit, by)
     visit_notices_write(
         visit=visit,
         change=Notice.Change.MOVED,
@@ -228,7 +228,7 @@ def visit_reschedule(
     return visit
 
 
-def _change_requests_answered(visit: Visit, by) -> ChangeRequest | None:
+def change_requests_answered(visit: Visit, by) -> ChangeRequest | None:
     """Moving or cancelling a visit answers whatever the school had asked about it; returns that request."""
     waiting = ChangeRequest.objects.filter(visit=visit, resolved_at__isnull=True)
     answered = waiting.first()

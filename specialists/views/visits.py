@@ -19,6 +19,7 @@ from specialists.forms import (
     CancelVisitForm,
     ChangeRequestForm,
     FreeDatesForm,
+    NotHeldForm,
     OutcomeForm,
     RescheduleVisitForm,
 )
@@ -33,6 +34,7 @@ from specialists.services import (
     visit_cancel,
     visit_change_request,
     visit_confirm,
+    visit_record_not_held,
     visit_record_outcome,
     visit_reschedule,
 )
@@ -290,3 +292,28 @@ def resolve_change_request(request, visit_id, change_request_id):
     change_request_resolve(change_request=change_request, by=request.user)
     messages.success(request, "Request marked as dealt with")
     return redirect("visits:detail", visit.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def not_held(request, visit_id):
+    """Record that a visit whose date has come did not take place, and why."""
+    visit = visit_for(request, visit_id)
+    request.access.require(Permission.ALLOCATE_VISITS, visit=visit)
+    form = NotHeldForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recorded = visit_record_not_held(
+                visit=visit, reason=form.cleaned_data["reason"], details=form.cleaned_data["details"], by=request.user
+            )
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            given_back = (
+                f"its {format_days(recorded.days)} went back to {recorded.enrolment.school.name}"
+                if recorded.days_given_back
+                else f"its {format_days(recorded.days)} still count against {recorded.enrolment.school.name}'s days"
+            )
+            messages.success(request, f"Visit recorded as not taking place: {given_back}")
+            return redirect("visits:detail", visit.pk)
+    return render(request, "specialists/visits/not_held.html", {"visit": visit, "form": form})
