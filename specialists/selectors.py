@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from icbs.models import ICB
-from schools.models import Enrolment, ProgrammeYear
+from schools.models import Enrolment, ProgrammeYear, SelfAssessment, SencoMembership
 from schools.selectors import with_parent_carer_progress
 from specialists.models import SESSION_DAYS, CalendarFeed, ChangeRequest, Specialist, Visit
 from specialists.rules import next_free_dates
@@ -227,3 +227,41 @@ def icb_visits_not_held(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[
         .select_related("enrolment__school", "specialist")
         .order_by("-date", "-pk")
     )
+
+
+@dataclasses.dataclass
+class SchoolBriefing:
+    """What a specialist needs to know before a visit: what the school said it needs at the start, who its SENCOs
+    are, and what earlier visits there did."""
+
+    start_assessment: object  # schools.models.SelfAssessment or None
+    sencos: list[tuple[str, str]]  # (name, e-mail)
+    earlier_visits: list[Visit]
+
+
+EARLIER_VISITS_SHOWN = 10
+
+
+def school_briefing(visit: Visit) -> SchoolBriefing:
+    """Four queries whatever the school's history: its start self-assessment, its SENCOs, and the outcomes of
+    its visits delivered before this one in the same enrolment (the latest first)."""
+    assessment = (
+        SelfAssessment.objects.filter(enrolment_id=visit.enrolment_id, stage=SelfAssessment.Stage.START)
+        .select_related("enrolment__school")
+        .prefetch_related("ratings")
+        .first()
+    )
+    sencos = [
+        (name or email, email)
+        for name, email in SencoMembership.objects.filter(school_id=visit.enrolment.school_id)
+        .order_by("user__full_name", "user__email")
+        .values_list("user__full_name", "user__email")
+    ]
+    earlier = list(
+        Visit.objects.filter(
+            enrolment_id=visit.enrolment_id, status=Visit.Status.DELIVERED, date__lt=visit.date, outcome__isnull=False
+        )
+        .select_related("specialist", "outcome")
+        .order_by("-date", "-slot_start")[:EARLIER_VISITS_SHOWN]
+    )
+    return SchoolBriefing(start_assessment=assessment, sencos=sencos, earlier_visits=earlier)

@@ -27,7 +27,7 @@ from specialists.models import Session
 from specialists.needs import visit_messages
 from specialists.presenters import NeedsProfile, VisitActions, VisitHistory, visit_when
 from specialists.rules import long_date, next_free_dates
-from specialists.selectors import reschedule_offers
+from specialists.selectors import reschedule_offers, school_briefing
 from specialists.services import (
     change_request_resolve,
     visit_allocate,
@@ -127,6 +127,7 @@ def allocate(request, ods_code):
 def visit_detail(request, visit_id):
     visit = visit_for(request, visit_id)
     open_request = visit.change_requests.filter(resolved_at__isnull=True).select_related("requested_by").first()
+    briefing = school_briefing(visit)
     return render(
         request,
         "specialists/visits/detail.html",
@@ -136,6 +137,8 @@ def visit_detail(request, visit_id):
             "history": VisitHistory(visit),
             "open_request": open_request,
             "sent_messages": visit_messages(visit),
+            "briefing": briefing,
+            "needs": NeedsProfile(briefing.start_assessment) if briefing.start_assessment else None,
             "actions": VisitActions.for_person(
                 visit, access=request.access, today=timezone.localdate(), request_waiting=open_request is not None
             ),
