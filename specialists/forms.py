@@ -12,7 +12,10 @@ class AllocateVisitForm(forms.Form):
         queryset=None,
         label="School",
         empty_label="Choose a school",
-        error_messages={"required": "Choose the school", "invalid_choice": "Choose one of your ICB's enrolled schools"},
+        error_messages={
+            "required": "Choose the school",
+            "invalid_choice": "Choose one of your ICB's enrolled schools with days left to allocate",
+        },
     )
     specialist = forms.ModelChoiceField(
         queryset=None,
@@ -197,3 +200,34 @@ class NotHeldForm(forms.Form):
         if cleaned.get("reason") == Visit.NotHeldReason.OTHER and not cleaned.get("details", "").strip():
             self.add_error("details", "Enter what happened")
         return cleaned
+
+
+class LeaveForm(forms.Form):
+    """A period a specialist cannot visit schools."""
+
+    starts_on = GovukDateField(label="First day", help_text="For example, 14 12 2026")
+    ends_on = GovukDateField(
+        label="Last day (if more than one day)", help_text="Leave empty for a single day.", required=False
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        help_text="For example, annual leave or training. Schools do not see this.",
+        required=False,
+        max_length=200,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_on") and not cleaned.get("ends_on") and "ends_on" not in self.errors:
+            cleaned["ends_on"] = cleaned["starts_on"]
+        return cleaned
+
+
+class DeclineVisitForm(forms.Form):
+    reason = forms.CharField(
+        label="Why can you not make this visit?",
+        help_text="Your coordinator will see this and find another date or specialist.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter why you cannot make the visit"},
+    )

@@ -97,10 +97,11 @@ class VisitActions:
     request_change: bool = False  # the school asks its ICB to change it
     record: bool = False
     not_held: bool = False  # record that it did not take place
+    decline: bool = False  # its specialist declines it
 
     @property
     def any(self) -> bool:
-        return self.confirm or self.change or self.request_change or self.record or self.not_held
+        return self.confirm or self.change or self.request_change or self.record or self.not_held or self.decline
 
     @classmethod
     def decide(
@@ -113,6 +114,7 @@ class VisitActions:
         may_request_change: bool,
         may_record: bool,
         request_waiting: bool,
+        may_decline: bool = False,
     ) -> "VisitActions":
         change = may_change and visit.can_be_changed
         return cls(
@@ -122,6 +124,7 @@ class VisitActions:
             request_change=may_request_change and visit.can_be_changed and not change and not request_waiting,
             record=may_record and visit.outcome_can_be_recorded(today),
             not_held=may_change and visit.can_be_marked_not_held(today),
+            decline=may_decline and visit.can_be_confirmed and not request_waiting and not visit.has_taken_place(today),
         )
 
     @classmethod
@@ -134,6 +137,7 @@ class VisitActions:
             may_change=access.may_change(visit),
             may_request_change=access.may_ask_for_change(visit),
             may_record=access.may_record_outcome(visit),
+            may_decline=access.may_decline(visit),
             request_waiting=request_waiting,
         )
 

@@ -63,7 +63,14 @@ def open_change_requests(*, icb: ICB) -> QuerySet[ChangeRequest]:
     return (
         ChangeRequest.objects.filter(resolved_at__isnull=True, visit__enrolment__icb=icb)
         .select_related("visit__enrolment__school", "visit__specialist")
-        .only("reason", "requested_at", "visit__date", "visit__enrolment__school__name", "visit__specialist__full_name")
+        .only(
+            "reason",
+            "from_specialist",
+            "requested_at",
+            "visit__date",
+            "visit__enrolment__school__name",
+            "visit__specialist__full_name",
+        )
         .order_by("requested_at", "pk")  # a total order, so no request is on two pages or none
     )
 

@@ -138,7 +138,7 @@ def _changes(path_name, changers, data=lambda w: {}, **seers):
     )
 
 
-VISIT_PAGES = {"visits:cancel", "visits:reschedule", "visits:outcome", "visits:not_held"}
+VISIT_PAGES = {"visits:cancel", "visits:reschedule", "visits:outcome", "visits:not_held", "visits:decline"}
 
 
 def _args(path_name, w):
@@ -357,6 +357,9 @@ RULES = {
     "visits:not_held": _changes(
         "visits:not_held", ["coordinator_a"], lambda w: {"reason": "specialist_ill"}, **VISIT_SEERS
     ),
+    "visits:decline": _changes(
+        "visits:decline", ["specialist_a"], lambda w: {"reason": "Booked on a course"}, **VISIT_SEERS
+    ),
     "visits:outcome": _changes(
         "visits:outcome",
         ["coordinator_a", "specialist_a"],
@@ -392,7 +395,7 @@ RULES = {
         url=lambda w: reverse(
             "schools:closure_date_remove", args=[w.school_a.urn, ClosureDateFactory(school=w.school_a).pk]
         ),
-        get=_everyone("405", anonymous="login"),
+        get={**ICB_A_READERS, "senco_a": "page", "coordinator_a": "403", "dfe_staff": "403", "programme_admin": "403"},
         post={**ICB_A_READERS, "senco_a": "done", "coordinator_a": "403", "dfe_staff": "403", "programme_admin": "403"},
     ),
     "schools:holidays": Rule(url=lambda w: reverse("schools:holidays"), get=PROGRAMME_ADMIN_ONLY),
@@ -501,6 +504,18 @@ RULES = {
             "programme_admin": "403",
         },
         post_data=lambda w: {"action": "new"},
+    ),
+    "specialists:leave": Rule(
+        url=lambda w: reverse("specialists:leave", args=[w.specialist_a.pk]),
+        get={**ICB_A_READERS, "specialist_a": "page", "dfe_staff": "403", "programme_admin": "403"},
+        post={
+            **ICB_A_READERS,
+            "specialist_a": "done",
+            "coordinator_a": "done",
+            "dfe_staff": "403",
+            "programme_admin": "403",
+        },
+        post_data=lambda w: {"starts_on_day": "14", "starts_on_month": "12", "starts_on_year": "2026"},
     ),
     "specialists:schedule": Rule(
         url=lambda w: reverse("specialists:schedule", args=[w.specialist_a.pk]),

@@ -8,6 +8,7 @@ from specialists.services.change_request import (
     change_request_emails_send_unsent,
     change_request_resolve,
     visit_change_request,
+    visit_decline,
 )
 from specialists.services.closure_date import closure_date_add, closure_date_remove
 from specialists.services.counters import visit_counters_recount
@@ -44,6 +45,7 @@ __all__ = [
     "visit_change_request",
     "visit_confirm",
     "visit_counters_recount",
+    "visit_decline",
     "visit_notices_write",
     "visit_record_not_held",
     "visit_record_outcome",

@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +19,7 @@ from specialists.forms import (
     AllocateVisitForm,
     CancelVisitForm,
     ChangeRequestForm,
+    DeclineVisitForm,
     FreeDatesForm,
     NotHeldForm,
     OutcomeForm,
@@ -34,6 +36,7 @@ from specialists.services import (
     visit_cancel,
     visit_change_request,
     visit_confirm,
+    visit_decline,
     visit_record_not_held,
     visit_record_outcome,
     visit_reschedule,
@@ -60,7 +63,8 @@ def allocate(request, ods_code):
     icb = icb_for(request, ods_code)
     request.access.require(Permission.ALLOCATE_VISITS, icb=icb)
     year = programme_year_or_404(request.GET.get("year"))
-    enrolments = bookable_enrolments(icb=icb, programme_year=year)
+    # A school with no days left is not offered: no visit could be booked for it.
+    enrolments = bookable_enrolments(icb=icb, programme_year=year).filter(allocated_days__lt=F("quota_days"))
     specialists = icb.specialists.active().filter(capacities__programme_year=year).order_by("full_name")
     choices = {"enrolments": enrolments, "specialists": specialists}
 
@@ -320,3 +324,23 @@ def not_held(request, visit_id):
             messages.success(request, f"Visit recorded as not taking place: {given_back}")
             return redirect("visits:detail", visit.pk)
     return render(request, "specialists/visits/not_held.html", {"visit": visit, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decline(request, visit_id):
+    """The visit's specialist declines a proposed visit: it becomes a change request for the coordinator."""
+    visit = visit_for(request, visit_id)
+    request.access.require(Permission.DECLINE_VISITS, visit=visit)
+    form = DeclineVisitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_decline(visit=visit, reason=form.cleaned_data["reason"], by=request.user)
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(
+                request, "Visit declined: your coordinator has been told and will find another date or specialist"
+            )
+            return redirect("visits:detail", visit.pk)
+    return render(request, "specialists/visits/decline.html", {"visit": visit, "form": form})
