@@ -161,3 +161,32 @@ def test_a_specialist_records_leave_and_declines_a_visit(page, live_server, scho
     assert list(Unavailability.objects.values_list("starts_on", flat=True)) == [free]
     request = ChangeRequest.objects.get()
     assert request.from_specialist and request.reason == "Booked on a course that day"
+
+
+def when_they_show_a_month_of_the_schedule(page, live_server, icb, day: datetime.date):
+    page.goto(f"{live_server.url}/icbs/{icb.ods_code}/schedule/")
+    assert_accessible(page)
+    page.get_by_role("combobox", name="Show a").select_option("month")
+    group = page.get_by_role("group", name="From")
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("table")).to_contain_text(f"Visits in {day:%B %Y}")
+    assert_accessible(page)
+
+
+def then_the_page_fits_and_only_the_schedule_scrolls(page, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"the page is {widths[0]} pixels wide in a {widths[1]}-pixel window"
+    region = page.get_by_role("region", name=re.compile("Visits in"))
+    expect(region).to_have_attribute("tabindex", "0")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_a_months_schedule_fits_the_page_at_1280_and_320_pixels(page, live_server, school):
+    given_they_sign_in(page, live_server, school["coordinator"])
+    when_they_show_a_month_of_the_schedule(page, live_server, school["visit"].enrolment.icb, school["visit"].date)
+    then_the_page_fits_and_only_the_schedule_scrolls(page, 1280)
+    then_the_page_fits_and_only_the_schedule_scrolls(page, 320)
