@@ -526,7 +526,7 @@ RULES = {
     "calendars:icb": Rule(url=lambda w: reverse("calendars:icb", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
     "calendars:stop": Rule(
         url=lambda w: reverse("calendars:stop", args=[w.icb_a.ods_code, _school_calendar(w)]),
-        get=_everyone("405", anonymous="login"),
+        get={**ICB_A_READERS, "coordinator_a": "page", "dfe_staff": "403", "programme_admin": "403"},
         post={**ICB_A_READERS, "coordinator_a": "done", "dfe_staff": "403", "programme_admin": "403"},
     ),
     # No Celery worker runs beside the matrix: everyone gets the failure, and nobody needs to sign in for it.

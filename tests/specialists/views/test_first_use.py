@@ -45,3 +45,20 @@ def test_the_allocation_list_offers_no_school_with_no_days_left(client, world):
 
     assert "Alpha Primary School" in page and "Full Up Primary" not in page
     assert "Choose one of your ICB&#x27;s enrolled schools with days left to allocate" in refused.text
+
+
+def test_stopping_a_calendar_address_asks_first(client, world):
+    from specialists.models import CalendarFeed
+    from specialists.services import calendar_feed_create
+
+    calendar_feed_create(school=world.school_a, by=world["senco_a"])
+    feed = CalendarFeed.objects.get(school=world.school_a)
+    client.force_login(world["coordinator_a"])
+    url = reverse("calendars:stop", args=[world.icb_a.ods_code, feed.pk])
+
+    page = client.get(url).text
+
+    assert "Are you sure you want to stop this calendar address?" in page and "Alpha Primary School" in page
+    assert CalendarFeed.objects.get(pk=feed.pk).revoked_at is None
+    assert client.post(url).status_code == 302
+    assert CalendarFeed.objects.get(pk=feed.pk).revoked_at is not None
