@@ -10,7 +10,7 @@ from pins.accounts.admin_sign_in import admin_sign_in
 from pins.reporting import funding as reporting_funding
 from pins.reporting import views as reporting_views
 from schools import views as school_views
-from specialists.views import calendars, plan, schedule, uploads, visits
+from specialists.views import calendars, leave, plan, schedule, uploads, visits
 from specialists.views import icb as icb_pages
 from specialists.views import schools as school_pages
 
@@ -122,6 +122,8 @@ visit_urls = (
         path("visits/<int:visit_id>/cancel/", visits.cancel, name="cancel"),
         path("visits/<int:visit_id>/reschedule/", visits.reschedule, name="reschedule"),
         path("visits/<int:visit_id>/outcome/", visits.record_outcome, name="outcome"),
+        path("visits/<int:visit_id>/did-not-take-place/", visits.not_held, name="not_held"),
+        path("visits/<int:visit_id>/decline/", visits.decline, name="decline"),
         path("visits/<int:visit_id>/change/", visits.request_change, name="request_change"),
         path(
             "visits/<int:visit_id>/change-requests/<int:change_request_id>/resolve/",
@@ -137,6 +139,7 @@ specialist_urls = (
         path("icbs/<str:ods_code>/specialists/upload/", uploads.upload_specialists, name="upload"),
         path("specialists/<int:specialist_id>/", schedule.specialist_schedule, name="schedule"),
         path("specialists/<int:specialist_id>/calendar/", calendars.specialist_calendar, name="calendar"),
+        path("specialists/<int:specialist_id>/leave/", leave.specialist_leave, name="leave"),
     ],
     "specialists",
 )

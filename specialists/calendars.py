@@ -27,6 +27,7 @@ STATUSES = {
     Visit.Status.CONFIRMED: "CONFIRMED",
     Visit.Status.DELIVERED: "CONFIRMED",
     Visit.Status.CANCELLED: "CANCELLED",
+    Visit.Status.NOT_HELD: "CANCELLED",
 }
 
 

@@ -7,7 +7,7 @@ from pins.kernel.disciplines import Discipline
 from pins.kernel.forms import GovukDateField
 from pins.kernel.units import days_number, format_days
 from schools.models import ClosureDate
-from specialists.models import Activity, Session
+from specialists.models import Activity, Session, Visit
 from specialists.planner import ProposedVisit, proposal_from_token
 
 
@@ -16,7 +16,10 @@ class AllocateVisitForm(forms.Form):
         queryset=None,
         label="School",
         empty_label="Choose a school",
-        error_messages={"required": "Choose the school", "invalid_choice": "Choose one of your ICB's enrolled schools"},
+        error_messages={
+            "required": "Choose the school",
+            "invalid_choice": "Choose one of your ICB's enrolled schools with days left to allocate",
+        },
     )
     specialist = forms.ModelChoiceField(
         queryset=None,
@@ -89,6 +92,25 @@ class RescheduleVisitForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a full day, a morning or an afternoon"},
     )
+    specialist = forms.ModelChoiceField(
+        queryset=None,
+        label="Specialist",
+        required=False,
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of your ICB's active specialists"},
+    )
+
+    def __init__(self, *args, specialists=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if specialists is None:
+            del self.fields["specialist"]
+            return
+        self.fields["specialist"].queryset = specialists
+        disciplines = dict(Discipline.choices)
+        self.fields["specialist"].widget.choices = [
+            (pk, f"{name}, {disciplines[discipline].lower()}")
+            for pk, name, discipline in specialists.values_list("pk", "full_name", "discipline")
+        ]
 
 
 class CancelVisitForm(forms.Form):
@@ -215,3 +237,58 @@ def plan_rows(data, *, enrolments: dict, specialists: dict) -> tuple[list[PlanRo
                     changes["reason"] = "chosen"
         rows.append(PlanRow(key, dataclasses.replace(proposal, **changes), key in booked, key in pinned))
     return rows, problems
+
+
+class NotHeldForm(forms.Form):
+    """Why a visit did not take place."""
+
+    reason = forms.ChoiceField(
+        label="Why did the visit not take place?",
+        choices=Visit.NotHeldReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the visit did not take place"},
+    )
+    details = forms.CharField(
+        label="What happened (needed for another reason)",
+        help_text="The school and the specialist will see this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == Visit.NotHeldReason.OTHER and not cleaned.get("details", "").strip():
+            self.add_error("details", "Enter what happened")
+        return cleaned
+
+
+class LeaveForm(forms.Form):
+    """A period a specialist cannot visit schools."""
+
+    starts_on = GovukDateField(label="First day", help_text="For example, 14 12 2026")
+    ends_on = GovukDateField(
+        label="Last day (if more than one day)", help_text="Leave empty for a single day.", required=False
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        help_text="For example, annual leave or training. Schools do not see this.",
+        required=False,
+        max_length=200,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_on") and not cleaned.get("ends_on") and "ends_on" not in self.errors:
+            cleaned["ends_on"] = cleaned["starts_on"]
+        return cleaned
+
+
+class DeclineVisitForm(forms.Form):
+    reason = forms.CharField(
+        label="Why can you not make this visit?",
+        help_text="Your coordinator will see this and find another date or specialist.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter why you cannot make the visit"},
+    )

@@ -19,11 +19,13 @@ TRACKED = {
     "purpose": "Purpose",
     "preparation": "What to prepare",
     "cancellation_reason": "Reason for cancelling",
+    "not_held_reason": "Why it did not take place",
 }
 STATUS_EVENTS = {
     Visit.Status.CONFIRMED: "Confirmed",
     Visit.Status.DELIVERED: "Marked as delivered",
     Visit.Status.CANCELLED: "Cancelled",
+    Visit.Status.NOT_HELD: "Recorded as not taking place",
     Visit.Status.PROPOSED: "Proposed again",
 }
 
@@ -45,7 +47,7 @@ class Event:
 
 def _shown(record, field: str) -> str:
     value = getattr(record, field)
-    if field in {"session", "status"}:
+    if field in {"session", "status", "not_held_reason"}:
         return getattr(record, f"get_{field}_display")()
     if hasattr(value, "strftime"):
         return f"{value:%A} {value.day} {value:%B %Y}"
@@ -94,10 +96,12 @@ class VisitActions:
     change: bool = False  # reschedule, cancel, and mark the school's request dealt with
     request_change: bool = False  # the school asks its ICB to change it
     record: bool = False
+    not_held: bool = False  # record that it did not take place
+    decline: bool = False  # its specialist declines it
 
     @property
     def any(self) -> bool:
-        return self.confirm or self.change or self.request_change or self.record
+        return self.confirm or self.change or self.request_change or self.record or self.not_held or self.decline
 
     @classmethod
     def decide(
@@ -110,6 +114,7 @@ class VisitActions:
         may_request_change: bool,
         may_record: bool,
         request_waiting: bool,
+        may_decline: bool = False,
     ) -> "VisitActions":
         change = may_change and visit.can_be_changed
         return cls(
@@ -118,6 +123,8 @@ class VisitActions:
             # Whoever can change it themselves has no one to ask; one request at a time.
             request_change=may_request_change and visit.can_be_changed and not change and not request_waiting,
             record=may_record and visit.outcome_can_be_recorded(today),
+            not_held=may_change and visit.can_be_marked_not_held(today),
+            decline=may_decline and visit.can_be_confirmed and not request_waiting and not visit.has_taken_place(today),
         )
 
     @classmethod
@@ -130,6 +137,7 @@ class VisitActions:
             may_change=access.may_change(visit),
             may_request_change=access.may_ask_for_change(visit),
             may_record=access.may_record_outcome(visit),
+            may_decline=access.may_decline(visit),
             request_waiting=request_waiting,
         )
 
@@ -224,3 +232,17 @@ def specialist_rows(specialists) -> list[dict]:
         }
         for specialist in specialists
     ]
+
+
+# How a visit's session reads in a sentence: "the afternoon of Thursday 3 December 2026".
+SESSION_IN_A_SENTENCE = {
+    Session.FULL_DAY: "a full day on",
+    Session.MORNING: "the morning of",
+    Session.AFTERNOON: "the afternoon of",
+}
+
+
+def visit_when(visit: Visit) -> str:
+    """When a visit is, in words that read well whatever its session: never "a afternoon visit"."""
+    day = visit.date
+    return f"{SESSION_IN_A_SENTENCE[visit.session]} {day:%A} {day.day} {day:%B %Y}"

@@ -21,9 +21,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from icbs.models import ICB
-from schools.models import Enrolment, ProgrammeYear
+from schools.models import Enrolment, ProgrammeYear, SelfAssessment, SencoMembership
 from schools.selectors import with_parent_carer_progress
-from specialists.models import CalendarFeed, ChangeRequest, Specialist, Visit
+from specialists.models import SESSION_DAYS, CalendarFeed, ChangeRequest, Specialist, Visit
+from specialists.rules import next_free_dates
 from specialists.services.calendar_feed import calendar_token_hash
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=5, decimal_places=1))
@@ -62,7 +63,14 @@ def open_change_requests(*, icb: ICB) -> QuerySet[ChangeRequest]:
     return (
         ChangeRequest.objects.filter(resolved_at__isnull=True, visit__enrolment__icb=icb)
         .select_related("visit__enrolment__school", "visit__specialist")
-        .only("reason", "requested_at", "visit__date", "visit__enrolment__school__name", "visit__specialist__full_name")
+        .only(
+            "reason",
+            "from_specialist",
+            "requested_at",
+            "visit__date",
+            "visit__enrolment__school__name",
+            "visit__specialist__full_name",
+        )
         .order_by("requested_at", "pk")  # a total order, so no request is on two pages or none
     )
 
@@ -180,3 +188,87 @@ def calendar_feed_visits(feed: CalendarFeed, *, since: datetime.date) -> QuerySe
 def calendar_feed_working(*, school=None, specialist=None) -> CalendarFeed | None:
     """The school's or the specialist's calendar address that works now, if any."""
     return CalendarFeed.objects.filter(school=school, specialist=specialist, revoked_at__isnull=True).first()
+
+
+@dataclasses.dataclass
+class DatesOffered:
+    """The next free dates one specialist can take a visit on, for the reschedule page."""
+
+    specialist: Specialist
+    dates: list[datetime.date]
+    is_current: bool
+
+
+def reschedule_offers(*, visit: Visit, today: datetime.date, per_specialist: int = 3, others: int = 4):
+    """The next free dates for the visit's session: its own specialist's first, then those of up to `others`
+    active specialists of the same discipline in the ICB with room for it in their capacity. Each specialist's
+    dates come from the same calendar the booking checks (`next_free_dates`), so a date offered is bookable."""
+    enrolment = visit.enrolment
+    year = enrolment.programme_year
+    after = max(today, year.starts_on - datetime.timedelta(days=1))
+    room = SESSION_DAYS[visit.session]
+    alternatives = list(
+        Specialist.objects.active()
+        .filter(
+            icb_id=enrolment.icb_id,
+            discipline=visit.specialist.discipline,
+            capacities__programme_year=year,
+            capacities__allocated_days__lte=F("capacities__days") - room,
+        )
+        .exclude(pk=visit.specialist_id)
+        .order_by("full_name")[:others]
+    )
+    offers = []
+    for specialist in [visit.specialist, *alternatives]:
+        dates = next_free_dates(
+            enrolment=enrolment, specialist=specialist, session=visit.session, after=after, count=per_specialist
+        )
+        offers.append(DatesOffered(specialist=specialist, dates=dates, is_current=specialist.pk == visit.specialist_id))
+    return offers
+
+
+def icb_visits_not_held(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[Visit]:
+    """The ICB's visits in the year that did not take place, the latest first, for its coordinators."""
+    return (
+        Visit.objects.filter(status=Visit.Status.NOT_HELD, enrolment__icb=icb, enrolment__programme_year=programme_year)
+        .select_related("enrolment__school", "specialist")
+        .order_by("-date", "-pk")
+    )
+
+
+@dataclasses.dataclass
+class SchoolBriefing:
+    """What a specialist needs to know before a visit: what the school said it needs at the start, who its SENCOs
+    are, and what earlier visits there did."""
+
+    start_assessment: object  # schools.models.SelfAssessment or None
+    sencos: list[tuple[str, str]]  # (name, e-mail)
+    earlier_visits: list[Visit]
+
+
+EARLIER_VISITS_SHOWN = 10
+
+
+def school_briefing(visit: Visit) -> SchoolBriefing:
+    """Four queries whatever the school's history: its start self-assessment, its SENCOs, and the outcomes of
+    its visits delivered before this one in the same enrolment (the latest first)."""
+    assessment = (
+        SelfAssessment.objects.filter(enrolment_id=visit.enrolment_id, stage=SelfAssessment.Stage.START)
+        .select_related("enrolment__school")
+        .prefetch_related("ratings")
+        .first()
+    )
+    sencos = [
+        (name or email, email)
+        for name, email in SencoMembership.objects.filter(school_id=visit.enrolment.school_id)
+        .order_by("user__full_name", "user__email")
+        .values_list("user__full_name", "user__email")
+    ]
+    earlier = list(
+        Visit.objects.filter(
+            enrolment_id=visit.enrolment_id, status=Visit.Status.DELIVERED, date__lt=visit.date, outcome__isnull=False
+        )
+        .select_related("specialist", "outcome")
+        .order_by("-date", "-slot_start")[:EARLIER_VISITS_SHOWN]
+    )
+    return SchoolBriefing(start_assessment=assessment, sencos=sencos, earlier_visits=earlier)

@@ -153,7 +153,7 @@ def _changes(path_name, changers, data=lambda w: {}, **seers):
     )
 
 
-VISIT_PAGES = {"visits:cancel", "visits:reschedule", "visits:outcome"}
+VISIT_PAGES = {"visits:cancel", "visits:reschedule", "visits:outcome", "visits:not_held", "visits:decline"}
 
 
 def _args(path_name, w):
@@ -447,6 +447,12 @@ RULES = {
     "visits:reschedule": _changes(
         "visits:reschedule", ["coordinator_a"], lambda w: _free_date(session="morning"), **VISIT_SEERS
     ),
+    "visits:not_held": _changes(
+        "visits:not_held", ["coordinator_a"], lambda w: {"reason": "specialist_ill"}, **VISIT_SEERS
+    ),
+    "visits:decline": _changes(
+        "visits:decline", ["specialist_a"], lambda w: {"reason": "Booked on a course"}, **VISIT_SEERS
+    ),
     "visits:outcome": _changes(
         "visits:outcome",
         ["coordinator_a", "specialist_a"],
@@ -482,7 +488,7 @@ RULES = {
         url=lambda w: reverse(
             "schools:closure_date_remove", args=[w.school_a.urn, ClosureDateFactory(school=w.school_a).pk]
         ),
-        get=_everyone("405", anonymous="login"),
+        get={**ICB_A_READERS, "senco_a": "page", "coordinator_a": "403", "dfe_staff": "403", "programme_admin": "403"},
         post={**ICB_A_READERS, "senco_a": "done", "coordinator_a": "403", "dfe_staff": "403", "programme_admin": "403"},
     ),
     "schools:holidays": Rule(url=lambda w: reverse("schools:holidays"), get=PROGRAMME_ADMIN_ONLY),
@@ -627,6 +633,18 @@ RULES = {
         },
         post_data=lambda w: {"action": "new"},
     ),
+    "specialists:leave": Rule(
+        url=lambda w: reverse("specialists:leave", args=[w.specialist_a.pk]),
+        get={**ICB_A_READERS, "specialist_a": "page", "dfe_staff": "403", "programme_admin": "403"},
+        post={
+            **ICB_A_READERS,
+            "specialist_a": "done",
+            "coordinator_a": "done",
+            "dfe_staff": "403",
+            "programme_admin": "403",
+        },
+        post_data=lambda w: {"starts_on_day": "14", "starts_on_month": "12", "starts_on_year": "2026"},
+    ),
     "specialists:schedule": Rule(
         url=lambda w: reverse("specialists:schedule", args=[w.specialist_a.pk]),
         get={**ICB_A_READERS, "specialist_a": "page"},
@@ -636,7 +654,7 @@ RULES = {
     "calendars:icb": Rule(url=lambda w: reverse("calendars:icb", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
     "calendars:stop": Rule(
         url=lambda w: reverse("calendars:stop", args=[w.icb_a.ods_code, _school_calendar(w)]),
-        get=_everyone("405", anonymous="login"),
+        get={**ICB_A_READERS, "coordinator_a": "page", "dfe_staff": "403", "programme_admin": "403"},
         post={**ICB_A_READERS, "coordinator_a": "done", "dfe_staff": "403", "programme_admin": "403"},
     ),
     # No Celery worker runs beside the matrix: everyone gets the failure, and nobody needs to sign in for it.

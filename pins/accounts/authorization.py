@@ -46,6 +46,8 @@ class Permission(enum.StrEnum):
     MANAGE_FORUM_FUNDING = "award, pay and reverse parent carer forum funding, and decide claims"
     RECORD_FORUM_ACTIVITIES = "record a forum's activities and claim its award"
     EXPORT_EVALUATION_DATA = "download the evaluation exports without personal data"
+    RECORD_LEAVE = "record a specialist's leave"
+    DECLINE_VISITS = "decline a visit proposed to oneself as a specialist"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,7 +80,8 @@ COORDINATOR = Role(
               | {P.MANAGE_ICB_ACCESS, P.VIEW_SCHOOL, P.CONFIRM_VISITS, P.RECORD_OUTCOMES}
               | {P.VIEW_FORUM_FUNDING, P.MANAGE_FORUM_FUNDING}
               | {P.MANAGE_TERM_DATES}
-              | {P.MANAGE_COORDINATORS}),  # fellow coordinators of their own ICB (issue 16)
+              | {P.MANAGE_COORDINATORS}  # fellow coordinators of their own ICB (issue 16)
+              | {P.RECORD_LEAVE}),
     requires_mfa=True,
 )  # fmt: skip
 # A coordinator of a successor ICB reads what its predecessors delivered, but cannot change it.
@@ -95,7 +98,7 @@ SENCO = Role(
 SPECIALIST = Role(
     "Specialist",
     "Sees their own visits and records what happened at each.",
-    frozenset({P.VIEW_OWN_SCHEDULE, P.RECORD_OUTCOMES}),
+    frozenset({P.VIEW_OWN_SCHEDULE, P.RECORD_OUTCOMES, P.RECORD_LEAVE, P.DECLINE_VISITS}),
 )
 FORUM_LEAD = Role(
     "Parent carer forum lead",
@@ -280,6 +283,9 @@ class RequestAccess:
 
     def may_record_outcome(self, visit: Visit) -> bool:
         return self.can(Permission.RECORD_OUTCOMES, visit=visit)
+
+    def may_decline(self, visit: Visit) -> bool:
+        return self.can(Permission.DECLINE_VISITS, visit=visit)
 
     def may_record_term_dates(self, school: School) -> bool:
         """Record a school's own term dates (an academy's): its SENCO, its ICB's coordinator or the programme admin."""

@@ -24,6 +24,7 @@ class Notice(models.Model):
         MOVED = "moved", "Visit moved"
         CANCELLED = "cancelled", "Visit cancelled"
         REQUEST_ANSWERED = "request_answered", "Change request answered"
+        NOT_HELD = "not_held", "Visit did not take place"
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="notices")
     change = models.CharField(max_length=20, choices=Change.choices)

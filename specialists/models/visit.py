@@ -29,13 +29,24 @@ SESSION_DAYS = {
 }
 
 
-STATUS_COLOURS = {"proposed": "yellow", "confirmed": "blue", "delivered": "green", "cancelled": "grey"}
+STATUS_COLOURS = {
+    "proposed": "yellow",
+    "confirmed": "blue",
+    "delivered": "green",
+    "cancelled": "grey",
+    "not_held": "orange",
+}
 
 
 class VisitQuerySet(models.QuerySet):
     def booked(self):
         """Visits that take up a specialist's time and a school's days: everything but cancelled ones."""
         return self.exclude(status=Visit.Status.CANCELLED)
+
+    def counted(self):
+        """Visits whose days count against the school's quota and the specialist's capacity: those booked, but
+        not one that did not take place and whose days were given back (docs/adr/0023)."""
+        return self.booked().exclude(status=Visit.Status.NOT_HELD, days_given_back=True)
 
     def open(self):
         """Visits still to happen or to be recorded (proposed or confirmed): they can be confirmed, moved or
@@ -53,6 +64,15 @@ class Visit(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         DELIVERED = "delivered", "Delivered"
         CANCELLED = "cancelled", "Cancelled"
+        NOT_HELD = "not_held", "Did not take place"
+
+    class NotHeldReason(models.TextChoices):
+        """Why a visit did not take place; the reason decides whether its days go back (docs/adr/0023)."""
+
+        SCHOOL_CLOSED = "school_closed", "The school was closed"
+        SPECIALIST_ILL = "specialist_ill", "The specialist was ill"
+        CANCELLED_ON_THE_DAY = "cancelled_on_the_day", "The school cancelled on the day"
+        OTHER = "other", "Another reason"
 
     enrolment = models.ForeignKey("schools.Enrolment", on_delete=models.PROTECT, related_name="visits")
     specialist = models.ForeignKey(Specialist, on_delete=models.PROTECT, related_name="visits")
@@ -75,6 +95,17 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     cancellation_reason = models.TextField(blank=True)
+    not_held_reason = models.CharField(
+        "why it did not take place", max_length=30, choices=NotHeldReason.choices, blank=True
+    )
+    not_held_details = models.TextField("what happened", blank=True)
+    not_held_at = models.DateTimeField(null=True, blank=True)
+    not_held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A visit that did not take place either gives its days back to the school's quota and the specialist's
+    # capacity, or keeps them counted, by its reason (docs/adr/0023); the recount reads this.
+    days_given_back = models.BooleanField(default=False)
     # Raised on every change: calendar feeds publish it as SEQUENCE and reminders are claimed per version.
     version = models.PositiveIntegerField(default=1)
 
@@ -124,6 +155,17 @@ class Visit(models.Model):
                 condition=Q(confirmed_at__isnull=True) | Q(confirmed_by__isnull=False) | Q(status="cancelled"),
                 name="visit_confirmed_by_someone",
             ),
+            # A visit that did not take place has its reason and when it was recorded; no other visit has either,
+            # nor days given back.
+            models.CheckConstraint(
+                condition=(Q(status="not_held") & ~Q(not_held_reason="") & Q(not_held_at__isnull=False))
+                | (~Q(status="not_held") & Q(not_held_reason="", not_held_at__isnull=True, days_given_back=False)),
+                name="visit_not_held_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(not_held_reason="other") | ~Q(not_held_details=""),
+                name="visit_not_held_other_explained",
+            ),
         ]
 
     def __str__(self):
@@ -158,9 +200,17 @@ class Visit(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 
+    @property
+    def is_not_held(self) -> bool:
+        return self.status == self.Status.NOT_HELD
+
+    def can_be_marked_not_held(self, today) -> bool:
+        """Still open once its date has come: it can be recorded as not having taken place."""
+        return self.is_open and self.has_taken_place(today)
+
     def has_taken_place(self, today) -> bool:
         return self.date <= today
 
     def outcome_can_be_recorded(self, today) -> bool:
         """Once it has taken place, unless it was cancelled; a delivered visit's record can be corrected."""
-        return not self.is_cancelled and self.has_taken_place(today)
+        return not self.is_cancelled and not self.is_not_held and self.has_taken_place(today)

@@ -8,9 +8,11 @@ from specialists.services.change_request import (
     change_request_emails_send_unsent,
     change_request_resolve,
     visit_change_request,
+    visit_decline,
 )
 from specialists.services.closure_date import closure_date_add, closure_date_remove
 from specialists.services.counters import visit_counters_recount
+from specialists.services.not_held import visit_record_not_held
 from specialists.services.notice import notice_send, notices_send_unsent, visit_notices_write
 from specialists.services.outcome import visit_record_outcome
 from specialists.services.plan import plan_book
@@ -43,7 +45,9 @@ __all__ = [
     "visit_change_request",
     "visit_confirm",
     "visit_counters_recount",
+    "visit_decline",
     "visit_notices_write",
+    "visit_record_not_held",
     "visit_record_outcome",
     "visit_reschedule",
 ]

@@ -36,6 +36,27 @@ def visit_change_request(*, visit: Visit, reason: str, by) -> ChangeRequest:
 
 
 @transaction.atomic
+def visit_decline(*, visit: Visit, reason: str, by) -> ChangeRequest:
+    """The visit's specialist declines a proposed visit, with their reason. The visit stays booked until the
+    coordinator moves it (to another date or specialist) or cancels it: the decline is a change request they see,
+    and are e-mailed, like a school's."""
+    if not reason.strip():
+        raise RuleBroken("Enter why you cannot make the visit", field="reason")
+    visit = lock_open_visit(visit)
+    if visit.status != Visit.Status.PROPOSED:
+        raise RuleBroken(
+            f"This visit is {visit.get_status_display().lower()}: ask your coordinator to move or cancel it"
+        )
+    if ChangeRequest.objects.filter(visit=visit, resolved_at__isnull=True).exists():
+        raise RuleBroken("A change to this visit is already waiting for the coordinator: they will be in touch")
+    request = ChangeRequest.objects.create(visit=visit, reason=reason.strip(), requested_by=by, from_specialist=True)
+    from specialists.tasks import send_change_request_email
+
+    enqueue_on_commit(send_change_request_email, request.pk)
+    return request
+
+
+@transaction.atomic
 def change_request_resolve(*, change_request: ChangeRequest, by) -> None:
     """The coordinator has dealt with a school's request (moving or cancelling the visit also resolves it, and
     says so in its own notice); the SENCO who asked is told."""
@@ -64,7 +85,11 @@ def change_request_email_send(*, change_request_id: int) -> bool:
     try:
         if coordinators:
             mail_send(
-                subject=f"{visit.enrolment.school.name} asks to change a PINS visit",
+                subject=(
+                    f"{visit.specialist.full_name} declined a PINS visit at {visit.enrolment.school.name}"
+                    if request.from_specialist
+                    else f"{visit.enrolment.school.name} asks to change a PINS visit"
+                ),
                 template="specialists/email/change_request.txt",
                 context={
                     "request": request,

@@ -70,6 +70,10 @@ def delivered_week_count(visit: Visit, enrolment: Enrolment) -> None:
         this_week.update(delivered_days=F("delivered_days") + visit.days)
 
 
+# The visits whose days count against a quota and a capacity, as `Visit.objects.counted()` selects them.
+COUNTED = ~Q(status=Visit.Status.CANCELLED) & ~Q(status=Visit.Status.NOT_HELD, days_given_back=True)
+
+
 def _total(aggregate, *, zero):
     """One enrolment's total over its visits, as a subquery of an UPDATE of enrolments."""
     visits = Visit.objects.filter(enrolment=OuterRef("pk")).order_by().values("enrolment")
@@ -84,7 +88,7 @@ def visit_counters_recount(*, enrolments: QuerySet[Enrolment]) -> None:
     number = Value(0, output_field=IntegerField())
     delivered = Q(status=Visit.Status.DELIVERED)
     enrolments.update(
-        allocated_days=_total(Sum("days", filter=~Q(status=Visit.Status.CANCELLED)), zero=days),
+        allocated_days=_total(Sum("days", filter=COUNTED), zero=days),
         confirmed_days=_total(Sum("days", filter=Q(status=Visit.Status.CONFIRMED)), zero=days),
         delivered_days=_total(Sum("days", filter=delivered), zero=days),
         visits_delivered=_total(Count("pk", filter=delivered), zero=number),
@@ -114,14 +118,15 @@ def visit_counters_recount(*, enrolments: QuerySet[Enrolment]) -> None:
 
 @transaction.atomic
 def capacity_counters_recount(*, capacities: QuerySet[Capacity]) -> None:
-    """Set these capacities' allocated days from their specialist's visits in their year that are not
-    cancelled, as `days_take` and `days_give_back` keep them: for visits written in bulk outside these
-    services (the demo). Takes no locks; the check constraint refuses a specialist booked over capacity."""
+    """Set these capacities' allocated days from their specialist's visits in their year that still count (not
+    cancelled, nor given back when they did not take place), as `days_take` and `days_give_back` keep them: for
+    visits written in bulk outside these services (the demo). Takes no locks; the check constraint refuses a
+    specialist booked over capacity."""
     capacities = list(capacities)
     # One grouped read and one batched write: a subquery per row is slow on tables just filled, before ANALYZE.
     booked = {
         (specialist_id, year_id): total
-        for specialist_id, year_id, total in Visit.objects.booked()
+        for specialist_id, year_id, total in Visit.objects.counted()
         .filter(specialist_id__in={capacity.specialist_id for capacity in capacities})
         .values_list("specialist_id", "enrolment__programme_year_id")
         .annotate(total=Sum("days"))

@@ -22,7 +22,7 @@ from django.utils import timezone
 from pins.kernel.background import enqueue_on_commit
 from pins.kernel.mail import mail_claim, mail_release, mail_send_text
 from schools.models import SencoMembership
-from specialists.models import ChangeRequest, Notice, Visit
+from specialists.models import ChangeRequest, Notice, Specialist, Visit
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ HEADLINES = {
     Notice.Change.PROPOSED: "PINS visit proposed for {date}",
     Notice.Change.MOVED: "PINS visit moved to {date}",
     Notice.Change.CANCELLED: "PINS visit on {date} cancelled",
+    Notice.Change.NOT_HELD: "PINS visit on {date} recorded as not taking place",
     Notice.Change.REQUEST_ANSWERED: "Your change request for the PINS visit on {date} was dealt with",
 }
 
@@ -73,6 +74,7 @@ def visit_notices_write(
     change: Notice.Change,
     before: str = "",
     answered: ChangeRequest | None = None,
+    former_specialist: Specialist | None = None,
 ) -> list[Notice]:
     """Write the notices of one change to a visit, in the caller's transaction, and send them once it commits.
     `before` says what the visit was (for a move); `answered` is a change request this change dealt with, whose
@@ -83,6 +85,11 @@ def visit_notices_write(
         key = f"request:{answered.pk}:answered" if answered else ""
     else:
         people = _recipients(visit)
+        if former_specialist is not None and former_specialist.email.lower() not in {p.email.lower() for p in people}:
+            # Taken off the visit: told where it went, so they can clear their diary.
+            people.append(
+                Recipient(email=former_specialist.email, name=former_specialist.full_name, is_specialist=True)
+            )
         key = f"v{visit.version}:{change}"
     link = settings.SITE_URL + reverse("visits:detail", args=[visit.pk])
     notices = [

@@ -31,6 +31,8 @@ def visit_record_outcome(
     visit = Visit.objects.select_for_update(of=("self",)).select_related("specialist").get(pk=visit.pk)
     if visit.is_cancelled:
         raise RuleBroken("This visit was cancelled: there is nothing to record")
+    if visit.is_not_held:
+        raise RuleBroken("This visit did not take place: there is nothing to record")
     if not visit.has_taken_place(today):
         raise RuleBroken(f"This visit is on {long_date(visit.date)}: record what happened once it has taken place")
     if not activities:

@@ -15,20 +15,31 @@ def specialists_transfer_to_successor(*, predecessors: list[ICB], successor: ICB
     Specialist.objects.filter(icb__in=predecessors).update(icb=successor)
 
 
+LEAVE_CLASHES_NAMED = 5  # visits a refusal names; past that it says "and more"
+
+
 def unavailability_check(*, specialist: Specialist, starts_on: datetime.date, ends_on: datetime.date) -> None:
     if ends_on < starts_on:
         raise RuleBroken("The last day must be the same as or after the first day", field="ends_on")
-    booked = (
+    booked = list(
         Visit.objects.booked()
         .filter(specialist=specialist, date__range=(starts_on, ends_on))
         .select_related("enrolment__school")
-        .order_by("date")
-        .first()
+        .order_by("date", "slot_start")[: LEAVE_CLASHES_NAMED + 1]
     )
-    if booked:
+    if len(booked) == 1:
         raise RuleBroken(
-            f"{specialist.full_name} has a visit booked at {booked.enrolment.school.name} on "
-            f"{long_date(booked.date)}: move or cancel it before recording the leave",
+            f"{specialist.full_name} has a visit booked at {booked[0].enrolment.school.name} on "
+            f"{long_date(booked[0].date)}: move or cancel it before recording the leave",
+            field="starts_on",
+        )
+    if booked:
+        shown = booked[:LEAVE_CLASHES_NAMED]
+        named = "; ".join(f"{visit.enrolment.school.name} on {long_date(visit.date)}" for visit in shown)
+        more = " and more" if len(booked) > LEAVE_CLASHES_NAMED else ""
+        raise RuleBroken(
+            f"{specialist.full_name} has visits booked then, at {named}{more}: move or cancel them before recording "
+            "the leave",
             field="starts_on",
         )
 

@@ -151,7 +151,7 @@ def visit_cancel(*, visit: Visit, reason: str, by) -> Visit:
     visit.cancellation_reason = reason.strip()
     visit.version += 1
     visit.save()
-    answered = _change_requests_answered(visit, by)
+    answered = change_requests_answered(visit, by)
     visit_notices_write(visit=visit, change=Notice.Change.CANCELLED, answered=answered)
     days_give_back(
         enrolment_id=visit.enrolment_id,
@@ -164,29 +164,50 @@ def visit_cancel(*, visit: Visit, reason: str, by) -> Visit:
 
 @transaction.atomic
 @acting_as_by
-def visit_reschedule(*, visit: Visit, date: datetime.date, session: Session, by) -> Visit:
-    """Move a visit to another date or session. It needs confirming again; its history keeps the old slot."""
+def visit_reschedule(
+    *, visit: Visit, date: datetime.date, session: Session, by, specialist: Specialist | None = None
+) -> Visit:
+    """Move a visit to another date or session, and to another specialist if one is given. Every rule is checked
+    again for the new slot (and the new specialist's capacity). It needs confirming again; its history keeps the
+    old slot, and a specialist taken off the visit is told."""
     visit = lock_open_visit(visit)
-    if (visit.date, visit.session) == (date, session):
-        raise RuleBroken("Choose a different date or session", field="date")
-    enrolment, specialist = visit.enrolment, visit.specialist
+    former = visit.specialist
+    specialist = specialist or former
+    if (visit.date, visit.session, visit.specialist_id) == (date, session, specialist.pk):
+        raise RuleBroken("Choose a different date, session or specialist", field="date")
+    enrolment = visit.enrolment
     before = f"{visit.get_session_display()} on {long_date(visit.date)}"
-    Specialist.objects.select_for_update().filter(pk=specialist.pk).first()  # after the visit: the bookings' order
+    if specialist.pk != former.pk:
+        before += f" with {former.full_name}"
+    # After the visit, the specialists in a fixed order: the order bookings take their locks.
+    list(Specialist.objects.select_for_update().filter(pk__in={former.pk, specialist.pk}).order_by("pk"))
+    specialist = Specialist.objects.select_related("icb").get(pk=specialist.pk)
     _check_can_book(enrolment, specialist)
     calendar = BookingCalendar(enrolment=enrolment, specialist=specialist, start=date, end=date, ignoring=visit)
     _first_problem(calendar, date, session)
     if visit.status == Visit.Status.CONFIRMED:  # it needs confirming again
         counters_move(visit.enrolment_id, confirmed_days=-visit.days)
-    extra = SESSION_DAYS[session] - visit.days
-    if extra > 0:
-        days_take(enrolment=enrolment, specialist=specialist, days=extra)
-    elif extra < 0:
+    if specialist.pk != former.pk:
+        # The former specialist's days come back and the new one's capacity is checked for the whole visit.
         days_give_back(
             enrolment_id=enrolment.pk,
-            specialist_id=specialist.pk,
+            specialist_id=former.pk,
             programme_year_id=enrolment.programme_year_id,
-            days=-extra,
+            days=visit.days,
         )
+        days_take(enrolment=enrolment, specialist=specialist, days=SESSION_DAYS[session])
+    else:
+        extra = SESSION_DAYS[session] - visit.days
+        if extra > 0:
+            days_take(enrolment=enrolment, specialist=specialist, days=extra)
+        elif extra < 0:
+            days_give_back(
+                enrolment_id=enrolment.pk,
+                specialist_id=specialist.pk,
+                programme_year_id=enrolment.programme_year_id,
+                days=-extra,
+            )
+    visit.specialist = specialist
     visit.date = date
     visit.session = session
     visit.slot_start, visit.slot_end = SESSION_SLOTS[session]
@@ -196,12 +217,18 @@ def visit_reschedule(*, visit: Visit, date: datetime.date, session: Session, by)
     visit.confirmed_by = None
     visit.version += 1
     _save_checking_clashes(visit)
-    answered = _change_requests_answered(visit, by)
-    visit_notices_write(visit=visit, change=Notice.Change.MOVED, before=before, answered=answered)
+    answered = change_requests_answered(visit, by)
+    visit_notices_write(
+        visit=visit,
+        change=Notice.Change.MOVED,
+        before=before,
+        answered=answered,
+        former_specialist=former if former.pk != specialist.pk else None,
+    )
     return visit
 
 
-def _change_requests_answered(visit: Visit, by) -> ChangeRequest | None:
+def change_requests_answered(visit: Visit, by) -> ChangeRequest | None:
     """Moving or cancelling a visit answers whatever the school had asked about it; returns that request."""
     waiting = ChangeRequest.objects.filter(visit=visit, resolved_at__isnull=True)
     answered = waiting.first()

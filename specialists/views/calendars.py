@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from pins.accounts.authorization import Permission, icb_for, school_for, specialist_for
 from specialists.calendars import visits_calendar
@@ -101,11 +101,14 @@ def icb_calendars(request, ods_code):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def stop_calendar_feed(request, ods_code, feed_id):
+    """Asks first ("Are you sure?"), then stops the calendar address on the confirming POST."""
     icb = icb_for(request, ods_code)
     subscription = get_object_or_404(icb_calendar_feeds(icb=icb), pk=feed_id)
     request.access.require(Permission.MANAGE_ICB_ACCESS, icb=icb)
+    if request.method == "GET":
+        return render(request, "specialists/calendars/stop.html", {"icb": icb, "subscription": subscription})
     calendar_feed_revoke(school=subscription.school, specialist=subscription.specialist, by=request.user)
     owner = subscription.school.name if subscription.school_id else subscription.specialist.full_name
     messages.success(request, f"{owner}'s calendar address no longer works")

@@ -10,11 +10,18 @@ from pins.kernel.paging import page_with_count
 from schools.selectors import local_authorities_of_enrolled_schools
 from specialists.filters import EnrolmentFilter
 from specialists.presenters import school_rows, specialist_rows
-from specialists.selectors import icb_enrolments, icb_specialists, icb_totals, open_change_requests
+from specialists.selectors import (
+    icb_enrolments,
+    icb_specialists,
+    icb_totals,
+    icb_visits_not_held,
+    open_change_requests,
+)
 
 SCHOOLS_PER_PAGE = 25
 SPECIALISTS_PER_PAGE = 25
 CHANGE_REQUESTS_PER_PAGE = 10
+NOT_HELD_PER_PAGE = 10
 
 
 @login_required
@@ -42,6 +49,11 @@ def icb_overview(request, ods_code):
             "school_rows": school_rows(page, year=year, allocate_url=reverse("visits:allocate", args=[icb.ods_code])),
             "change_requests": page_with_count(
                 change_requests, per_page=CHANGE_REQUESTS_PER_PAGE, number=request.GET.get("change_requests_page")
+            ),
+            "not_held": page_with_count(
+                icb_visits_not_held(icb=icb, programme_year=year),
+                per_page=NOT_HELD_PER_PAGE,
+                number=request.GET.get("not_held_page"),
             ),
             "behind_on_parent_carers": totals.behind_on_parent_carers,
             "can_allocate": request.access.can(Permission.ALLOCATE_VISITS, icb=icb),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from pins.accounts.authorization import Permission, icb_for, specialist_for
+from pins.kernel.forms import GovukDateField, GovukDateInput
 from pins.kernel.paging import page_with_count
 from schools.selectors import holiday_on, holidays_of_schools, programme_year_for
 from specialists.presenters import schedule_cell
@@ -23,6 +24,43 @@ EARLIEST_START = datetime.date(2000, 1, 1)
 LATEST_START = datetime.date(2099, 12, 31)
 
 
+class ScheduleStartInput(GovukDateInput):
+    """The GOV.UK date input, which also reads a whole date from the query string (`start=2026-11-02`, as the
+    previous and next links write it, or `start=2/11/2026`, as people type it)."""
+
+    def value_from_datadict(self, data, files, name):
+        typed = super().value_from_datadict(data, files, name)
+        if typed is None and data.get(name):
+            return str(data.get(name))
+        return typed
+
+    def decompress(self, value):
+        if isinstance(value, str):
+            value = whole_date(value)
+        return super().decompress(value)
+
+
+def whole_date(text: str) -> datetime.date | None:
+    """A date written whole: 2026-11-02, 2/11/2026 or 02-11-2026; None if it is not a real one."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+class ScheduleStartField(GovukDateField):
+    widget = ScheduleStartInput
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            if (day := whole_date(value)) is None:
+                raise forms.ValidationError("The date to show from must be a real date, like 2 11 2026", code="invalid")
+            return day
+        return super().to_python(value)
+
+
 class ScheduleForm(forms.Form):
     view = forms.ChoiceField(
         label="Show a",
@@ -30,13 +68,7 @@ class ScheduleForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Show a week or a month"},
     )
-    start = forms.DateField(
-        label="From",
-        help_text="For example, 2026-11-02",
-        input_formats=["%Y-%m-%d"],
-        required=False,
-        error_messages={"invalid": "The date to show from must be a real date, like 2026-11-02"},
-    )
+    start = ScheduleStartField(label="From", help_text="For example, 2 11 2026", required=False)
 
     def clean_start(self):
         start = self.cleaned_data["start"]
@@ -177,5 +209,6 @@ def specialist_schedule(request, specialist_id):
             "to_record": to_record,
             "page": recent,
             "can_record": request.access.can(Permission.RECORD_OUTCOMES, specialist=specialist),
+            "can_record_leave": request.access.can(Permission.RECORD_LEAVE, specialist=specialist),
         },
     )

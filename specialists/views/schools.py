@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from pins.accounts.authorization import Permission, school_for
 from pins.kernel.errors import RuleBroken
@@ -102,11 +102,14 @@ def closure_dates(request, urn):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remove_closure_date(request, urn, closure_id):
+    """Asks first ("Are you sure?"), then removes on the confirming POST."""
     school = school_for(request, urn)
     request.access.require(Permission.MANAGE_SCHOOL_PROFILE, school=school)
     closure = get_object_or_404(school.closure_dates, pk=closure_id)
+    if request.method == "GET":
+        return render(request, "specialists/schools/closure_date_remove.html", {"school": school, "closure": closure})
     try:
         closure_date_remove(closure=closure, by=request.user)
     except RuleBroken as error:

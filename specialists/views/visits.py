@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,20 +19,25 @@ from specialists.forms import (
     AllocateVisitForm,
     CancelVisitForm,
     ChangeRequestForm,
+    DeclineVisitForm,
     FreeDatesForm,
+    NotHeldForm,
     OutcomeForm,
     RescheduleVisitForm,
 )
 from specialists.models import Session
 from specialists.needs import visit_messages
-from specialists.presenters import NeedsProfile, VisitActions, VisitHistory
+from specialists.presenters import NeedsProfile, VisitActions, VisitHistory, visit_when
 from specialists.rules import long_date, next_free_dates
+from specialists.selectors import reschedule_offers, school_briefing
 from specialists.services import (
     change_request_resolve,
     visit_allocate,
     visit_cancel,
     visit_change_request,
     visit_confirm,
+    visit_decline,
+    visit_record_not_held,
     visit_record_outcome,
     visit_reschedule,
 )
@@ -57,7 +63,8 @@ def allocate(request, ods_code):
     icb = icb_for(request, ods_code)
     request.access.require(Permission.ALLOCATE_VISITS, icb=icb)
     year = programme_year_or_404(request.GET.get("year"))
-    enrolments = bookable_enrolments(icb=icb, programme_year=year)
+    # A school with no days left is not offered: no visit could be booked for it.
+    enrolments = bookable_enrolments(icb=icb, programme_year=year).filter(allocated_days__lt=F("quota_days"))
     specialists = icb.specialists.active().filter(capacities__programme_year=year).order_by("full_name")
     choices = {"enrolments": enrolments, "specialists": specialists}
 
@@ -124,6 +131,7 @@ def allocate(request, ods_code):
 def visit_detail(request, visit_id):
     visit = visit_for(request, visit_id)
     open_request = visit.change_requests.filter(resolved_at__isnull=True).select_related("requested_by").first()
+    briefing = school_briefing(visit)
     return render(
         request,
         "specialists/visits/detail.html",
@@ -133,6 +141,8 @@ def visit_detail(request, visit_id):
             "history": VisitHistory(visit),
             "open_request": open_request,
             "sent_messages": visit_messages(visit),
+            "briefing": briefing,
+            "needs": NeedsProfile(briefing.start_assessment) if briefing.start_assessment else None,
             "actions": VisitActions.for_person(
                 visit, access=request.access, today=timezone.localdate(), request_waiting=open_request is not None
             ),
@@ -189,17 +199,54 @@ def cancel(request, visit_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def reschedule(request, visit_id):
-    return _change_view(
+    """Move a visit: the school's waiting request beside the form, and the next free dates of its specialist and
+    of the others of the discipline, each a link that fills the form in."""
+    visit = visit_for(request, visit_id)
+    request.access.require(Permission.ALLOCATE_VISITS, visit=visit)
+    specialists = visit.enrolment.icb.specialists.active().order_by("full_name")
+    initial = {"date": visit.date, "session": visit.session, "specialist": visit.specialist_id}
+    if request.method == "GET":
+        initial.update(_offer_chosen(request.GET, specialists))
+    form = RescheduleVisitForm(request.POST or None, initial=initial, specialists=specialists)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            moved = visit_reschedule(
+                visit=visit, date=data["date"], session=data["session"], specialist=data["specialist"], by=request.user
+            )
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(
+                request,
+                f"Visit moved to {visit_when(moved)} with {moved.specialist.full_name}: "
+                "the school needs to confirm the new date",
+            )
+            return redirect("visits:detail", visit.pk)
+    open_request = visit.change_requests.filter(resolved_at__isnull=True).select_related("requested_by").first()
+    return render(
         request,
-        visit_id,
-        permission=Permission.ALLOCATE_VISITS,
-        form_class=RescheduleVisitForm,
-        template="specialists/visits/reschedule.html",
-        act=lambda visit, data: visit_reschedule(
-            visit=visit, date=data["date"], session=data["session"], by=request.user
-        ),
-        done="Visit moved: the school needs to confirm the new date",
+        "specialists/visits/reschedule.html",
+        {
+            "visit": visit,
+            "form": form,
+            "now": visit_when(visit),
+            "open_request": open_request,
+            "offers": reschedule_offers(visit=visit, today=timezone.localdate()) if visit.is_open else [],
+        },
     )
+
+
+def _offer_chosen(query, specialists) -> dict:
+    """An offered date's link (?date=2026-12-03&specialist=7) fills the form in; anything else is ignored."""
+    chosen = {}
+    try:
+        chosen["date"] = datetime.date.fromisoformat(query.get("date", ""))
+    except ValueError:
+        return {}
+    if query.get("specialist", "").isdigit() and specialists.filter(pk=query["specialist"]).exists():
+        chosen["specialist"] = int(query["specialist"])
+    return chosen
 
 
 @login_required
@@ -252,3 +299,48 @@ def resolve_change_request(request, visit_id, change_request_id):
     change_request_resolve(change_request=change_request, by=request.user)
     messages.success(request, "Request marked as dealt with")
     return redirect("visits:detail", visit.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def not_held(request, visit_id):
+    """Record that a visit whose date has come did not take place, and why."""
+    visit = visit_for(request, visit_id)
+    request.access.require(Permission.ALLOCATE_VISITS, visit=visit)
+    form = NotHeldForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recorded = visit_record_not_held(
+                visit=visit, reason=form.cleaned_data["reason"], details=form.cleaned_data["details"], by=request.user
+            )
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            given_back = (
+                f"its {format_days(recorded.days)} went back to {recorded.enrolment.school.name}"
+                if recorded.days_given_back
+                else f"its {format_days(recorded.days)} still count against {recorded.enrolment.school.name}'s days"
+            )
+            messages.success(request, f"Visit recorded as not taking place: {given_back}")
+            return redirect("visits:detail", visit.pk)
+    return render(request, "specialists/visits/not_held.html", {"visit": visit, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decline(request, visit_id):
+    """The visit's specialist declines a proposed visit: it becomes a change request for the coordinator."""
+    visit = visit_for(request, visit_id)
+    request.access.require(Permission.DECLINE_VISITS, visit=visit)
+    form = DeclineVisitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_decline(visit=visit, reason=form.cleaned_data["reason"], by=request.user)
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(
+                request, "Visit declined: your coordinator has been told and will find another date or specialist"
+            )
+            return redirect("visits:detail", visit.pk)
+    return render(request, "specialists/visits/decline.html", {"visit": visit, "form": form})

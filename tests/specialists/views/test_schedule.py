@@ -56,10 +56,25 @@ def test_the_month_schedule_by_specialist(coordinator, world):
 
 
 def test_a_bad_schedule_date_is_explained(coordinator, world):
-    html = coordinator.get(reverse("visits:schedule", args=[world.icb_a.ods_code]), {"start": "06/10/2026"}).text
+    html = coordinator.get(reverse("visits:schedule", args=[world.icb_a.ods_code]), {"start": "31/02/2026"}).text
 
-    assert "The date to show from must be a real date, like 2026-11-02" in html
-    assert 'href="#id_start"' in html
+    assert "The date to show from must be a real date, like 2 11 2026" in html
+    assert 'href="#id_start' in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start": "06/10/2026"},
+        {"start": "2026-10-06"},
+        {"start_day": "6", "start_month": "10", "start_year": "2026"},
+    ],
+)
+def test_the_schedule_accepts_the_date_as_it_shows_it_and_as_links_write_it(coordinator, world, query):
+    html = coordinator.get(reverse("visits:schedule", args=[world.icb_a.ods_code]), {**query, "view": "week"}).text
+
+    assert "Visits in the week of 5 October 2026" in html
+    assert 'name="start_day" type="text" inputmode="numeric" value="6"' in html
 
 
 def test_the_schedule_query_count_does_not_grow(coordinator, world, django_assert_max_num_queries):
