@@ -8,6 +8,7 @@ from schools.models import (
     Cohort,
     Enrolment,
     ParentCarerMeeting,
+    PlanMilestone,
     ProgrammeYear,
     ProgressChange,
     PupilVoiceActivity,
@@ -165,6 +166,17 @@ class WeeklyDeliveryAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["programme_year"]
     list_select_related = ["icb", "programme_year"]
     date_hierarchy = "week"
+
+
+@admin.register(PlanMilestone)
+class PlanMilestoneAdmin(ReadOnly, admin.ModelAdmin):
+    """The trajectory national progress measures "behind plan" against, set on its own page by its service:
+    read only here."""
+
+    list_display = ["programme_year", "month", "allocated_percent", "delivered_percent"]
+    list_filter = ["programme_year"]
+    search_fields = ["programme_year__label"]
+    list_select_related = ["programme_year"]
 
 
 @admin.register(ProgressChange)

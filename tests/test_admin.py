@@ -21,11 +21,12 @@ from django.utils import timezone
 
 from icbs.funding import payment_record
 from icbs.models import CoordinatorMembership, ForumLeadMembership
-from pins.accounts.models import AccessEvent, Invitation, StaffMembership
+from pins.accounts.models import AccessEvent, DownloadRecord, Invitation, StaffMembership
 from pins.kernel.history import HistoryEvent, acting
 from schools.models import (
     BlackoutPeriod,
     ParentCarerMeeting,
+    PlanMilestone,
     ProgressChange,
     PupilVoiceActivity,
     School,
@@ -52,6 +53,13 @@ pytestmark = pytest.mark.django_db
 _numbers = itertools.count(1)
 _weeks = itertools.count()  # apart from _numbers, whose values the region codes keep short
 _notices = itertools.count()  # the same
+_months = itertools.count()
+
+
+def _month_of_the_year(n: int) -> datetime.date:
+    """The nth month of the 2026-27 year from September: consecutive calls give different months."""
+    return datetime.date(2026 + (8 + n) // 12, (8 + n) % 12 + 1, 1)
+
 
 FACTORIES = {
     "accounts.user": factories.UserFactory,
@@ -131,6 +139,15 @@ FACTORIES = {
         programme_year=factories.ProgrammeYearFactory(),
         icb=factories.ICBFactory(),
         week=datetime.date(2026, 9, 7) + datetime.timedelta(weeks=next(_weeks)),
+    ),
+    "schools.planmilestone": lambda: PlanMilestone.objects.create(
+        programme_year=factories.ProgrammeYearFactory(),
+        month=_month_of_the_year(next(_months) % 11),
+        allocated_percent=40,
+        delivered_percent=20,
+    ),
+    "accounts.downloadrecord": lambda: DownloadRecord.objects.create(
+        user=factories.UserFactory(), path="/progress/export/visits.csv", filename="pins-visits.csv"
     ),
     "schools.progresschange": lambda: ProgressChange.objects.create(
         programme_year=factories.ProgrammeYearFactory(), icb=factories.ICBFactory(), schools=1
@@ -364,10 +381,11 @@ def _removed(by):
 
 def test_removing_a_coordinator_in_the_admin_records_it(admin_client, admin_user):
     membership = factories.CoordinatorMembershipFactory()
+    staying = factories.CoordinatorMembershipFactory(icb=membership.icb)  # an ICB keeps its last coordinator
 
     _run_action(admin_client, "icbs.coordinatormembership", "remove_selected", [membership], index=0)
 
-    assert not CoordinatorMembership.objects.exists()
+    assert list(CoordinatorMembership.objects.all()) == [staying]
     event = _removed(admin_user)
     assert (event.role, event.email, event.icb) == ("coordinator", membership.user.email, membership.icb)
 

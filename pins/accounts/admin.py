@@ -3,7 +3,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from pins.accounts.models import AccessEvent, Invitation, StaffMembership, User
+from pins.accounts.models import AccessEvent, DownloadRecord, Invitation, StaffMembership, User
 from pins.accounts.services import invitation_withdraw, staff_role_remove
 from pins.kernel.read_only_admin import ReadOnly, ServiceActions
 
@@ -86,6 +86,18 @@ class AccessEventAdmin(ReadOnly, admin.ModelAdmin):
 
 
 admin.site.unregister(Authenticator)
+
+
+@admin.register(DownloadRecord)
+class DownloadRecordAdmin(ReadOnly, admin.ModelAdmin):
+    """Who downloaded what, recorded by the middleware as it happens: read only here, as an account of where
+    personal data went must not be edited."""
+
+    list_display = ["at", "user", "filename", "personal"]
+    list_filter = ["personal"]
+    search_fields = ["filename", "user__email"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
 
 
 @admin.register(Authenticator)

@@ -250,9 +250,16 @@ EVALUATION_EXPORTS = {
                 ),
                 Column(
                     "Did not happen reason",
-                    "Why a visit whose date passed did not happen. The service does not record this yet, so the "
-                    "column is empty; it is kept so that files from later versions line up",
-                    lambda v: "",
+                    "Why a visit that was booked did not take place, as the coordinator recorded it: the school was "
+                    "closed, the specialist was ill, the school cancelled on the day, or another reason; empty "
+                    "unless the visit did not take place",
+                    lambda v: v.get_not_held_reason_display() if v.not_held_reason else "",
+                ),
+                Column(
+                    "Did not happen details",
+                    "What happened, when the reason was another one (free text)",
+                    lambda v: v.not_held_details,
+                    free_text=True,
                 ),
             ],
             rows_of_year=_visits,

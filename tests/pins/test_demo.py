@@ -102,7 +102,8 @@ class TestEveryRuleHolds:
         assert len(visits) == seeded.visits and seeded.outcomes == Outcome.objects.count()
         today = TODAY.date()
         assert {visit.status for visit in visits if visit.date >= today} == {"proposed", "confirmed"}
-        assert {visit.status for visit in visits if visit.date < today} == set(Visit.Status.values)
+        # Every state a visit reaches by itself; a coordinator records that one did not take place, the demo does not.
+        assert {visit.status for visit in visits if visit.date < today} == set(Visit.Status.values) - {"not_held"}
         assert {visit.date.month for visit in visits} == {9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7}
         assert set(Outcome.objects.values_list("visit_id", flat=True)) == {
             visit.pk for visit in visits if visit.status == Visit.Status.DELIVERED

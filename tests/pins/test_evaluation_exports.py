@@ -14,6 +14,7 @@ from pins.reporting.evaluation import EVALUATION_EXPORTS
 from schools.models import Domain, School, SelfAssessment
 from schools.services import parent_carer_meeting_record, pupil_voice_record, self_assessment_save
 from specialists.services import visit_cancel
+from specialists.services.not_held import visit_record_not_held
 from tests.conftest import with_mfa
 from tests.factories import StaffMembershipFactory
 
@@ -125,6 +126,21 @@ def test_visits_say_why_they_were_cancelled_and_keep_a_column_for_did_not_happen
         "Staff illness at the school",
     )
     assert visit["Did not happen reason"] == ""
+
+
+def test_visits_that_did_not_take_place_say_why(staff, world):
+    after = world.visit_a.date + datetime.timedelta(days=1)
+    visit_record_not_held(
+        visit=world.visit_a, reason="other", details="Flooded hall", by=world["coordinator_a"], today=after
+    )
+
+    [visit] = _csv(staff, "visits")
+
+    assert (visit["Status"], visit["Did not happen reason"], visit["Did not happen details"]) == (
+        "Did not take place",
+        "Another reason",
+        "Flooded hall",
+    )
 
 
 @pytest.mark.parametrize("kind", list(EVALUATION_EXPORTS))
