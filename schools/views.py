@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from pins.accounts.authorization import Permission, icb_for, programme_year_or_404, school_for
 from pins.kernel.disciplines import Discipline
@@ -414,12 +414,15 @@ def school_term_dates(request, urn):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remove_school_term_date(request, urn, holiday_id):
+    """Asks first ("Remove … ?"), then removes the school's own holiday on the confirming POST."""
     school = school_for(request, urn)
     if not request.access.may_record_term_dates(school):
         raise PermissionDenied("You cannot record this school's term dates")
     holiday = get_object_or_404(own_holidays_of_school(school=school).select_related("programme_year"), pk=holiday_id)
+    if request.method == "GET":
+        return render(request, "schools/holidays/school_remove.html", {"school": school, "holiday": holiday})
     school_holiday_remove(holiday=holiday, by=request.user)
     messages.success(request, f"{holiday.name} removed")
     return redirect(f"{reverse('schools:term_dates', args=[school.urn])}?year={holiday.programme_year.label}")

@@ -569,7 +569,13 @@ RULES = {
     ),
     "schools:term_date_remove": Rule(
         url=lambda w: reverse("schools:term_date_remove", args=[w.school_a.urn, _own_holiday(w)]),
-        get=_everyone("405", anonymous="login"),
+        get={
+            **ICB_A_READERS,
+            "senco_a": "page",
+            "coordinator_a": "page",
+            "programme_admin": "page",
+            "dfe_staff": "403",
+        },
         post={
             **ICB_A_READERS,
             "senco_a": "done",
@@ -649,7 +655,11 @@ RULES = {
         url=lambda w: reverse("specialists:schedule", args=[w.specialist_a.pk]),
         get={**ICB_A_READERS, "specialist_a": "page"},
     ),
-    "access:withdraw_invitation": _invitation_action_rule("access:withdraw_invitation"),
+    "access:withdraw_invitation": Rule(  # asks first, so a GET shows the question to those who may withdraw
+        url=lambda w: reverse("access:withdraw_invitation", args=[w.icb_a.ods_code, _pending_invitation(w)]),
+        get={**ICB_A_READERS, "coordinator_a": "page", "dfe_staff": "403", "programme_admin": "403"},
+        post={**ICB_A_READERS, "coordinator_a": "done", "dfe_staff": "403", "programme_admin": "403"},
+    ),
     "access:resend_invitation": _invitation_action_rule("access:resend_invitation"),
     "calendars:icb": Rule(url=lambda w: reverse("calendars:icb", args=[w.icb_a.ods_code]), get=ICB_A_READERS),
     "calendars:stop": Rule(

@@ -238,9 +238,12 @@ def _pending_invitation(request, ods_code, invitation_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw_invitation(request, ods_code, invitation_id):
+    """Asks first ("Are you sure?"), then withdraws the invitation on the confirming POST."""
     icb, invitation = _pending_invitation(request, ods_code, invitation_id)
+    if request.method == "GET":
+        return render(request, "accounts/withdraw_invitation.html", {"icb": icb, "invitation": invitation})
     services.invitation_withdraw(invitation=invitation, by=request.user)
     messages.success(request, f"Invitation for {invitation.email} withdrawn")
     return redirect("access:icb", icb.ods_code)

@@ -230,7 +230,10 @@ class TestASchoolsOwnTermDates:
         assert "Academy winter break" in page and "the school's own term dates" in page
         assert "Authority Christmas" not in page
         own = SchoolHoliday.objects.get(school=world.school_a)
-        senco.post(reverse("schools:term_date_remove", args=[world.school_a.urn, own.pk]))
+        remove = reverse("schools:term_date_remove", args=[world.school_a.urn, own.pk])
+        assert "Remove Academy winter break?" in senco.get(remove).text
+        assert SchoolHoliday.objects.filter(pk=own.pk).exists()  # asking changed nothing
+        senco.post(remove)
         assert "Authority Christmas" in senco.get(url).text
 
     def test_dfe_staff_read_them_but_record_nothing(self, client, world):

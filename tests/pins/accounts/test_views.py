@@ -328,3 +328,21 @@ def test_the_access_page_query_count_does_not_grow_with_people(client, world, dj
         response = client.get(url)
 
     assert response.text.count('<tr class="govuk-table__row">') > 30
+
+
+def test_withdrawing_an_invitation_asks_first_then_the_link_stops_working(
+    client, world, django_capture_on_commit_callbacks
+):
+    link = _invite_senco(client, world, django_capture_on_commit_callbacks)
+    invitation = Invitation.objects.get(email="new.senco@example.org")
+    client.force_login(world["coordinator_a"])
+    url = reverse("access:withdraw_invitation", args=[world.icb_a.ods_code, invitation.pk])
+
+    question = client.get(url)
+    assert "Are you sure you want to withdraw the invitation for new.senco@example.org?" in question.text
+    assert Invitation.objects.pending().filter(pk=invitation.pk).exists()  # asking changed nothing
+
+    assert client.post(url).status_code == 302
+    assert not Invitation.objects.pending().filter(pk=invitation.pk).exists()
+    client.logout()
+    assert "withdrawn or replaced" in client.get(link).text
