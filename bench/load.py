@@ -45,6 +45,8 @@ SERVICE_ENVIRONMENT = {
     # Served by whitenoise from the source folders, so the benchmark writes no collected files.
     "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
     "WHITENOISE_USE_FINDERS": "true",
+    # Sessions and the cache in Redis, as in docker-compose.yml.
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
 }
 os.environ.update(SERVICE_ENVIRONMENT)
 

@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.urls import reverse
 
+from pins.kernel.urls import reverse_remembered
 from pins.navigation import navigation_for
 
 
@@ -10,8 +10,8 @@ def service(request):
         "support_email": settings.SUPPORT_EMAIL,
         "service_navigation": navigation_for(request),
         "footer_links": [
-            {"text": "Accessibility statement", "href": reverse("accessibility")},
-            {"text": "Privacy notice", "href": reverse("privacy")},
-            {"text": "Cookies", "href": reverse("cookies")},
+            {"text": "Accessibility statement", "href": reverse_remembered("accessibility")},
+            {"text": "Privacy notice", "href": reverse_remembered("privacy")},
+            {"text": "Cookies", "href": reverse_remembered("cookies")},
         ],
     }

@@ -110,6 +110,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "pins.context_processors.service",
             ],
+            # `{% url %}` remembers the addresses it reverses (pins/kernel/urls.py).
+            "builtins": ["pins.kernel.templatetags.remembered_urls"],
         },
     },
 ]
@@ -298,6 +300,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Sessions end after a period without activity: activity renews them, at most once a minute so that reading a
 # page writes nothing (pins.accounts.sessions.SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+# Sessions are read from the cache (Redis) and written through to the database: one query fewer on every page,
+# and a session survives a flushed cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # However active, a session ends this long after signing in.

@@ -5,10 +5,11 @@ each list in one query (its first rows and its total together), whatever the num
 import dataclasses
 import datetime
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from pins.kernel.paging import with_list_total
 from schools.models import Enrolment, ProgrammeYear
 from schools.selectors import with_parent_carer_progress
 from specialists.models import ChangeRequest, Notice, Reminder, Visit
@@ -35,7 +36,7 @@ class Needing:
 
 def first_rows(queryset: QuerySet) -> Needing:
     """One query: the first LIST_LENGTH rows, each carrying the count of the whole list."""
-    rows = list(queryset.annotate(list_total=Window(Count("pk")))[:LIST_LENGTH])
+    rows = list(with_list_total(queryset, "list_total")[:LIST_LENGTH])
     return Needing(rows=rows, total=rows[0].list_total if rows else 0)
 
 

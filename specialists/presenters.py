@@ -3,11 +3,10 @@ worked out here rather than by template tags and filters, which cost several tim
 
 import dataclasses
 
-from django.urls import reverse
-
 from pins.kernel.disciplines import Discipline
 from pins.kernel.history import with_who
 from pins.kernel.units import days_number
+from pins.kernel.urls import reverse_remembered
 from schools.models import Rating
 from specialists.models import Session, Visit
 
@@ -188,7 +187,7 @@ def schedule_cell(visit: Visit, *, rows_of: str) -> dict:
     """A visit in a cell of the schedule as the page writes it: worked out here, not by template tags and
     filters, as a month's schedule has a link for every visit."""
     return {
-        "url": reverse("visits:detail", args=[visit.pk]),
+        "url": reverse_remembered("visits:detail", args=[visit.pk]),
         "status": visit.status,
         "session": _SESSION_SHORT.get(visit.session, "Day"),
         "with": visit.specialist.full_name if rows_of == "schools" else visit.enrolment.school.name,
@@ -201,7 +200,7 @@ def school_rows(enrolments, *, year, allocate_url: str) -> list[dict]:
     filters, which cost several times more per row."""
     return [
         {
-            "url": f"{reverse('schools:detail', args=[enrolment.school.urn])}?year={year.label}",
+            "url": f"{reverse_remembered('schools:detail', args=[enrolment.school.urn])}?year={year.label}",
             "name": enrolment.school.name,
             "urn": enrolment.school.urn,
             "support": enrolment.get_support_display(),
@@ -222,7 +221,7 @@ def specialist_rows(specialists) -> list[dict]:
     """The specialists table's rows on the ICB page, worked out as the schools' are."""
     return [
         {
-            "url": reverse("specialists:schedule", args=[specialist.pk]),
+            "url": reverse_remembered("specialists:schedule", args=[specialist.pk]),
             "name": specialist.full_name,
             "active": specialist.active,
             "discipline": specialist.get_discipline_display(),

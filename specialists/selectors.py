@@ -232,6 +232,13 @@ def icb_visits_not_held(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[
     return (
         Visit.objects.filter(status=Visit.Status.NOT_HELD, enrolment__icb=icb, enrolment__programme_year=programme_year)
         .select_related("enrolment__school", "specialist")
+        .only(
+            "date",
+            "not_held_reason",
+            "not_held_details",
+            "enrolment__school__name",
+            "specialist__full_name",
+        )
         .order_by("-date", "-pk")
     )
 

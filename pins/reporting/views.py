@@ -14,6 +14,7 @@ from pins.accounts.selectors import downloads_newest_first
 from pins.kernel.errors import RuleBroken
 from pins.kernel.forms import show_rule_broken
 from pins.kernel.paging import page_with_count
+from pins.kernel.urls import reverse_remembered
 from pins.reporting import exports
 from pins.reporting.charts import delivery_chart, icb_bars_chart
 from pins.reporting.evaluation import EVALUATION_EXPORTS
@@ -56,6 +57,7 @@ def national_progress_page(request):
     progress_filter, progress, year, rows = _chosen(request)
     shown_quota = sum((row.quota_days for row in rows), start=Decimal("0"))
     weeks = delivery_by_week(year=year, icbs=[row.icb for row in rows], quota=shown_quota, on=progress.on)
+    year_query = f"year={year.label}"
     return render(
         request,
         "reporting/progress.html",
@@ -65,7 +67,7 @@ def national_progress_page(request):
             "progress": progress,
             "year": year,
             "rows": [
-                progress_shown(row, url=f"{reverse('icbs:detail', args=[row.icb.ods_code])}?year={year.label}")
+                progress_shown(row, url=f"{reverse_remembered('icbs:detail', args=[row.icb.ods_code])}?{year_query}")
                 for row in rows
             ],
             "regions": progress.regions,

@@ -120,6 +120,14 @@ class Visit(models.Model):
             models.Index(fields=["specialist", "date"]),
             models.Index(fields=["enrolment", "status"]),
             models.Index(fields=["date", "status"]),
+            # Visits still open, by date: the overdue ones (open, dated before today) are few, and national
+            # progress counts them by ICB from this index alone.
+            models.Index(
+                fields=["date"],
+                include=["enrolment"],
+                condition=models.Q(status__in=["proposed", "confirmed"]),
+                name="visit_open_by_date",
+            ),
         ]
         constraints = [
             # No specialist is booked twice for overlapping sessions.

@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +30,26 @@ def test_a_session_ends_12_hours_after_signing_in_however_active(client, world):
             assert client.get(reverse("home")).status_code == 200
 
     with time_machine.travel(start + datetime.timedelta(hours=12, minutes=5)):
+        response = client.get(reverse("home"))
+
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_signed_in_page_reads_its_session_from_the_cache_not_the_database(client, world):
+    client.force_login(world["senco_a"])
+    client.get(reverse("home"))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+
+    assert not [query for query in queries if "django_session" in query["sql"]]
+
+
+def test_a_session_left_idle_ends_even_while_the_cache_still_holds_it(client, world):
+    client.force_login(world["senco_a"])
+    start = datetime.datetime.now(datetime.UTC)
+    with time_machine.travel(start + datetime.timedelta(minutes=31)):
         response = client.get(reverse("home"))
 
     assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
