@@ -184,6 +184,21 @@ class Cohort(models.Model):
         return self.quota_days if self.quota_days is not None else self.programme_year.default_quota_days
 
 
+# The programme asks for a parent and carer meeting every term. Schools set their own term dates, so a term
+# here is a span of months: autumn (September to December), spring (January to March), summer (April to the
+# end of the programme year). Each term is a bit of an enrolment's `meeting_terms`, in this order.
+TERM_MONTHS = (("Autumn term", 9, 12), ("Spring term", 1, 3), ("Summer term", 4, 8))
+
+
+def _meeting_term_bit_sql(date: str) -> str:
+    """SQL for the bit of the term a date falls in."""
+    cases = " ".join(
+        f"WHEN extract(month FROM {date}) BETWEEN {first} AND {last} THEN {1 << index}"
+        for index, (_, first, last) in enumerate(TERM_MONTHS)
+    )
+    return f"(CASE {cases} ELSE 0 END)"
+
+
 # What the progress trigger writes for each change to an enrolled school's figures: the row's own values taken
 # away (the old row, when it counted) and added (the new row, when it counts), in one row when both count for the
 # same ICB and year. "Counts" means enrolled; an invited or withdrawn school adds nothing.
@@ -196,7 +211,14 @@ PROGRESS_COLUMNS = [
     ("visits_delivered", "{row}.visits_delivered"),
     ("outcomes_recorded", "{row}.outcomes_recorded"),
     ("schools_visited", "({row}.visits_delivered > 0)::int"),
+    # Schools with a parent and carer meeting in every term up to and including the autumn, spring or summer
+    # one: terms end in order, so the schools behind are the schools less those met through the last ended term.
+    ("schools_met_through_autumn", "(({row}.meeting_terms & 1) = 1)::int"),
+    ("schools_met_through_spring", "(({row}.meeting_terms & 3) = 3)::int"),
+    ("schools_met_through_summer", "(({row}.meeting_terms & 7) = 7)::int"),
 ]
+# The column above for each number of terms ended: schools_met_through_autumn when one has, and so on.
+MET_THROUGH_COLUMNS = [name for name, _ in PROGRESS_COLUMNS if name.startswith("schools_met_through_")]
 
 
 def _progress_change_sql() -> str:
@@ -233,11 +255,19 @@ PROGRESS_FIELDS = [
     "delivered_days",
     "visits_delivered",
     "outcomes_recorded",
+    "meeting_terms",
 ]
 
 
 # What an enrolment's visits add up to, kept as they change; the row's history leaves them out.
-COUNTERS = ["allocated_days", "confirmed_days", "delivered_days", "visits_delivered", "outcomes_recorded"]
+COUNTERS = [
+    "allocated_days",
+    "confirmed_days",
+    "delivered_days",
+    "visits_delivered",
+    "outcomes_recorded",
+    "meeting_terms",
+]
 
 
 @audited(exclude=COUNTERS)
@@ -273,6 +303,12 @@ class Enrolment(models.Model):
     delivered_days = DaysField(default=Decimal("0"), editable=False)
     visits_delivered = models.PositiveIntegerField(default=0, editable=False)
     outcomes_recorded = models.PositiveIntegerField(default=0, editable=False)
+    meeting_terms = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        help_text="The terms with a parent and carer meeting, a bit a term (TERM_MONTHS), kept by a trigger on the "
+        "meetings",
+    )
 
     class Meta:
         ordering = ["programme_year", "school__name"]
@@ -351,6 +387,9 @@ class ProgressChange(models.Model):
     visits_delivered = models.IntegerField(default=0)
     outcomes_recorded = models.IntegerField(default=0)
     schools_visited = models.IntegerField(default=0)
+    schools_met_through_autumn = models.IntegerField(default=0)
+    schools_met_through_spring = models.IntegerField(default=0)
+    schools_met_through_summer = models.IntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["programme_year", "icb"])]
@@ -509,6 +548,31 @@ class SelfAssessmentRating(models.Model):
         return f"{self.get_domain_display()}: {self.rating}"
 
 
+def _meeting_terms_of(enrolment: str) -> str:
+    # The row is locked first, so this statement's snapshot sees a meeting another transaction has just
+    # committed for the same school, and two meetings recorded at once both count.
+    return f"""
+        PERFORM 1 FROM schools_enrolment WHERE id = {enrolment} FOR UPDATE;
+        UPDATE schools_enrolment SET meeting_terms = held.terms
+        FROM (
+            SELECT coalesce(bit_or({_meeting_term_bit_sql("held_on")}), 0) AS terms
+            FROM schools_parentcarermeeting WHERE enrolment_id = {enrolment}
+        ) AS held
+        WHERE id = {enrolment} AND meeting_terms <> held.terms;
+    """
+
+
+_MEETING_TERMS_SQL = f"""
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        {_meeting_terms_of("OLD.enrolment_id")}
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        {_meeting_terms_of("NEW.enrolment_id")}
+    END IF;
+    RETURN NULL;
+"""
+
+
 class ParentCarerMeeting(models.Model):
     """A termly meeting the school holds with parents and carers, which the programme makes compulsory."""
 
@@ -523,6 +587,22 @@ class ParentCarerMeeting(models.Model):
     class Meta:
         ordering = ["held_on"]
         indexes = [models.Index(fields=["enrolment", "held_on"])]
+        # The enrolment's `meeting_terms` follow its meetings, whatever writes them.
+        triggers = [
+            pgtrigger.Trigger(
+                name="meeting_terms_on_insert_or_delete",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.Delete,
+                func=_MEETING_TERMS_SQL,
+            ),
+            pgtrigger.Trigger(
+                name="meeting_terms_on_update",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("enrolment", "held_on"),
+                func=_MEETING_TERMS_SQL,
+            ),
+        ]
 
     def __str__(self):
         return f"Parent and carer meeting at {self.enrolment.school.name} on {self.held_on}"

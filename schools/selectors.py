@@ -2,18 +2,19 @@ import calendar
 import dataclasses
 import datetime
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.text import capfirst
 
 from icbs.models import ICB, LocalAuthority
 from pins.kernel import history
 from schools.models import (
+    MET_THROUGH_COLUMNS,
+    TERM_MONTHS,
     BlackoutPeriod,
     Cohort,
     Enrolment,
-    ParentCarerMeeting,
     ProgrammeYear,
     School,
     SchoolHoliday,
@@ -39,12 +40,6 @@ class Term:
     ends_on: datetime.date
 
 
-# The programme asks for a parent and carer meeting every term. Schools set their own term dates, so a term
-# here is a span of months: autumn (September to December), spring (January to March), summer (April to the
-# end of the programme year).
-TERM_MONTHS = (("Autumn term", 9, 12), ("Spring term", 1, 3), ("Summer term", 4, 8))
-
-
 def terms_of(year: ProgrammeYear) -> list[Term]:
     terms = []
     for name, first_month, last_month in TERM_MONTHS:
@@ -64,24 +59,21 @@ def ended_terms(year: ProgrammeYear, *, today: datetime.date | None = None) -> l
 
 def with_parent_carer_progress(enrolments, *, year: ProgrammeYear, today: datetime.date | None = None):
     """Enrolments annotated `meetings_missing`: how many terms that have ended passed without a parent and
-    carer meeting (a school with any is behind). One query."""
+    carer meeting (a school with any is behind), from the terms the meetings trigger keeps on the enrolment."""
     missing = Value(0, output_field=IntegerField())
-    for term in ended_terms(year, today=today):
-        held = ParentCarerMeeting.objects.filter(
-            enrolment=OuterRef("pk"), held_on__range=(term.starts_on, term.ends_on)
-        )
-        missing = missing + Cast(~Exists(held), IntegerField())
+    for index, _ in enumerate(ended_terms(year, today=today)):
+        term = 1 << index  # the term's bit of `meeting_terms`, in TERM_MONTHS order, as terms_of lists them
+        missing = missing + Case(When(Exact(F("meeting_terms").bitand(term), 0), then=1), default=0)
     return enrolments.annotate(meetings_missing=missing)
 
 
-def schools_behind_on_meetings(*, year: ProgrammeYear, today: datetime.date | None = None) -> dict[int, int]:
-    """How many enrolled schools of each ICB (by id) are behind on parent and carer meetings in the year. No
-    query until a term has ended, as no school can be behind before then."""
-    if not ended_terms(year, today=today):
-        return {}
-    enrolled = Enrolment.objects.filter(programme_year=year, status=Enrolment.Status.ENROLLED)
-    behind = with_parent_carer_progress(enrolled, year=year, today=today).filter(meetings_missing__gt=0)
-    return dict(behind.values("icb").annotate(schools=Count("pk")).values_list("icb", "schools").order_by())
+def schools_met_through_column(year: ProgrammeYear, *, today: datetime.date | None = None) -> str | None:
+    """The ProgressChange column counting the schools with a meeting in every term that has ended, or None while
+    no term has: terms end in order, so those behind are the enrolled schools less these."""
+    ended = ended_terms(year, today=today)
+    if not ended:
+        return None
+    return MET_THROUGH_COLUMNS[len(ended) - 1]
 
 
 def with_enrolled_schools(icbs: QuerySet[ICB]) -> QuerySet[ICB]:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from icbs.models import ICB, Region
 from pins.kernel.units import figure
 from schools.models import PlanMilestone, ProgrammeYear, ProgressChange, WeeklyDelivery
-from schools.selectors import schools_behind_on_meetings
+from schools.selectors import schools_met_through_column
 from specialists.models import Visit
 
 ZERO = Decimal("0")
@@ -251,6 +251,8 @@ def national_progress(*, year: ProgrammeYear, on: datetime.date | None = None) -
     """Every ICB that took part in the year (or exists during it), with regional and national totals."""
     on = on or timezone.localdate()
     share = planned_share(year, on)
+    # Schools behind on parent and carer meetings: those enrolled less those met in every term ended so far.
+    met_through = schools_met_through_column(year, today=on)
     by_enrolments = {
         row["icb"]: row
         for row in ProgressChange.objects.filter(programme_year=year)
@@ -264,11 +266,11 @@ def national_progress(*, year: ProgrammeYear, on: datetime.date | None = None) -
             delivered_visits=Sum("visits_delivered"),
             outcomes=Sum("outcomes_recorded"),
             visited_schools=Sum("schools_visited"),
+            **({"met": Sum(met_through)} if met_through else {}),
         )
         .order_by()
         if row["schools"]
     }
-    behind_on_meetings = schools_behind_on_meetings(year=year, today=on)
     overdue = dict(
         Visit.objects.filter(
             enrolment__programme_year=year, status__in=Visit.OPEN_STATUSES, date__gte=year.starts_on, date__lt=on
@@ -304,7 +306,7 @@ def national_progress(*, year: ProgrammeYear, on: datetime.date | None = None) -
                 schools_visited=counts.get("visited_schools", 0),
                 visits_delivered=counts.get("delivered_visits", 0),
                 outcomes_recorded=counts.get("outcomes", 0),
-                schools_behind_on_meetings=behind_on_meetings.get(icb.pk, 0),
+                schools_behind_on_meetings=counts["schools"] - counts["met"] if met_through and counts else 0,
                 planned_days=(quota * share).quantize(Decimal("0.1")),
             )
         )

@@ -1,6 +1,7 @@
 """A self-assessment's ratings as one row per domain and its wanted disciplines as an array, each held by the
 database, and saved by its service with their history; and the progress rows folded, whatever runs at once."""
 
+import datetime
 import threading
 import time
 from decimal import Decimal
@@ -10,12 +11,17 @@ from django.db import IntegrityError, close_old_connections, connection, transac
 from django.db.models import F
 
 from pins.kernel.errors import RuleBroken
-from schools.models import Domain, Enrolment, ProgressChange, SelfAssessment, SelfAssessmentRating
-from schools.services import progress_changes_fold, self_assessment_save
+from pins.reporting.progress import national_progress
+from schools.models import Domain, Enrolment, ParentCarerMeeting, ProgressChange, SelfAssessment, SelfAssessmentRating
+from schools.services import parent_carer_meeting_record, progress_changes_fold, self_assessment_save
 from tests.factories import EnrolmentFactory
 from tests.specialists.conftest import progress_kept, progress_of_enrolments
 
 pytestmark = pytest.mark.django_db
+
+
+# The bits of Enrolment.meeting_terms, in TERM_MONTHS order.
+AUTUMN, SPRING, SUMMER = 1, 2, 4
 
 
 def _save(world, *, rating=3, by=None, **answers):
@@ -176,3 +182,83 @@ def test_folds_and_changes_at_once_lose_nothing(world):
     assert not errors, errors
     assert progress_kept() == progress_of_enrolments()
     assert Enrolment.objects.get(pk=enrolments[0].pk).allocated_days == Decimal("2.5")
+
+
+def _meeting(enrolment, held_on):
+    return parent_carer_meeting_record(
+        enrolment=enrolment, held_on=held_on, forum_present=False, attendees=10, notes="", by=None
+    )
+
+
+def _terms(enrolment) -> int:
+    return Enrolment.objects.get(pk=enrolment.pk).meeting_terms
+
+
+@pytest.fixture
+def in_the_summer_term(time_machine):
+    """1 June 2027: meetings in every term of the 2026-27 year are in the past."""
+    time_machine.move_to(datetime.datetime(2027, 6, 1, 10, tzinfo=datetime.UTC), tick=True)
+
+
+def test_the_terms_with_a_meeting_follow_the_meetings_whatever_writes_them(world, in_the_summer_term):
+    enrolment = world.enrolment_a
+    first_autumn = _meeting(enrolment, datetime.date(2026, 10, 14))
+    spring = _meeting(enrolment, datetime.date(2027, 2, 3))
+    assert _terms(enrolment) == AUTUMN | SPRING
+
+    second_autumn = _meeting(enrolment, datetime.date(2026, 12, 1))
+    first_autumn.delete()
+    assert _terms(enrolment) == AUTUMN | SPRING  # another autumn meeting still counts
+    second_autumn.delete()
+    assert _terms(enrolment) == SPRING
+
+    ParentCarerMeeting.objects.filter(pk=spring.pk).update(held_on=datetime.date(2027, 5, 20))
+    assert _terms(enrolment) == SUMMER
+    ParentCarerMeeting.objects.filter(pk=spring.pk).update(enrolment=world.enrolment_b)
+    assert (_terms(enrolment), _terms(world.enrolment_b)) == (0, SUMMER)
+    assert progress_kept() == progress_of_enrolments()
+
+
+def test_national_progress_counts_schools_behind_from_the_kept_terms(world):
+    _meeting(world.enrolment_a, datetime.date(2026, 10, 14))
+    year = world.enrolment_a.programme_year
+
+    after_autumn = national_progress(year=year, on=datetime.date(2027, 1, 10))
+    after_spring = national_progress(year=year, on=datetime.date(2027, 4, 10))
+
+    assert {row.name: row.schools_behind_on_meetings for row in after_autumn.icbs} == {"Alpha": 0, "Beta": 1}
+    assert {row.name: row.schools_behind_on_meetings for row in after_spring.icbs} == {"Alpha": 1, "Beta": 1}
+    before_any_term_ended = national_progress(year=year, on=datetime.date(2026, 11, 25))
+    assert before_any_term_ended.nation.schools_behind_on_meetings == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.engine
+def test_two_meetings_recorded_at_once_for_one_school_both_count(world, in_the_summer_term):
+    """Each trigger locks the school's enrolment before reading its meetings, so the second sees the first."""
+    enrolment, start, errors = world.enrolment_a, threading.Barrier(2), []
+
+    def record(held_on):
+        try:
+            start.wait(timeout=30)
+            with transaction.atomic():
+                _meeting(enrolment, held_on)
+                time.sleep(0.2)  # both inserts are in before either commits
+        except Exception as error:  # anything else fails the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=record, args=(held_on,))
+        for held_on in (datetime.date(2026, 10, 14), datetime.date(2027, 2, 3))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    close_old_connections()
+
+    assert not errors, errors
+    assert _terms(enrolment) == AUTUMN | SPRING
+    assert progress_kept() == progress_of_enrolments()

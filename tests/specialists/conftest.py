@@ -3,10 +3,11 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncWeek
+from django.db.models.lookups import Exact
 
-from schools.models import BlackoutPeriod, Enrolment, ProgressChange, WeeklyDelivery
+from schools.models import MET_THROUGH_COLUMNS, BlackoutPeriod, Enrolment, ProgressChange, WeeklyDelivery
 from specialists.models import Capacity, Visit
 from tests.factories import (
     CapacityFactory,
@@ -104,7 +105,11 @@ def progress_kept() -> set[tuple]:
     return {
         tuple(row)
         for row in ProgressChange.objects.values_list("programme_year", "icb")
-        .annotate(**{f"total_{name}": Sum(name) for name in FIGURES}, visited=Sum("schools_visited"))
+        .annotate(
+            **{f"total_{name}": Sum(name) for name in FIGURES},
+            visited=Sum("schools_visited"),
+            **{name: Sum(name) for name in MET_THROUGH_COLUMNS},
+        )
         .order_by()
         if row[2]  # an ICB whose schools have all left adds up to nothing
     }
@@ -119,6 +124,10 @@ def progress_of_enrolments() -> set[tuple]:
             schools=Count("pk"),
             **{f"total_{name}": Sum(name) for name in FIGURES[1:]},
             visited=Count("pk", filter=Q(visits_delivered__gt=0)),
+            **{
+                name: Count("pk", filter=Q(Exact(F("meeting_terms").bitand(2**terms - 1), 2**terms - 1)))
+                for terms, name in enumerate(MET_THROUGH_COLUMNS, start=1)
+            },
         )
         .order_by()
     }
