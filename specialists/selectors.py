@@ -6,7 +6,6 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import (
-    Count,
     DecimalField,
     Exists,
     F,
@@ -21,8 +20,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from icbs.models import ICB
-from schools.models import Enrolment, ProgrammeYear, SelfAssessment, SencoMembership
-from schools.selectors import with_parent_carer_progress
+from schools.models import Enrolment, ProgrammeYear, ProgressChange, SelfAssessment, SencoMembership
+from schools.selectors import schools_met_through_column, with_parent_carer_progress
 from specialists.models import SESSION_DAYS, CalendarFeed, ChangeRequest, Specialist, Visit
 from specialists.rules import next_free_dates
 from specialists.services.calendar_feed import calendar_token_hash
@@ -96,18 +95,19 @@ class IcbTotals:
 
 
 def icb_totals(*, icb: ICB, programme_year: ProgrammeYear) -> IcbTotals:
-    """The ICB's enrolled schools added up from their counters, with those behind on parent and carer meetings.
-    One query."""
-    enrolled = Enrolment.objects.filter(icb=icb, programme_year=programme_year, status=Enrolment.Status.ENROLLED)
-    figures = with_parent_carer_progress(enrolled, year=programme_year).aggregate(
-        schools=Count("pk"),
+    """The ICB's enrolled schools added up, with those behind on parent and carer meetings: one query over the
+    rows the progress trigger keeps for it (docs/adr/0020), not over its schools."""
+    met_through = schools_met_through_column(programme_year)
+    figures = ProgressChange.objects.filter(icb=icb, programme_year=programme_year).aggregate(
+        schools=Coalesce(Sum("schools"), 0),
         quota_days=Coalesce(Sum("quota_days"), ZERO),
         allocated_days=Coalesce(Sum("allocated_days"), ZERO),
         confirmed_days=Coalesce(Sum("confirmed_days"), ZERO),
         delivered_days=Coalesce(Sum("delivered_days"), ZERO),
-        behind_on_parent_carers=Count("pk", filter=Q(meetings_missing__gt=0)),
+        **({"met": Coalesce(Sum(met_through), 0)} if met_through else {}),
     )
-    return IcbTotals(**figures)
+    met = figures.pop("met", figures["schools"])  # before any term has ended, no school is behind
+    return IcbTotals(**figures, behind_on_parent_carers=figures["schools"] - met)
 
 
 def icb_specialists(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[Specialist]:
