@@ -161,6 +161,7 @@ urlpatterns = [
     path("search/", reporting_views.national_search_page, name="search"),
     path("guidance/", views.guidance, name="guidance"),
     path("progress/export/dictionary/", reporting_views.data_dictionary_page, name="progress_data_dictionary"),
+    path("icbs/<str:ods_code>/reports/", reporting_views.icb_reports_page, name="progress_icb_reports"),
     path(
         "progress/icb/<str:ods_code>/export/<str:kind>.<str:extension>",
         reporting_views.icb_export,

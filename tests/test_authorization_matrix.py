@@ -329,6 +329,9 @@ RULES = {
     "progress_icb_export": Rule(
         url=lambda w: reverse("progress_icb_export", args=[w.icb_a.ods_code, "visits", "csv"]), get=ICB_A_READERS
     ),
+    "progress_icb_reports": Rule(
+        url=lambda w: reverse("progress_icb_reports", args=[w.icb_a.ods_code]), get=ICB_A_READERS
+    ),
     "search": Rule(url=lambda w: reverse("search") + "?q=Alpha", get=STAFF_ONLY),
     "guidance": PUBLIC,
     "progress_downloads": Rule(url=lambda w: reverse("progress_downloads"), get=PROGRAMME_ADMIN_ONLY),

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pins.accounts.authorization import Permission, icb_for
+from pins.accounts.authorization import Permission, icb_for, programme_year_or_404
 from pins.accounts.selectors import downloads_newest_first
 from pins.kernel.errors import RuleBroken
 from pins.kernel.forms import show_rule_broken
@@ -138,6 +138,20 @@ def icb_export(request, ods_code, kind, extension):
     if extension == "csv":
         return exports.csv_response(lines, name=name)
     return exports.xlsx_response(lines, name=name, sheet=chosen.title)
+
+
+@login_required
+@require_GET
+def icb_reports_page(request, ods_code):
+    """The ICB's own evaluation tables to download, for its board, with what each column means."""
+    icb = icb_for(request, ods_code)
+    request.access.require(Permission.VIEW_ICB, icb=icb)
+    year = programme_year_or_404(request.GET.get("year"))
+    return render(
+        request,
+        "reporting/icb_reports.html",
+        {"icb": icb, "year": year, "exports": [(export, export.columns) for export in EVALUATION_EXPORTS.values()]},
+    )
 
 
 @login_required
