@@ -49,6 +49,7 @@ ROLES = [
     "specialist_a",
     "dfe_staff",
     "programme_admin",
+    "evaluator",  # national figures and exports without personal data; no ICB's, school's or visit's page
 ]
 
 
@@ -66,6 +67,7 @@ def _everyone(outcome, **overrides):
 
 SIGNED_IN_PAGE = _everyone("page", anonymous="login")
 STAFF_ONLY = _everyone("403", anonymous="login", dfe_staff="page", programme_admin="page")
+NATIONAL_READERS = {**STAFF_ONLY, "evaluator": "page"}  # programme staff and the evaluator
 ICB_A_READERS = _everyone(
     "404", anonymous="login", coordinator_a="page", dfe_staff="page", programme_admin="page"
 )  # coordinator_b, senco_a and specialist_a cannot see ICB A at all
@@ -323,8 +325,8 @@ RULES = {
     "cookies": PUBLIC,
     "healthz": PUBLIC,
     "icbs:list": Rule(url=lambda w: reverse("icbs:list"), get=SIGNED_IN_PAGE),
-    "progress": Rule(url=lambda w: reverse("progress"), get=STAFF_ONLY),
-    "progress_export": Rule(url=lambda w: reverse("progress_export", args=["visits", "csv"]), get=STAFF_ONLY),
+    "progress": Rule(url=lambda w: reverse("progress"), get=NATIONAL_READERS),
+    "progress_export": Rule(url=lambda w: reverse("progress_export", args=["visits", "csv"]), get=NATIONAL_READERS),
     "progress_funding": Rule(url=lambda w: reverse("progress_funding"), get=STAFF_ONLY),
     "progress_icb_export": Rule(
         url=lambda w: reverse("progress_icb_export", args=[w.icb_a.ods_code, "visits", "csv"]), get=ICB_A_READERS
@@ -335,7 +337,7 @@ RULES = {
     "search": Rule(url=lambda w: reverse("search") + "?q=Alpha", get=STAFF_ONLY),
     "guidance": PUBLIC,
     "progress_downloads": Rule(url=lambda w: reverse("progress_downloads"), get=PROGRAMME_ADMIN_ONLY),
-    "progress_data_dictionary": Rule(url=lambda w: reverse("progress_data_dictionary"), get=STAFF_ONLY),
+    "progress_data_dictionary": Rule(url=lambda w: reverse("progress_data_dictionary"), get=NATIONAL_READERS),
     "progress_trajectory": Rule(
         url=lambda w: reverse("progress_trajectory"),
         get=PROGRAMME_ADMIN_ONLY,

@@ -64,10 +64,7 @@ def national_progress_page(request):
             "form": progress_filter.form,
             "progress": progress,
             "year": year,
-            "rows": [
-                progress_shown(row, url=f"{reverse('icbs:detail', args=[row.icb.ods_code])}?year={year.label}")
-                for row in rows
-            ],
+            "rows": [progress_shown(row, url=_icb_page(request, row.icb, year)) for row in rows],
             "regions": progress.regions,
             "weeks": weeks,
             "delivery_chart": delivery_chart(weeks=weeks, chart_id="delivery"),
@@ -75,11 +72,20 @@ def national_progress_page(request):
             "measures": MEASURES,
             "evaluation_exports": EVALUATION_EXPORTS.values(),
             "can_set_trajectory": request.access.can(Permission.MANAGE_PROGRAMME),
+            "can_search": request.access.can(Permission.SEARCH_PROGRAMME),
+            "can_see_funding": request.access.can(Permission.VIEW_FORUM_FUNDING),
             "can_export": request.access.can(Permission.EXPORT_PROGRAMME_DATA)
             or request.access.can(Permission.EXPORT_EVALUATION_DATA),
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _icb_page(request, icb, year) -> str:
+    """The ICB's page for a person who may open it; for anyone else (the evaluator) no link, so no dead end."""
+    if not request.access.can(Permission.VIEW_ICB, icb=icb):
+        return ""
+    return f"{reverse('icbs:detail', args=[icb.ods_code])}?year={year.label}"
 
 
 def _may_export(request) -> bool:
@@ -221,7 +227,7 @@ SEARCH_RESULTS = 20
 @require_GET
 def national_search_page(request):
     """DfE staff find a school by name or URN, a specialist by name, or an ICB by name or ODS code."""
-    request.access.require(Permission.VIEW_NATIONAL_PROGRESS)
+    request.access.require(Permission.SEARCH_PROGRAMME)  # not the evaluator: it finds people by name
     form = NationalSearchForm(request.GET or None)
     results = None
     if form.is_valid():
