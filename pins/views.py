@@ -27,6 +27,7 @@ def home(request):
         or access.can(Permission.EXPORT_EVALUATION_DATA),
         "can_search": access.can(Permission.SEARCH_PROGRAMME),
         "manages_programme": access.can(Permission.MANAGE_PROGRAMME),
+        "reviews_free_text": access.can(Permission.REVIEW_FREE_TEXT),
         "has_any_role": access.has_any_role,
         "needs": NeedsYou.of(access),
     }

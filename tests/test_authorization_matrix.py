@@ -337,6 +337,11 @@ RULES = {
     "search": Rule(url=lambda w: reverse("search") + "?q=Alpha", get=STAFF_ONLY),
     "guidance": PUBLIC,
     "progress_downloads": Rule(url=lambda w: reverse("progress_downloads"), get=PROGRAMME_ADMIN_ONLY),
+    "progress_reviews": Rule(
+        url=lambda w: reverse("progress_reviews") + "?kind=outcome-notes",
+        get=PROGRAMME_ADMIN_ONLY,
+        post={**PROGRAMME_ADMIN_ONLY, "programme_admin": "done"},
+    ),
     "progress_data_dictionary": Rule(url=lambda w: reverse("progress_data_dictionary"), get=NATIONAL_READERS),
     "progress_trajectory": Rule(
         url=lambda w: reverse("progress_trajectory"),

@@ -49,6 +49,7 @@ class Permission(enum.StrEnum):
     RECORD_LEAVE = "record a specialist's leave"
     DECLINE_VISITS = "decline a visit proposed to oneself as a specialist"
     SEARCH_PROGRAMME = "find any school, specialist or ICB by name"
+    REVIEW_FREE_TEXT = "decide which free-text notes may go to the evaluation, and redact them"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,7 +66,9 @@ PROGRAMME_ADMIN = Role(
     "Runs the programme nationally: programme years, settings and ICB coordinators. Reads everything.",
     frozenset({P.VIEW_NATIONAL_PROGRESS, P.EXPORT_PROGRAMME_DATA, P.MANAGE_PROGRAMME, P.MANAGE_COORDINATORS}
               | {P.VIEW_ICB, P.VIEW_SCHOOL, P.SET_FUNDING_POTS, P.VIEW_FORUM_FUNDING}
-              | {P.MANAGE_TERM_DATES, P.SEARCH_PROGRAMME}),
+              | {P.MANAGE_TERM_DATES, P.SEARCH_PROGRAMME}
+              # the programme admin, not DfE staff (who change nothing): the admin answers for what leaves the service
+              | {P.REVIEW_FREE_TEXT}),
     requires_mfa=True,
 )  # fmt: skip
 DFE_STAFF = Role(
@@ -74,7 +77,7 @@ DFE_STAFF = Role(
     frozenset(
         {P.VIEW_NATIONAL_PROGRESS, P.EXPORT_PROGRAMME_DATA, P.VIEW_ICB, P.VIEW_SCHOOL, P.VIEW_FORUM_FUNDING}
         | {P.SEARCH_PROGRAMME}
-    ),  # fmt: skip
+    ),
     requires_mfa=True,
 )
 COORDINATOR = Role(

@@ -16,7 +16,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from icbs.models import CoordinatorMembership, ForumLeadMembership
-from pins.accounts.models import AccessEvent, DownloadRecord, StaffMembership, User
+from pins.accounts.models import AccessEvent, DownloadRecord, FreeTextReview, StaffMembership, User
 from pins.kernel.history import acting
 from schools.models import (
     ParentCarerMeeting,
@@ -113,6 +113,9 @@ def personal_data_retire(*, today: datetime.date | None = None, years: int | Non
             SelfAssessmentRating.objects.filter(assessment__in=assessments_past).exclude(notes="").update(notes="")
         )
         counts["Row history entries with those notes cleared"] = _history_cleared(visits_past, assessments_past)
+        counts["Notes released to the evaluation after review removed"] = FreeTextReview.objects.filter(
+            about_date__lt=cutoff
+        ).delete()[0]
         people = list(_people_removed_before(cutoff).select_for_update())
         for person in people:
             person.email = f"person-{person.pk}@{ANONYMISED_DOMAIN}"

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pins.accounts.authorization import Permission, icb_for, programme_year_or_404
 from pins.accounts.selectors import downloads_newest_first
+from pins.accounts.services import free_text_review
 from pins.kernel.errors import RuleBroken
 from pins.kernel.forms import show_rule_broken
 from pins.kernel.paging import page_with_count
@@ -18,8 +19,9 @@ from pins.reporting import exports
 from pins.reporting.charts import delivery_chart, icb_bars_chart
 from pins.reporting.evaluation import EVALUATION_EXPORTS
 from pins.reporting.filters import SORTS, ProgressFilter
-from pins.reporting.forms import NationalSearchForm, PlanMilestoneForm
+from pins.reporting.forms import FreeTextReviewForm, NationalSearchForm, PlanMilestoneForm
 from pins.reporting.progress import MEASURES, delivery_by_week, national_progress, progress_shown, progress_total
+from pins.reporting.reviews import REVIEWABLE
 from pins.reporting.search import national_search
 from schools.selectors import programme_year_for
 from schools.services import plan_milestone_remove, plan_milestone_set
@@ -73,6 +75,7 @@ def national_progress_page(request):
             "evaluation_exports": EVALUATION_EXPORTS.values(),
             "can_set_trajectory": request.access.can(Permission.MANAGE_PROGRAMME),
             "can_search": request.access.can(Permission.SEARCH_PROGRAMME),
+            "can_review_free_text": request.access.can(Permission.REVIEW_FREE_TEXT),
             "can_see_funding": request.access.can(Permission.VIEW_FORUM_FUNDING),
             "can_export": request.access.can(Permission.EXPORT_PROGRAMME_DATA)
             or request.access.can(Permission.EXPORT_EVALUATION_DATA),
@@ -156,7 +159,11 @@ def icb_reports_page(request, ods_code):
     return render(
         request,
         "reporting/icb_reports.html",
-        {"icb": icb, "year": year, "exports": [(export, export.columns) for export in EVALUATION_EXPORTS.values()]},
+        {
+            "icb": icb,
+            "year": year,
+            "exports": [(export, export.columns_shown(personal=True)) for export in EVALUATION_EXPORTS.values()],
+        },
     )
 
 
@@ -205,7 +212,11 @@ def data_dictionary_page(request):
         "reporting/data_dictionary.html",
         {
             "year": year,
-            "exports": [(export, export.columns_shown(personal=personal)) for export in EVALUATION_EXPORTS.values()],
+            # Programme staff see every column, the evaluator's reviewed ones marked; the evaluator sees theirs.
+            "exports": [
+                (export, export.columns if personal else export.columns_shown(personal=False))
+                for export in EVALUATION_EXPORTS.values()
+            ],
             "personal": personal,
         },
     )
@@ -218,6 +229,63 @@ def downloads_page(request):
     request.access.require(Permission.MANAGE_PROGRAMME)
     page = page_with_count(downloads_newest_first(), per_page=DOWNLOADS_PER_PAGE, number=request.GET.get("page"))
     return render(request, "reporting/downloads.html", {"page": page})
+
+
+REVIEWS_PER_PAGE = 20
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def free_text_reviews_page(request):
+    """The programme admin reads each free-text note not yet decided and says whether it may go to the evaluation:
+    as written, redacted, or not at all. Only what is released appears in the evaluator's exports."""
+    request.access.require(Permission.REVIEW_FREE_TEXT)
+    kind = request.GET.get("kind") or next(iter(REVIEWABLE))
+    reviewable = REVIEWABLE.get(kind)
+    if reviewable is None:
+        raise Http404("No such kind of note")
+    here = f"{reverse('progress_reviews')}?kind={kind}&page={request.GET.get('page') or 1}"
+    bound = None
+    if request.method == "POST":
+        note = reviewable.waiting(request.POST.get("note"))
+        if note is None:
+            messages.info(request, "That note has been decided already, or has changed: it is listed again if so")
+            return redirect(here)
+        bound = FreeTextReviewForm(request.POST, prefix=f"note-{note.pk}")
+        if bound.is_valid():
+            try:
+                free_text_review(
+                    kind=kind,
+                    object_id=note.pk,
+                    text=note.text,
+                    seen_digest=bound.cleaned_data["digest"],
+                    decision=bound.cleaned_data["decision"],
+                    redacted=bound.cleaned_data["redacted"],
+                    about_date=note.about,
+                    by=request.user,
+                )
+            except RuleBroken as error:
+                show_rule_broken(bound, error)
+            else:
+                messages.success(
+                    request, f"Decision saved for the note of {note.about:%-d %B %Y} at {note.school_name}"
+                )
+                return redirect(here)
+    page = page_with_count(reviewable.queue(), per_page=REVIEWS_PER_PAGE, number=request.GET.get("page"))
+    notes = [
+        (
+            note,
+            bound
+            if bound is not None and bound.prefix == f"note-{note.pk}"
+            else FreeTextReviewForm(prefix=f"note-{note.pk}", initial={"digest": note.digest}),
+        )
+        for note in page
+    ]
+    return render(
+        request,
+        "reporting/reviews.html",
+        {"reviewable": reviewable, "kinds": REVIEWABLE.values(), "page": page, "notes": notes, "form": bound},
+    )
 
 
 SEARCH_RESULTS = 20
