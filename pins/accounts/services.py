@@ -328,6 +328,8 @@ def free_text_review(
     """Record the programme admin's decision on a piece of free text, replacing any earlier one. `seen_digest` is
     the digest of the text as the page showed it: a text changed since is refused, so nobody approves words they
     have not read."""
+    if decision not in FreeTextReview.Decision.values:
+        raise RuleBroken("Choose whether this may go to the evaluation", field="decision")
     if text_digest(text) != seen_digest:
         raise RuleBroken("The text has changed since you opened the page: read it again before deciding")
     redacted = redacted.strip()

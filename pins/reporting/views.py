@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pins.accounts.authorization import Permission, icb_for, programme_year_or_404
@@ -244,21 +245,26 @@ def free_text_reviews_page(request):
     reviewable = REVIEWABLE.get(kind)
     if reviewable is None:
         raise Http404("No such kind of note")
-    here = f"{reverse('progress_reviews')}?kind={kind}&page={request.GET.get('page') or 1}"
+    here = f"{reverse('progress_reviews')}?{urlencode({'kind': kind, 'page': request.GET.get('page') or 1})}"
     bound = None
     if request.method == "POST":
         note = reviewable.waiting(request.POST.get("note"))
         if note is None:
             messages.info(request, "That note has been decided already, or has changed: it is listed again if so")
             return redirect(here)
-        bound = FreeTextReviewForm(request.POST, prefix=f"note-{note.pk}")
+        prefix = f"note-{note.pk}"
+        seen_digest = request.POST.get(f"{prefix}-digest", "")
+        # Shown again, the form carries the digest of the text as it now reads, which the page then shows.
+        data = request.POST.copy()
+        data[f"{prefix}-digest"] = note.digest
+        bound = FreeTextReviewForm(data, prefix=prefix)
         if bound.is_valid():
             try:
                 free_text_review(
                     kind=kind,
                     object_id=note.pk,
                     text=note.text,
-                    seen_digest=bound.cleaned_data["digest"],
+                    seen_digest=seen_digest,
                     decision=bound.cleaned_data["decision"],
                     redacted=bound.cleaned_data["redacted"],
                     about_date=note.about,

@@ -120,6 +120,11 @@ def test_a_decision_on_text_changed_since_the_page_opened_is_refused_with_an_err
     assert response.status_code == 200
     assert "There is a problem" in response.text and "has changed since you opened the page" in response.text
     assert not FreeTextReview.objects.exists()
+    # Shown again with the text as it now reads, the form decides on that text.
+    assert "Something else" in response.text and text_digest("Something else") in response.text
+    noted.refresh_from_db()
+    assert _decide(admin, noted, "approved").status_code == 302
+    assert FreeTextReview.objects.get().released_text == "Something else"
 
 
 @pytest.mark.parametrize(
@@ -191,3 +196,20 @@ def test_released_text_goes_with_the_retention_period(admin, noted):
 
     assert done.counts["Notes released to the evaluation after review removed"] == 1
     assert not FreeTextReview.objects.exists()
+
+
+def test_the_service_refuses_a_decision_it_does_not_know(world, noted):
+    from pins.accounts.services import free_text_review
+    from pins.kernel.errors import RuleBroken
+
+    with pytest.raises(RuleBroken, match="Choose whether"):
+        free_text_review(
+            kind="outcome-notes",
+            object_id=noted.pk,
+            text=noted.notes,
+            seen_digest=text_digest(noted.notes),
+            decision="maybe",
+            redacted="",
+            about_date=world.visit_a.date,
+            by=world["programme_admin"],
+        )
