@@ -158,9 +158,11 @@ urlpatterns = [
     path("progress/export/<str:kind>.<str:extension>", reporting_views.export, name="progress_export"),
     path("progress/trajectory/", reporting_views.trajectory_page, name="progress_trajectory"),
     path("progress/downloads/", reporting_views.downloads_page, name="progress_downloads"),
+    path("progress/reviews/", reporting_views.free_text_reviews_page, name="progress_reviews"),
     path("search/", reporting_views.national_search_page, name="search"),
     path("guidance/", views.guidance, name="guidance"),
     path("progress/export/dictionary/", reporting_views.data_dictionary_page, name="progress_data_dictionary"),
+    path("icbs/<str:ods_code>/reports/", reporting_views.icb_reports_page, name="progress_icb_reports"),
     path(
         "progress/icb/<str:ods_code>/export/<str:kind>.<str:extension>",
         reporting_views.icb_export,

@@ -22,7 +22,12 @@ def home(request):
         "schools": access.schools().filter(pk__in=access.senco_school_urns).select_related("icb"),
         "specialist": access.specialist,
         "reads_everything": access.reads_everything,
+        "reads_national_progress": access.can(Permission.VIEW_NATIONAL_PROGRESS),
+        "exports_national_data": access.can(Permission.EXPORT_PROGRAMME_DATA)
+        or access.can(Permission.EXPORT_EVALUATION_DATA),
+        "can_search": access.can(Permission.SEARCH_PROGRAMME),
         "manages_programme": access.can(Permission.MANAGE_PROGRAMME),
+        "reviews_free_text": access.can(Permission.REVIEW_FREE_TEXT),
         "has_any_role": access.has_any_role,
         "needs": NeedsYou.of(access),
     }

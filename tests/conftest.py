@@ -179,6 +179,11 @@ def world_build() -> World:
         "senco_a": factories.SencoMembershipFactory(school=enrolment_a.school, user__email="senco.a@example.org").user,
         "specialist_a": factories.UserFactory(email="specialist.a@example.org"),
         "dfe_staff": with_mfa(factories.StaffMembershipFactory(user__email="dfe@example.org").user),
+        "evaluator": with_mfa(
+            factories.StaffMembershipFactory(
+                role=StaffMembership.Role.EVALUATOR, user__email="evaluator@example.org"
+            ).user
+        ),
         "programme_admin": with_mfa(
             factories.StaffMembershipFactory(
                 role=StaffMembership.Role.PROGRAMME_ADMIN,

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from icbs.funding import payment_record
 from icbs.models import CoordinatorMembership, ForumLeadMembership
-from pins.accounts.models import AccessEvent, DownloadRecord, Invitation, StaffMembership
+from pins.accounts.models import AccessEvent, DownloadRecord, FreeTextReview, Invitation, StaffMembership
 from pins.kernel.history import HistoryEvent, acting
 from schools.models import (
     BlackoutPeriod,
@@ -54,6 +54,7 @@ _numbers = itertools.count(1)
 _weeks = itertools.count()  # apart from _numbers, whose values the region codes keep short
 _notices = itertools.count()  # the same
 _months = itertools.count()
+_reviewed_notes = itertools.count(1)  # the same
 
 
 def _month_of_the_year(n: int) -> datetime.date:
@@ -148,6 +149,14 @@ FACTORIES = {
     ),
     "accounts.downloadrecord": lambda: DownloadRecord.objects.create(
         user=factories.UserFactory(), path="/progress/export/visits.csv", filename="pins-visits.csv"
+    ),
+    "accounts.freetextreview": lambda: FreeTextReview.objects.create(
+        kind="outcome-notes",
+        object_id=next(_reviewed_notes),
+        text_digest="0" * 32,
+        decision=FreeTextReview.Decision.KEPT_OUT,
+        about_date=datetime.date(2026, 10, 6),
+        reviewed_by=factories.UserFactory(),
     ),
     "schools.progresschange": lambda: ProgressChange.objects.create(
         programme_year=factories.ProgrammeYearFactory(), icb=factories.ICBFactory(), schools=1

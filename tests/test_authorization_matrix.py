@@ -36,7 +36,7 @@ from schools.models import (
 from specialists.models import CalendarFeed, Capacity, ChangeRequest, Outcome, Reminder, Specialist, Visit
 from specialists.services import calendar_feed_create
 from tests.factories import ClosureDateFactory, SchoolFactory, SpecialistFactory, UserFactory
-from tests.funding import award_for, claim_of_icb_a, funding_of_icb_a, funding_state, payment_of_icb_a
+from tests.funding import award_for, claim_of_icb_a, forum_lead, funding_of_icb_a, funding_state, payment_of_icb_a
 from tests.gias import gias_csv, gias_row
 
 pytestmark = pytest.mark.usefixtures("during_term")
@@ -49,6 +49,8 @@ ROLES = [
     "specialist_a",
     "dfe_staff",
     "programme_admin",
+    "evaluator",  # national figures and exports without personal data; no ICB's, school's or visit's page
+    "forum_lead",  # the lead of ICB A's parent carer forum (see `person`)
 ]
 
 
@@ -66,6 +68,7 @@ def _everyone(outcome, **overrides):
 
 SIGNED_IN_PAGE = _everyone("page", anonymous="login")
 STAFF_ONLY = _everyone("403", anonymous="login", dfe_staff="page", programme_admin="page")
+NATIONAL_READERS = {**STAFF_ONLY, "evaluator": "page"}  # programme staff and the evaluator
 ICB_A_READERS = _everyone(
     "404", anonymous="login", coordinator_a="page", dfe_staff="page", programme_admin="page"
 )  # coordinator_b, senco_a and specialist_a cannot see ICB A at all
@@ -323,16 +326,24 @@ RULES = {
     "cookies": PUBLIC,
     "healthz": PUBLIC,
     "icbs:list": Rule(url=lambda w: reverse("icbs:list"), get=SIGNED_IN_PAGE),
-    "progress": Rule(url=lambda w: reverse("progress"), get=STAFF_ONLY),
-    "progress_export": Rule(url=lambda w: reverse("progress_export", args=["visits", "csv"]), get=STAFF_ONLY),
+    "progress": Rule(url=lambda w: reverse("progress"), get=NATIONAL_READERS),
+    "progress_export": Rule(url=lambda w: reverse("progress_export", args=["visits", "csv"]), get=NATIONAL_READERS),
     "progress_funding": Rule(url=lambda w: reverse("progress_funding"), get=STAFF_ONLY),
     "progress_icb_export": Rule(
         url=lambda w: reverse("progress_icb_export", args=[w.icb_a.ods_code, "visits", "csv"]), get=ICB_A_READERS
     ),
+    "progress_icb_reports": Rule(
+        url=lambda w: reverse("progress_icb_reports", args=[w.icb_a.ods_code]), get=ICB_A_READERS
+    ),
     "search": Rule(url=lambda w: reverse("search") + "?q=Alpha", get=STAFF_ONLY),
     "guidance": PUBLIC,
     "progress_downloads": Rule(url=lambda w: reverse("progress_downloads"), get=PROGRAMME_ADMIN_ONLY),
-    "progress_data_dictionary": Rule(url=lambda w: reverse("progress_data_dictionary"), get=STAFF_ONLY),
+    "progress_reviews": Rule(
+        url=lambda w: reverse("progress_reviews") + "?kind=outcome-notes",
+        get=PROGRAMME_ADMIN_ONLY,
+        post={**PROGRAMME_ADMIN_ONLY, "programme_admin": "done"},
+    ),
+    "progress_data_dictionary": Rule(url=lambda w: reverse("progress_data_dictionary"), get=NATIONAL_READERS),
     "progress_trajectory": Rule(
         url=lambda w: reverse("progress_trajectory"),
         get=PROGRAMME_ADMIN_ONLY,
@@ -729,6 +740,52 @@ RULES |= {
     ),
 }
 
+
+def _activity_data(w):
+    return {
+        "kind": "parent_group",
+        "schools": [w.school_a.urn],
+        "parents_reached": "7",
+        **{"happened_on_day": "5", "happened_on_month": "10", "happened_on_year": "2026"},
+    }
+
+
+def _unclaimed_activity(w):
+    from icbs.funding import activity_record
+
+    activity = activity_record(
+        award=funding_of_icb_a(w),
+        kind="parent_survey",
+        schools=[w.school_a],
+        parents_reached=3,
+        happened_on=datetime.date(2026, 10, 6),
+        by=None,
+    )
+    return {"activities": [activity.pk], "amount": "10"}
+
+
+# The lead of ICB A's forum sees its forum, its award and its claims, records what the forum did and claims the
+# money; everything else of ICB A is a 403 where they see the award, a 404 where they do not (`person` above).
+FORUM_LEAD_OF_ICB_A = {
+    "funding:forum": ("page", None),
+    "funding:award": ("page", None),
+    "funding:claim": ("page", "403"),
+    "funding:award_approve": (None, "403"),
+    "funding:award_cancel": ("403", "403"),
+    "funding:award_pay": ("403", "403"),
+    "funding:payment_reverse": ("403", "403"),
+    "funding:activity_new": ("page", "done"),
+    "funding:claim_new": ("page", "done"),
+}
+for _name, (_get, _post) in FORUM_LEAD_OF_ICB_A.items():
+    _rule = RULES[_name]
+    if _get:
+        _rule.get = {**_rule.get, "forum_lead": _get}
+    if _post:
+        _rule.post = {**_rule.post, "forum_lead": _post}
+RULES["funding:activity_new"].post_data = _activity_data
+RULES["funding:claim_new"].post_data = _unclaimed_activity
+
 # Pages of allauth (sign-in, password reset, MFA set-up) and of the Django admin hold no programme data of
 # their own; they are checked as groups below.
 ALLAUTH_PREFIX = "accounts/"
@@ -775,9 +832,19 @@ def _state():
     return counts
 
 
+def person(world, role):
+    """The person signed in for a role: the world's, or for the forum lead, the lead of ICB A's forum, made with
+    the forum when first asked for, so that the world itself holds no forum."""
+    if role == "forum_lead":
+        forum = funding_of_icb_a(world).forum
+        lead = ForumLeadMembership.objects.filter(forum=forum).select_related("user").first()
+        return lead.user if lead else forum_lead(forum, email="forum.lead.a@example.org")
+    return world[role]
+
+
 def _sign_in(client, world, role):
     if role != "anonymous":
-        client.force_login(world[role])
+        client.force_login(person(world, role))
 
 
 def _outcome(response, method) -> str:

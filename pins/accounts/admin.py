@@ -3,7 +3,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from pins.accounts.models import AccessEvent, DownloadRecord, Invitation, StaffMembership, User
+from pins.accounts.models import AccessEvent, DownloadRecord, FreeTextReview, Invitation, StaffMembership, User
 from pins.accounts.services import invitation_withdraw, staff_role_remove
 from pins.kernel.read_only_admin import ReadOnly, ServiceActions
 
@@ -98,6 +98,17 @@ class DownloadRecordAdmin(ReadOnly, admin.ModelAdmin):
     search_fields = ["filename", "user__email"]
     date_hierarchy = "at"
     list_select_related = ["user"]
+
+
+@admin.register(FreeTextReview)
+class FreeTextReviewAdmin(ReadOnly, admin.ModelAdmin):
+    """The programme admin's decisions on free text for the evaluation: made on the review page, where the note
+    is read beside its decision; read only here, as the account of what was released."""
+
+    list_display = ["reviewed_at", "kind", "object_id", "decision", "reviewed_by"]
+    list_filter = ["kind", "decision"]
+    date_hierarchy = "reviewed_at"
+    list_select_related = ["reviewed_by"]
 
 
 @admin.register(Authenticator)

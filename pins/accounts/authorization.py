@@ -48,6 +48,8 @@ class Permission(enum.StrEnum):
     EXPORT_EVALUATION_DATA = "download the evaluation exports without personal data"
     RECORD_LEAVE = "record a specialist's leave"
     DECLINE_VISITS = "decline a visit proposed to oneself as a specialist"
+    SEARCH_PROGRAMME = "find any school, specialist or ICB by name"
+    REVIEW_FREE_TEXT = "decide which free-text notes may go to the evaluation, and redact them"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,13 +66,18 @@ PROGRAMME_ADMIN = Role(
     "Runs the programme nationally: programme years, settings and ICB coordinators. Reads everything.",
     frozenset({P.VIEW_NATIONAL_PROGRESS, P.EXPORT_PROGRAMME_DATA, P.MANAGE_PROGRAMME, P.MANAGE_COORDINATORS}
               | {P.VIEW_ICB, P.VIEW_SCHOOL, P.SET_FUNDING_POTS, P.VIEW_FORUM_FUNDING}
-              | {P.MANAGE_TERM_DATES}),
+              | {P.MANAGE_TERM_DATES, P.SEARCH_PROGRAMME}
+              # the programme admin, not DfE staff (who change nothing): the admin answers for what leaves the service
+              | {P.REVIEW_FREE_TEXT}),
     requires_mfa=True,
 )  # fmt: skip
 DFE_STAFF = Role(
     "DfE programme staff",
     "Follows the national rollout: reads every ICB and school and exports the figures; changes nothing.",
-    frozenset({P.VIEW_NATIONAL_PROGRESS, P.EXPORT_PROGRAMME_DATA, P.VIEW_ICB, P.VIEW_SCHOOL, P.VIEW_FORUM_FUNDING}),
+    frozenset(
+        {P.VIEW_NATIONAL_PROGRESS, P.EXPORT_PROGRAMME_DATA, P.VIEW_ICB, P.VIEW_SCHOOL, P.VIEW_FORUM_FUNDING}
+        | {P.SEARCH_PROGRAMME}
+    ),
     requires_mfa=True,
 )
 COORDINATOR = Role(

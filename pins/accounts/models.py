@@ -193,3 +193,37 @@ class DownloadRecord(models.Model):
 
     def __str__(self):
         return f"{self.filename} by {self.user or 'a removed user'} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class FreeTextReview(models.Model):
+    """The programme admin's decision on one piece of free text (a visit's outcome notes, a meeting's notes, ...)
+    before it may go to the evaluation: released as written, released with names and details taken out, or kept
+    out. It holds the digest of the text it decided on, not the text: if the text is changed afterwards, the
+    decision no longer matches it and the text is back in the queue (docs/adr/0021)."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved as written"
+        REDACTED = "redacted", "Approved with redaction"
+        KEPT_OUT = "kept_out", "Kept out"
+
+    kind = models.CharField(max_length=40)  # a key of pins.reporting.reviews.REVIEWABLE, such as "outcome-notes"
+    object_id = models.BigIntegerField()
+    text_digest = models.CharField(max_length=32)  # PostgreSQL's md5() of the text as reviewed
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    released_text = models.TextField(blank=True)  # what evaluators get; empty when kept out
+    about_date = models.DateField()  # the date the text is about, for the retention job
+    reviewed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    reviewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="free_text_review_once"),
+            models.CheckConstraint(
+                condition=models.Q(decision="kept_out", released_text="")
+                | (~models.Q(decision="kept_out") & ~models.Q(released_text="")),
+                name="free_text_review_released_unless_kept_out",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}: {self.get_decision_display()}"

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from icbs.models import ICB, CoordinatorMembership, ForumLeadMembership, ParentCarerForum
-from pins.accounts.models import AccessEvent, DownloadRecord, Invitation, StaffMembership, User
+from pins.accounts.models import AccessEvent, DownloadRecord, FreeTextReview, Invitation, StaffMembership, User
 from pins.kernel.background import enqueue_on_commit
 from pins.kernel.errors import RuleBroken
 from pins.kernel.mail import mail_claim, mail_release, mail_send
@@ -314,3 +314,38 @@ def invitation_has_account(invitation: Invitation) -> bool:
 @transaction.atomic
 def download_record(*, path: str, filename: str, personal: bool, by) -> DownloadRecord:
     return DownloadRecord.objects.create(user=by, path=path, filename=filename, personal=personal)
+
+
+def text_digest(text: str) -> str:
+    """The digest PostgreSQL's md5() gives the same text, so a query can tell whether a review still matches."""
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+@transaction.atomic
+def free_text_review(
+    *, kind: str, object_id: int, text: str, seen_digest: str, decision: str, redacted: str, about_date, by
+) -> FreeTextReview:
+    """Record the programme admin's decision on a piece of free text, replacing any earlier one. `seen_digest` is
+    the digest of the text as the page showed it: a text changed since is refused, so nobody approves words they
+    have not read."""
+    if decision not in FreeTextReview.Decision.values:
+        raise RuleBroken("Choose whether this may go to the evaluation", field="decision")
+    if text_digest(text) != seen_digest:
+        raise RuleBroken("The text has changed since you opened the page: read it again before deciding")
+    redacted = redacted.strip()
+    if decision == FreeTextReview.Decision.REDACTED and not redacted:
+        raise RuleBroken("Enter the text with names and details taken out", field="redacted")
+    released = {FreeTextReview.Decision.APPROVED: text, FreeTextReview.Decision.REDACTED: redacted}.get(decision, "")
+    review, _ = FreeTextReview.objects.update_or_create(
+        kind=kind,
+        object_id=object_id,
+        defaults={
+            "text_digest": seen_digest,
+            "decision": decision,
+            "released_text": released,
+            "about_date": about_date,
+            "reviewed_by": by,
+            "reviewed_at": timezone.now(),
+        },
+    )
+    return review

@@ -1,22 +1,36 @@
 """Personal data kept no longer than the programme needs it (UK GDPR Article 5(1)(e)): a job that removes
-free-text notes older than the retention period, anonymises people removed from the programme that long ago,
-and deletes download and access records past it. It says what it did; run twice, the second run does nothing."""
+free-text notes older than the retention period, from the rows and from their row history, anonymises people
+removed from the programme that long ago, and deletes download and access records past it. It says what it did;
+run twice, the second run does nothing.
+
+Row history (docs/adr/0013) keeps every past value of an audited row, so clearing a note on the row alone would
+leave it in the history. The job clears the same fields in the history rows of the same objects: it is the one
+writer that changes history rows, and only their free text; the rest of each past version stays."""
 
 import dataclasses
 import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from icbs.models import CoordinatorMembership, ForumLeadMembership
-from pins.accounts.models import AccessEvent, DownloadRecord, StaffMembership, User
+from pins.accounts.models import AccessEvent, DownloadRecord, FreeTextReview, StaffMembership, User
 from pins.kernel.history import acting
-from schools.models import ParentCarerMeeting, PupilVoiceActivity, SelfAssessmentRating, SencoMembership
+from schools.models import (
+    ParentCarerMeeting,
+    PupilVoiceActivity,
+    SelfAssessment,
+    SelfAssessmentRating,
+    SencoMembership,
+)
 from specialists.models import Outcome, Specialist, Visit
 
 ANONYMISED_DOMAIN = "removed.invalid"
+# A visit that did not take place for "another reason" must say what happened (a database check), so its
+# details are replaced rather than emptied.
+DETAILS_REMOVED = "Removed after the retention period"
 
 
 @dataclasses.dataclass
@@ -54,18 +68,41 @@ def _people_removed_before(cutoff: datetime.date):
     return people
 
 
+_DETAILS_CLEARED = Case(When(not_held_reason="other", then=Value(DETAILS_REMOVED)), default=Value(""))
+
+
+def _history_cleared(visits_past, assessments_past) -> int:
+    """The same notes in the row history of the same objects. A history row is past the period when the object
+    it records is (an outcome's by its visit, which an outcome never changes), so the history of objects still
+    within the period is left alone."""
+    visit_events = Visit.pgh_event_model.objects.filter(pgh_obj_id__in=visits_past.values("pk"))
+    outcome_events = Outcome.pgh_event_model.objects.filter(visit_id__in=visits_past.values("pk"))
+    rating_events = SelfAssessmentRating.pgh_event_model.objects.filter(assessment_id__in=assessments_past.values("pk"))
+    with_text = ~Q(cancellation_reason="") | ~Q(not_held_details__in=["", DETAILS_REMOVED])
+    return (
+        outcome_events.exclude(notes="").update(notes="")
+        + visit_events.filter(with_text).update(cancellation_reason="", not_held_details=_DETAILS_CLEARED)
+        + rating_events.exclude(notes="").update(notes="")
+    )
+
+
 @transaction.atomic
 def personal_data_retire(*, today: datetime.date | None = None, years: int | None = None) -> RetentionDone:
     today = today or timezone.localdate()
     cutoff = retention_cutoff(today, years=settings.PINS_RETENTION_YEARS if years is None else years)
     counts = {}
     with acting(None, reason="retention period passed"):
+        visits_past = Visit.objects.filter(date__lt=cutoff)
+        assessments_past = SelfAssessment.objects.filter(completed_at__date__lt=cutoff)
         counts["Visit outcome notes removed"] = (
-            Outcome.objects.filter(visit__date__lt=cutoff).exclude(notes="").update(notes="")
+            Outcome.objects.filter(visit__in=visits_past).exclude(notes="").update(notes="")
         )
-        counts["Cancellation reasons removed"] = (
-            Visit.objects.filter(date__lt=cutoff).exclude(cancellation_reason="").update(cancellation_reason="")
+        counts["Cancellation reasons removed"] = visits_past.exclude(cancellation_reason="").update(
+            cancellation_reason=""
         )
+        counts["Details of visits that did not take place removed"] = visits_past.exclude(
+            not_held_details__in=["", DETAILS_REMOVED]
+        ).update(not_held_details=_DETAILS_CLEARED)
         counts["Parent and carer meeting notes removed"] = (
             ParentCarerMeeting.objects.filter(held_on__lt=cutoff).exclude(notes="").update(notes="")
         )
@@ -73,10 +110,12 @@ def personal_data_retire(*, today: datetime.date | None = None, years: int | Non
             PupilVoiceActivity.objects.filter(held_on__lt=cutoff).exclude(description="").update(description="")
         )
         counts["Self-assessment notes removed"] = (
-            SelfAssessmentRating.objects.filter(assessment__completed_at__date__lt=cutoff)
-            .exclude(notes="")
-            .update(notes="")
+            SelfAssessmentRating.objects.filter(assessment__in=assessments_past).exclude(notes="").update(notes="")
         )
+        counts["Row history entries with those notes cleared"] = _history_cleared(visits_past, assessments_past)
+        counts["Notes released to the evaluation after review removed"] = FreeTextReview.objects.filter(
+            about_date__lt=cutoff
+        ).delete()[0]
         people = list(_people_removed_before(cutoff).select_for_update())
         for person in people:
             person.email = f"person-{person.pk}@{ANONYMISED_DOMAIN}"

@@ -6,7 +6,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 
 from icbs.models import CoordinatorMembership, ForumLeadMembership
-from pins.accounts.models import AccessEvent, DownloadRecord, Invitation, StaffMembership, User
+from pins.accounts.models import AccessEvent, DownloadRecord, FreeTextReview, Invitation, StaffMembership, User
 from pins.kernel.errors import RuleBroken
 from schools.models import ParentCarerMeeting, PupilVoiceActivity, SelfAssessment, SencoMembership
 from specialists.models import Outcome, Specialist, Visit
@@ -47,6 +47,9 @@ def subject_access_gather(*, email: str) -> dict:
                 AccessEvent.objects.filter(actor=user), "at", "action", "role", "email"
             ),
             "downloads": _rows(DownloadRecord.objects.filter(user=user), "at", "filename", "path"),
+            "free text reviewed for the evaluation": _rows(
+                FreeTextReview.objects.filter(reviewed_by=user), "reviewed_at", "kind", "object_id", "decision"
+            ),
             "visit outcomes recorded": _rows(
                 Outcome.objects.filter(recorded_by=user), "visit__date", "visit__enrolment__school__name", "notes"
             ),

@@ -4,7 +4,8 @@ its meaning, so the header row and the data dictionary page cannot disagree.
 A column marked free text holds what people wrote, and one marked person names someone by an id. An export
 without personal data (`personal=False`, the evaluator's) leaves the free text out and gives each person a
 pseudonymous id instead: the same person has the same one in every export and every download, and nothing in
-the export leads back to them."""
+the export leads back to them. In place of each free text it has a "reviewed" column: the text the programme
+admin released after reading it (as written or redacted, pins.reporting.reviews), empty otherwise."""
 
 import dataclasses
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from pins.kernel.disciplines import Discipline
+from pins.reporting.reviews import released_text
 from schools.models import (
     Domain,
     Enrolment,
@@ -33,6 +35,7 @@ class Column:
     value: Callable
     free_text: bool = False
     person: str = ""  # the kind of person an id stands for, such as "specialist"
+    reviewed: bool = False  # the text released after review: in exports without personal data only
 
 
 def pseudonym(kind: str, pk) -> str:
@@ -51,7 +54,9 @@ class EvaluationExport:
     rows_of_year: Callable  # (year, ICBs or None for all) -> iterable of objects, one a row
 
     def columns_shown(self, *, personal: bool = True) -> list[Column]:
-        return [column for column in self.columns if personal or not column.free_text]
+        if personal:
+            return [column for column in self.columns if not column.reviewed]
+        return [column for column in self.columns if not column.free_text]
 
     def header(self, *, personal: bool = True) -> list[str]:
         return [column.header for column in self.columns_shown(personal=personal)]
@@ -89,6 +94,7 @@ def _of_icbs(queryset, icbs, field="enrolment__icb__in"):
 def _meetings(year, icbs):
     return (
         _of_icbs(ParentCarerMeeting.objects.filter(enrolment__programme_year=year), icbs)
+        .annotate(notes_reviewed=released_text("meeting-notes", field="notes"))
         .select_related(*_ENROLMENT_PLACE)
         .order_by("enrolment__icb__ods_code", "enrolment__school_id", "held_on", "pk")
         .iterator(chunk_size=ROWS_PER_FETCH)
@@ -98,6 +104,7 @@ def _meetings(year, icbs):
 def _pupil_voice(year, icbs):
     return (
         _of_icbs(PupilVoiceActivity.objects.filter(enrolment__programme_year=year), icbs)
+        .annotate(description_reviewed=released_text("pupil-voice", field="description"))
         .select_related(*_ENROLMENT_PLACE)
         .order_by("enrolment__icb__ods_code", "enrolment__school_id", "held_on", "pk")
         .iterator(chunk_size=ROWS_PER_FETCH)
@@ -169,6 +176,11 @@ def _change(enrolment, domain) -> int | str:
 def _visits(year, icbs):
     return (
         _of_icbs(Visit.objects.filter(enrolment__programme_year=year), icbs)
+        .annotate(
+            outcome_notes_reviewed=released_text("outcome-notes", row="outcome__pk", field="outcome__notes"),
+            cancellation_reason_reviewed=released_text("cancellation-reasons", field="cancellation_reason"),
+            not_held_details_reviewed=released_text("not-held-details", field="not_held_details"),
+        )
         .select_related(*_ENROLMENT_PLACE, "enrolment__school__local_authority", "specialist", "outcome")
         .order_by("pk")
         .iterator(chunk_size=ROWS_PER_FETCH)
@@ -180,6 +192,17 @@ def _outcome(visit):
 
 
 DISCIPLINES, ACTIVITIES = dict(Discipline.choices), dict(Activity.choices)
+
+
+def _reviewed(header: str, value: Callable) -> Column:
+    """The column of a free text as released to the evaluation after the programme admin read it."""
+    return Column(
+        f"{header} (reviewed)",
+        f"The text of '{header}', as the programme admin released it for the evaluation after reading it: as "
+        "written, or with names and details taken out; empty when not reviewed yet, kept out, or changed since",
+        lambda item: value(item) or "",
+        reviewed=True,
+    )
 
 
 def _yes_no(value: bool) -> str:
@@ -237,6 +260,7 @@ EVALUATION_EXPORTS = {
                     lambda v: _outcome(v).notes if _outcome(v) else "",
                     free_text=True,
                 ),
+                _reviewed("Outcome notes", lambda v: v.outcome_notes_reviewed),
                 Column(
                     "Cancelled on",
                     "The day the visit was cancelled (YYYY-MM-DD); empty unless cancelled",
@@ -248,6 +272,7 @@ EVALUATION_EXPORTS = {
                     lambda v: v.cancellation_reason,
                     free_text=True,
                 ),
+                _reviewed("Cancellation reason", lambda v: v.cancellation_reason_reviewed),
                 Column(
                     "Did not happen reason",
                     "Why a visit that was booked did not take place, as the coordinator recorded it: the school was "
@@ -261,6 +286,7 @@ EVALUATION_EXPORTS = {
                     lambda v: v.not_held_details,
                     free_text=True,
                 ),
+                _reviewed("Did not happen details", lambda v: v.not_held_details_reviewed),
             ],
             rows_of_year=_visits,
         ),
@@ -280,6 +306,7 @@ EVALUATION_EXPORTS = {
                 Column(
                     "Notes", "What the school wrote about the meeting (free text)", lambda m: m.notes, free_text=True
                 ),
+                _reviewed("Notes", lambda m: m.notes_reviewed),
             ],
             rows_of_year=_meetings,
         ),
@@ -296,6 +323,7 @@ EVALUATION_EXPORTS = {
                     lambda a: a.description,
                     free_text=True,
                 ),
+                _reviewed("Description", lambda a: a.description_reviewed),
             ],
             rows_of_year=_pupil_voice,
         ),

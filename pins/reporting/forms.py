@@ -65,3 +65,32 @@ class NationalSearchForm(forms.Form):
             "max_length": "Enter 100 characters or fewer",
         },
     )
+
+
+class FreeTextReviewForm(forms.Form):
+    """The programme admin's decision on one note in the review queue."""
+
+    decision = forms.ChoiceField(
+        label="May this go to the evaluation?",
+        choices=[
+            ("approved", "Yes, as written"),
+            ("redacted", "Yes, with names and details taken out"),
+            ("kept_out", "No, keep it out"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether this may go to the evaluation"},
+    )
+    redacted = forms.CharField(
+        label="The text with names and details taken out",
+        help_text="Only if you chose to take names and details out. Evaluators get this instead of the note.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+    digest = forms.CharField(widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "redacted" and not cleaned.get("redacted", "").strip():
+            self.add_error("redacted", "Enter the text with names and details taken out")
+        return cleaned

@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pins.accounts.authorization import Permission, icb_for
+from pins.accounts.authorization import Permission, icb_for, programme_year_or_404
 from pins.accounts.selectors import downloads_newest_first
+from pins.accounts.services import free_text_review
 from pins.kernel.errors import RuleBroken
 from pins.kernel.forms import show_rule_broken
 from pins.kernel.paging import page_with_count
@@ -19,8 +21,9 @@ from pins.reporting import exports
 from pins.reporting.charts import delivery_chart, icb_bars_chart
 from pins.reporting.evaluation import EVALUATION_EXPORTS
 from pins.reporting.filters import SORTS, ProgressFilter
-from pins.reporting.forms import NationalSearchForm, PlanMilestoneForm
+from pins.reporting.forms import FreeTextReviewForm, NationalSearchForm, PlanMilestoneForm
 from pins.reporting.progress import MEASURES, delivery_by_week, national_progress, progress_shown, progress_total
+from pins.reporting.reviews import REVIEWABLE
 from pins.reporting.search import national_search
 from schools.selectors import programme_year_for
 from schools.services import plan_milestone_remove, plan_milestone_set
@@ -57,7 +60,6 @@ def national_progress_page(request):
     progress_filter, progress, year, rows = _chosen(request)
     shown_quota = sum((row.quota_days for row in rows), start=Decimal("0"))
     weeks = delivery_by_week(year=year, icbs=[row.icb for row in rows], quota=shown_quota, on=progress.on)
-    year_query = f"year={year.label}"
     return render(
         request,
         "reporting/progress.html",
@@ -66,10 +68,7 @@ def national_progress_page(request):
             "form": progress_filter.form,
             "progress": progress,
             "year": year,
-            "rows": [
-                progress_shown(row, url=f"{reverse_remembered('icbs:detail', args=[row.icb.ods_code])}?{year_query}")
-                for row in rows
-            ],
+            "rows": [progress_shown(row, url=_icb_page(request, row.icb, year)) for row in rows],
             "regions": progress.regions,
             "weeks": weeks,
             "delivery_chart": delivery_chart(weeks=weeks, chart_id="delivery"),
@@ -77,11 +76,21 @@ def national_progress_page(request):
             "measures": MEASURES,
             "evaluation_exports": EVALUATION_EXPORTS.values(),
             "can_set_trajectory": request.access.can(Permission.MANAGE_PROGRAMME),
+            "can_search": request.access.can(Permission.SEARCH_PROGRAMME),
+            "can_review_free_text": request.access.can(Permission.REVIEW_FREE_TEXT),
+            "can_see_funding": request.access.can(Permission.VIEW_FORUM_FUNDING),
             "can_export": request.access.can(Permission.EXPORT_PROGRAMME_DATA)
             or request.access.can(Permission.EXPORT_EVALUATION_DATA),
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _icb_page(request, icb, year) -> str:
+    """The ICB's page for a person who may open it; for anyone else (the evaluator) no link, so no dead end."""
+    if not request.access.can(Permission.VIEW_ICB, icb=icb):
+        return ""
+    return f"{reverse_remembered('icbs:detail', args=[icb.ods_code])}?year={year.label}"
 
 
 def _may_export(request) -> bool:
@@ -143,6 +152,24 @@ def icb_export(request, ods_code, kind, extension):
 
 
 @login_required
+@require_GET
+def icb_reports_page(request, ods_code):
+    """The ICB's own evaluation tables to download, for its board, with what each column means."""
+    icb = icb_for(request, ods_code)
+    request.access.require(Permission.VIEW_ICB, icb=icb)
+    year = programme_year_or_404(request.GET.get("year"))
+    return render(
+        request,
+        "reporting/icb_reports.html",
+        {
+            "icb": icb,
+            "year": year,
+            "exports": [(export, export.columns_shown(personal=True)) for export in EVALUATION_EXPORTS.values()],
+        },
+    )
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def trajectory_page(request):
     """The programme admin sets, month by month, the shares of days every ICB is expected to have allocated and
@@ -187,7 +214,11 @@ def data_dictionary_page(request):
         "reporting/data_dictionary.html",
         {
             "year": year,
-            "exports": [(export, export.columns_shown(personal=personal)) for export in EVALUATION_EXPORTS.values()],
+            # Programme staff see every column, the evaluator's reviewed ones marked; the evaluator sees theirs.
+            "exports": [
+                (export, export.columns if personal else export.columns_shown(personal=False))
+                for export in EVALUATION_EXPORTS.values()
+            ],
             "personal": personal,
         },
     )
@@ -202,6 +233,68 @@ def downloads_page(request):
     return render(request, "reporting/downloads.html", {"page": page})
 
 
+REVIEWS_PER_PAGE = 20
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def free_text_reviews_page(request):
+    """The programme admin reads each free-text note not yet decided and says whether it may go to the evaluation:
+    as written, redacted, or not at all. Only what is released appears in the evaluator's exports."""
+    request.access.require(Permission.REVIEW_FREE_TEXT)
+    kind = request.GET.get("kind") or next(iter(REVIEWABLE))
+    reviewable = REVIEWABLE.get(kind)
+    if reviewable is None:
+        raise Http404("No such kind of note")
+    here = f"{reverse('progress_reviews')}?{urlencode({'kind': kind, 'page': request.GET.get('page') or 1})}"
+    bound = None
+    if request.method == "POST":
+        note = reviewable.waiting(request.POST.get("note"))
+        if note is None:
+            messages.info(request, "That note has been decided already, or has changed: it is listed again if so")
+            return redirect(here)
+        prefix = f"note-{note.pk}"
+        seen_digest = request.POST.get(f"{prefix}-digest", "")
+        # Shown again, the form carries the digest of the text as it now reads, which the page then shows.
+        data = request.POST.copy()
+        data[f"{prefix}-digest"] = note.digest
+        bound = FreeTextReviewForm(data, prefix=prefix)
+        if bound.is_valid():
+            try:
+                free_text_review(
+                    kind=kind,
+                    object_id=note.pk,
+                    text=note.text,
+                    seen_digest=seen_digest,
+                    decision=bound.cleaned_data["decision"],
+                    redacted=bound.cleaned_data["redacted"],
+                    about_date=note.about,
+                    by=request.user,
+                )
+            except RuleBroken as error:
+                show_rule_broken(bound, error)
+            else:
+                messages.success(
+                    request, f"Decision saved for the note of {note.about:%-d %B %Y} at {note.school_name}"
+                )
+                return redirect(here)
+    page = page_with_count(reviewable.queue(), per_page=REVIEWS_PER_PAGE, number=request.GET.get("page"))
+    notes = [
+        (
+            note,
+            bound
+            if bound is not None and bound.prefix == f"note-{note.pk}"
+            else FreeTextReviewForm(prefix=f"note-{note.pk}", initial={"digest": note.digest}),
+        )
+        for note in page
+    ]
+    return render(
+        request,
+        "reporting/reviews.html",
+        {"reviewable": reviewable, "kinds": REVIEWABLE.values(), "page": page, "notes": notes, "form": bound},
+    )
+
+
 SEARCH_RESULTS = 20
 
 
@@ -209,7 +302,7 @@ SEARCH_RESULTS = 20
 @require_GET
 def national_search_page(request):
     """DfE staff find a school by name or URN, a specialist by name, or an ICB by name or ODS code."""
-    request.access.require(Permission.VIEW_NATIONAL_PROGRESS)
+    request.access.require(Permission.SEARCH_PROGRAMME)  # not the evaluator: it finds people by name
     form = NationalSearchForm(request.GET or None)
     results = None
     if form.is_valid():

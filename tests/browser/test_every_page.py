@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.browser.conftest import assert_accessible
 from tests.browser.steps import given_they_sign_in
-from tests.test_authorization_matrix import ADMIN_RULES, ROLES, RULES
+from tests.test_authorization_matrix import ADMIN_RULES, ROLES, RULES, person
 
 pytestmark = pytest.mark.usefixtures("during_term")
 
@@ -66,7 +66,7 @@ def test_every_page_in_the_rules_passes_axe_and_reflows(page, live_server, world
     for role, paths in pages_by_person(world).items():
         page.context.clear_cookies()
         if role != "anonymous":
-            given_they_sign_in(page, live_server, world[role])
+            given_they_sign_in(page, live_server, person(world, role))
         for path in paths:
             answer = page.request.get(f"{live_server.url}{path}")
             assert answer.status == 200, f"the rules say {role} sees {path}: {answer.status}"

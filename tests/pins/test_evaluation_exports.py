@@ -231,7 +231,8 @@ def test_an_evaluator_sees_specialists_by_a_stable_pseudonymous_id(evaluator, wo
 def test_an_evaluator_reads_the_national_figures_but_no_icbs_pages(evaluator, world):
     assert evaluator.get(reverse("progress")).status_code == 200
     html = evaluator.get(reverse("progress_data_dictionary")).text
-    assert "Your exports carry no personal data" in html and "Outcome notes" not in html
+    assert "Your exports carry no personal data" in html and ">Outcome notes<" not in html
+    assert ">Outcome notes (reviewed)<" in html
     assert evaluator.get(reverse("icbs:detail", args=[world.icb_a.ods_code])).status_code in {403, 404}
     assert evaluator.get(reverse("progress_icb_export", args=["QAA", "visits", "csv"])).status_code in {403, 404}
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from pins.accounts.models import DownloadRecord, User
 from pins.programme.retention import personal_data_retire, retention_cutoff
-from schools.models import ParentCarerMeeting
+from schools.models import Domain, ParentCarerMeeting, SelfAssessment, SelfAssessmentRating
 from specialists.models import Outcome, Visit
 from tests.factories import UserFactory, VisitFactory
 
@@ -104,3 +104,55 @@ def test_the_command_and_the_task_say_what_they_did(world, held, settings):
     assert "Visit outcome notes removed: 1" in out.getvalue()  # the visit of 6 October 2026
     assert "Visit outcome notes removed: 0" in apply_retention.delay().get()
     assert "apply the retention period" in settings.CELERY_BEAT_SCHEDULE
+
+
+def _history_text(model) -> str:
+    """Every value of every history row of a model, as one text to search."""
+    return "\n".join(str(row) for row in model.pgh_event_model.objects.values_list())
+
+
+def test_the_row_history_keeps_none_of_the_removed_notes_and_the_rest_untouched(world, held):
+    old_cancelled = VisitFactory(
+        enrolment=world.enrolment_a, specialist=world.specialist_a, date=datetime.date(2026, 10, 13)
+    )
+    new_cancelled = VisitFactory(
+        enrolment=world.enrolment_a, specialist=world.specialist_a, date=datetime.date(2027, 3, 2)
+    )
+    for visit in (old_cancelled, new_cancelled):
+        Visit.objects.filter(pk=visit.pk).update(
+            status=Visit.Status.CANCELLED, cancelled_at=timezone.now(), cancellation_reason=f"Called off {visit.date}"
+        )
+    not_held = VisitFactory(enrolment=world.enrolment_a, specialist=world.specialist_a, date=datetime.date(2026, 11, 3))
+    Visit.objects.filter(pk=not_held.pk).update(
+        status=Visit.Status.NOT_HELD,
+        not_held_reason="other",
+        not_held_details="Mr Smith's hall flooded",
+        not_held_at=timezone.now(),
+    )
+    # A second version of each old note, so the history holds more than one past value.
+    Outcome.objects.filter(visit=held["old_visit"]).update(notes="About 2026-10-06, corrected")
+    assessment = SelfAssessment.objects.create(enrolment=world.enrolment_a, stage=SelfAssessment.Stage.START)
+    SelfAssessment.objects.filter(pk=assessment.pk).update(completed_at=_at(datetime.date(2026, 10, 1)))  # auto_now
+    SelfAssessmentRating.objects.create(
+        assessment=assessment, domain=Domain.MENTAL_HEALTH, rating=2, notes="Jo's class"
+    )
+    old_events = {
+        model: set(model.pgh_event_model.objects.values_list("pgh_id", flat=True))
+        for model in (Visit, Outcome, SelfAssessmentRating)
+    }
+    kept_before = list(Outcome.pgh_event_model.objects.filter(visit=held["new_visit"]).values_list())
+
+    done = personal_data_retire(today=TODAY, years=7)
+
+    history = "\n".join(_history_text(model) for model in (Visit, Outcome, SelfAssessmentRating))
+    for removed in ("About 2026-10-06", "Called off 2026-10-13", "Mr Smith's hall flooded", "Jo's class"):
+        assert removed not in history
+    assert "Called off 2027-03-02" in history
+    assert list(Outcome.pgh_event_model.objects.filter(visit=held["new_visit"]).values_list()) == kept_before
+    assert Visit.objects.get(pk=not_held.pk).not_held_details == "Removed after the retention period"
+    # The past versions are kept, only their notes cleared: the history still says what happened and when.
+    for model, events in old_events.items():
+        assert events <= set(model.pgh_event_model.objects.values_list("pgh_id", flat=True))
+    assert done.counts["Row history entries with those notes cleared"] >= 5
+    assert "Row history entries with those notes cleared" in str(done)
+    assert personal_data_retire(today=TODAY, years=7).counts["Row history entries with those notes cleared"] == 0

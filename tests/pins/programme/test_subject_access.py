@@ -43,3 +43,22 @@ def test_a_specialist_gets_their_visits(world, tmp_path):
 def test_someone_unknown_is_told_so(world, tmp_path):
     with pytest.raises(CommandError, match=r"holds nothing about nobody@example\.org"):
         call_command("subject_access", "nobody@example.org", out=str(tmp_path / "x.json"))
+
+
+def test_the_programme_admin_gets_the_free_text_decisions_they_made(world, tmp_path):
+    from pins.accounts.models import FreeTextReview
+
+    FreeTextReview.objects.create(
+        kind="meeting-notes",
+        object_id=7,
+        text_digest="0" * 32,
+        decision=FreeTextReview.Decision.KEPT_OUT,
+        about_date=datetime.date(2026, 10, 8),
+        reviewed_by=world["programme_admin"],
+    )
+    out = tmp_path / "admin.json"
+
+    call_command("subject_access", "admin@example.org", out=str(out))
+
+    [decision] = json.loads(out.read_text())["free text reviewed for the evaluation"]
+    assert (decision["kind"], decision["object_id"], decision["decision"]) == ("meeting-notes", 7, "kept_out")
