@@ -120,7 +120,8 @@ def _demo_ready() -> None:
 
 
 def _pages() -> list[Page]:
-    """The pages of issue 13, each as the person who uses it, on West Yorkshire (QWO) as the demo's example."""
+    """The pages of issue 13 and the coordinator's home page, each as the person who uses it, on West Yorkshire
+    (QWO) as the demo's example."""
     from icbs.models import ICB
     from pins.demo.seed import DFE_EMAIL, coordinator_email, senco_email, specialist_email
     from schools.models import SencoMembership
@@ -140,6 +141,8 @@ def _pages() -> list[Page]:
         Page("specialist page", f"/specialists/{specialist.pk}/", specialist_email(specialist_id=specialist.pk)),
         Page("national progress", "/progress/", DFE_EMAIL),
         Page("people with access", f"/icbs/{icb.ods_code}/access/", coordinator),
+        # Where every coordinator lands after signing in: what needs them across the ICB.
+        Page("coordinator's home", "/", coordinator),
     ]
 
 

@@ -87,6 +87,9 @@ def _busier(world) -> None:
 
 
 PAGES = {
+    "coordinator's home page": ("coordinator_a", lambda world: reverse("home")),
+    "SENCO's home page": ("senco_a", lambda world: reverse("home")),
+    "specialist's home page": ("specialist_a", lambda world: reverse("home")),
     "ICB page": ("coordinator_a", lambda world: reverse("icbs:detail", args=[world.icb_a.ods_code])),
     "ICB specialists": ("coordinator_a", lambda world: reverse("specialists:icb", args=[world.icb_a.ods_code])),
     "allocate form": ("coordinator_a", lambda world: reverse("visits:allocate", args=[world.icb_a.ods_code])),
