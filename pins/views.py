@@ -51,15 +51,16 @@ class NeedsYou:
     def of(cls, access: RequestAccess) -> "NeedsYou":
         found, now = cls(), timezone.now()
         today = timezone.localdate(now)
+        # A school's or an ICB's visits are reached through their enrolments, so those lists are planned whole.
         if access.senco_school_urns:
             visits = access.visits().filter(enrolment__school_id__in=access.senco_school_urns)
-            found.to_confirm = needs.first_rows(needs.visits_to_confirm(visits, today=today))
+            found.to_confirm = needs.first_rows(needs.visits_to_confirm(visits, today=today), plan_whole_list=True)
             found.school_requests = needs.first_rows(needs.change_requests_open(visits))
         if access.coordinated_icb_ids:
             visits = access.visits().filter(enrolment__icb_id__in=access.coordinated_icb_ids)
             found.icb_requests = needs.first_rows(needs.change_requests_open(visits))
-            found.unconfirmed = needs.first_rows(needs.visits_unconfirmed(visits, now=now))
-            found.overdue = needs.first_rows(needs.outcomes_overdue(visits, today=today))
+            found.unconfirmed = needs.first_rows(needs.visits_unconfirmed(visits, now=now), plan_whole_list=True)
+            found.overdue = needs.first_rows(needs.outcomes_overdue(visits, today=today), plan_whole_list=True)
             year = programme_year_for(today=today)
             if year is not None:
                 enrolments = access.enrolments().filter(icb_id__in=access.coordinated_icb_ids)

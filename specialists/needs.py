@@ -5,7 +5,7 @@ each list in one query (its first rows and its total together), whatever the num
 import dataclasses
 import datetime
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -34,10 +34,16 @@ class Needing:
         return self.total > 0
 
 
-def first_rows(queryset: QuerySet) -> Needing:
-    """One query: the first LIST_LENGTH rows, each carrying the count of the whole list."""
-    rows = list(with_list_total(queryset, "list_total")[:LIST_LENGTH])
+def first_rows(queryset: QuerySet, *, plan_whole_list: bool = False) -> Needing:
+    """One query: the first LIST_LENGTH rows, each carrying the count of the whole list. `plan_whole_list` for
+    visits filtered through their enrolment (a school's, an ICB's): see `pins.kernel.paging.with_list_total`."""
+    counted = with_list_total if plan_whole_list else _with_window_total
+    rows = list(counted(queryset, "list_total")[:LIST_LENGTH])
     return Needing(rows=rows, total=rows[0].list_total if rows else 0)
+
+
+def _with_window_total(queryset: QuerySet, name: str) -> QuerySet:
+    return queryset.annotate(**{name: Window(Count("pk"))})
 
 
 def with_proposed_since(visits: QuerySet[Visit]) -> QuerySet[Visit]:
