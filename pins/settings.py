@@ -174,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "schools.tasks.fold_progress_changes",
         "schedule": 5 * 60,
     },
+    "fold open visits": {
+        "task": "specialists.tasks.fold_open_visits",
+        "schedule": 5 * 60,
+    },
     "send unsent notices": {
         "task": "specialists.tasks.send_unsent_notices",
         "schedule": 5 * 60,

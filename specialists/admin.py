@@ -12,6 +12,7 @@ from specialists.models import (
     Capacity,
     ChangeRequest,
     Notice,
+    OpenVisitsChange,
     Outcome,
     Reminder,
     Specialist,
@@ -213,3 +214,14 @@ class NoticeAdmin(ReadOnly, admin.ModelAdmin):
     search_fields = ["recipient", "subject"]
     date_hierarchy = "created_at"
     list_select_related = ["visit__enrolment__school", "visit__specialist"]
+
+
+@admin.register(OpenVisitsChange)
+class OpenVisitsChangeAdmin(ReadOnly, admin.ModelAdmin):
+    """Written by the visits' open-visits trigger and folded by beat (national progress counts overdue visits
+    from them): read only here."""
+
+    list_display = ["icb", "programme_year", "date", "visits"]
+    list_filter = ["programme_year"]
+    search_fields = ["icb__name"]
+    list_select_related = ["icb", "programme_year"]

@@ -43,3 +43,11 @@ def send_unsent_notices() -> int:
     from specialists.services import notices_send_unsent
 
     return notices_send_unsent()
+
+
+@shared_task
+def fold_open_visits() -> None:
+    """Every few minutes: fold the open-visits trigger's rows into one per ICB and day."""
+    from specialists.services import open_visits_fold
+
+    open_visits_fold()

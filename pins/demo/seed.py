@@ -45,6 +45,7 @@ from schools.models import (
 from schools.services import progress_changes_fold
 from specialists.models import Capacity, Discipline, Outcome, Specialist, Unavailability, Visit
 from specialists.rules import england_bank_holidays
+from specialists.services import open_visits_fold
 from specialists.services.counters import capacity_counters_recount, visit_counters_recount
 
 # Printed by `make run` for anyone to read: the demo holds no secrets.
@@ -163,6 +164,7 @@ def demo_seed(
     # One hash for every account: hashing each one would take minutes at national scale.
     summary = plan.write(password_hash=make_password(password))
     progress_changes_fold()  # the recount's many small changes, as one row per ICB, as beat would fold them
+    open_visits_fold()
     return summary
 
 

@@ -4,6 +4,7 @@ from pins.kernel.disciplines import Discipline
 from specialists.models.calendar_feed import CalendarFeed
 from specialists.models.change_request import ChangeRequest
 from specialists.models.notice import Notice
+from specialists.models.open_visits import OpenVisitsChange
 from specialists.models.outcome import Activity, Outcome
 from specialists.models.reminder import Reminder
 from specialists.models.specialist import Capacity, Specialist, SpecialistQuerySet, Unavailability
@@ -18,6 +19,7 @@ __all__ = [
     "ChangeRequest",
     "Discipline",
     "Notice",
+    "OpenVisitsChange",
     "Outcome",
     "Reminder",
     "Session",

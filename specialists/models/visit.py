@@ -10,6 +10,7 @@ from django.db.models import F, Func, Q
 
 from pins.kernel.history import audited
 from pins.kernel.units import DaysField
+from specialists.models.open_visits import OPEN_VISITS_TRIGGERS
 from specialists.models.specialist import Specialist
 
 
@@ -129,6 +130,8 @@ class Visit(models.Model):
                 name="visit_open_by_date",
             ),
         ]
+        # National progress counts overdue visits from the rows these write (OpenVisitsChange).
+        triggers = list(OPEN_VISITS_TRIGGERS)
         constraints = [
             # No specialist is booked twice for overlapping sessions.
             ExclusionConstraint(

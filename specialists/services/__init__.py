@@ -11,7 +11,7 @@ from specialists.services.change_request import (
     visit_decline,
 )
 from specialists.services.closure_date import closure_date_add, closure_date_remove
-from specialists.services.counters import visit_counters_recount
+from specialists.services.counters import open_visits_fold, visit_counters_recount
 from specialists.services.not_held import visit_record_not_held
 from specialists.services.notice import notice_send, notices_send_unsent, visit_notices_write
 from specialists.services.outcome import visit_record_outcome
@@ -35,6 +35,7 @@ __all__ = [
     "closure_date_remove",
     "notice_send",
     "notices_send_unsent",
+    "open_visits_fold",
     "plan_book",
     "reminders_send",
     "specialists_transfer_to_successor",

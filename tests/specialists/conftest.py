@@ -8,7 +8,7 @@ from django.db.models.functions import TruncWeek
 from django.db.models.lookups import Exact
 
 from schools.models import MET_THROUGH_COLUMNS, BlackoutPeriod, Enrolment, ProgressChange, WeeklyDelivery
-from specialists.models import Capacity, Visit
+from specialists.models import Capacity, OpenVisitsChange, Visit
 from tests.factories import (
     CapacityFactory,
     ClosureDateFactory,
@@ -83,6 +83,27 @@ def assert_counters_match_visits():
         )
         assert capacity.allocated_days == (booked or Decimal("0")), capacity
     assert_progress_matches_enrolments()
+    assert_open_visits_match_visits()
+
+
+def assert_open_visits_match_visits():
+    """What the open-visits trigger wrote adds up, for each ICB, year and day, to the open visits there are."""
+    assert open_visits_kept() == open_visits_counted()
+
+
+def open_visits_kept() -> set[tuple]:
+    rows = OpenVisitsChange.objects.values_list("programme_year", "icb", "date").annotate(visits=Sum("visits"))
+    return {tuple(row) for row in rows.order_by() if row[3]}
+
+
+def open_visits_counted() -> set[tuple]:
+    rows = (
+        Visit.objects.open()
+        .values_list("enrolment__programme_year", "enrolment__icb", "date")
+        .annotate(visits=Count("pk"))
+        .order_by()
+    )
+    return {tuple(row) for row in rows}
 
 
 def assert_progress_matches_enrolments():
