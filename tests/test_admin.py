@@ -40,6 +40,7 @@ from specialists.models import (
     Capacity,
     ChangeRequest,
     Notice,
+    OpenVisitsChange,
     Outcome,
     Reminder,
     Unavailability,
@@ -160,6 +161,12 @@ FACTORIES = {
     ),
     "schools.progresschange": lambda: ProgressChange.objects.create(
         programme_year=factories.ProgrammeYearFactory(), icb=factories.ICBFactory(), schools=1
+    ),
+    "specialists.openvisitschange": lambda: OpenVisitsChange.objects.create(
+        programme_year=factories.ProgrammeYearFactory(),
+        icb=factories.ICBFactory(),
+        date=datetime.date(2026, 10, 6),
+        visits=1,
     ),
     "schools.schoolholiday": lambda: SchoolHoliday.objects.create(
         programme_year=factories.ProgrammeYearFactory(),
