@@ -14,23 +14,17 @@ def with_list_total(rows: QuerySet, name: str) -> QuerySet:
     return rows.annotate(**{name: Window(Count("pk"))}).filter(**{f"{name}__gt": 0})
 
 
-def page_with_count(rows: QuerySet, *, per_page: int, number, plan_whole_list: bool = False) -> Page:
+def page_with_count(rows: QuerySet, *, per_page: int, number) -> Page:
     """The page numbered `number` (as typed in the address), its rows counting the whole list beside them (a
     window count). A number that is not a page gives the first page, one past the end the last, as
-    Paginator.get_page does; only those cost more queries.
-
-    `plan_whole_list` is for a list filtered through a join and sorted by an indexed column of its own table (an
-    ICB's visits by date): see `with_list_total`. It costs about a millisecond more to compile, so lists that
-    PostgreSQL plans well as they are go without it."""
+    Paginator.get_page does; only those cost more queries. (A list PostgreSQL plans badly under the LIMIT: see
+    `with_list_total`, or give it an index of its own, as the visits that did not take place have.)"""
     try:
         number = max(int(number), 1)
     except (TypeError, ValueError):
         number = 1
     start = (number - 1) * per_page
-    listed = (
-        with_list_total(rows, "rows_in_list") if plan_whole_list else rows.annotate(rows_in_list=Window(Count("pk")))
-    )
-    page = list(listed[start : start + per_page])
+    page = list(rows.annotate(rows_in_list=Window(Count("pk")))[start : start + per_page])
     paginator = Paginator(rows, per_page)
     if not page and number > 1:
         return paginator.get_page(number)

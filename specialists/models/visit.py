@@ -129,6 +129,14 @@ class Visit(models.Model):
                 condition=models.Q(status__in=["proposed", "confirmed"]),
                 name="visit_open_by_date",
             ),
+            # Visits that did not take place, by date: few anywhere, so an ICB's list of them, latest first, reads
+            # these rather than walking every visit of the country by date.
+            models.Index(
+                fields=["date"],
+                include=["enrolment"],
+                condition=models.Q(status="not_held"),
+                name="visit_not_held_by_date",
+            ),
         ]
         # National progress counts overdue visits from the rows these write (OpenVisitsChange).
         triggers = list(OPEN_VISITS_TRIGGERS)

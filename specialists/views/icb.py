@@ -54,7 +54,6 @@ def icb_overview(request, ods_code):
                 icb_visits_not_held(icb=icb, programme_year=year),
                 per_page=NOT_HELD_PER_PAGE,
                 number=request.GET.get("not_held_page"),
-                plan_whole_list=True,
             ),
             "behind_on_parent_carers": totals.behind_on_parent_carers,
             "can_allocate": request.access.can(Permission.ALLOCATE_VISITS, icb=icb),
