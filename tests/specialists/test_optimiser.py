@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from schools.models import SelfAssessment
 from specialists.models import SESSION_SLOTS, Capacity, Discipline, Session
@@ -14,6 +15,7 @@ from specialists.optimiser import PlannerWeights, terms_of
 from specialists.planner import NO_CAPACITY, NO_DATE, ProposedVisit, plan_visits
 from specialists.rules import BookingCalendar
 from tests.factories import CapacityFactory, SpecialistFactory, UnavailabilityFactory, VisitFactory
+from tests.specialists.test_plan_tool import coordinator_client  # noqa: F401
 from tests.specialists.test_planner import icb  # noqa: F401  (the four-school ICB fixture)
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +188,17 @@ def test_the_optimisers_plan_beats_the_greedys_beside_it(icb):  # noqa: F811
     assert ours.requested_share >= greedy.requested_share
     assert ours.requested_share == 1.0
     assert ours.visits <= greedy.visits
+
+
+def test_the_page_shows_the_plan_beside_the_greedys_and_why_each_row(coordinator_client, icb):  # noqa: F811
+    page = coordinator_client.get(reverse("visits:plan", args=[icb["icb"].ods_code]))
+
+    assert page.status_code == 200
+    assert "This plan beside a simple one" in page.text
+    comparison = {measure: (ours, greedy) for measure, ours, greedy in page.context["comparison"]}
+    assert comparison["Days planned"] == ("20 of 20", "20 of 20")
+    assert comparison["Days in a discipline the school asked for"][0] == "100%"
+    assert "asked for speech and language therapy; speech and language therapist with time in the" in page.text
 
 
 def test_the_weights_are_the_programme_admins_to_change(icb, settings):  # noqa: F811
