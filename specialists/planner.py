@@ -10,6 +10,7 @@ of the year. It is greedy and deterministic, not an optimiser: the same data giv
 import copy
 import dataclasses
 import datetime
+import time
 from collections import defaultdict
 from decimal import Decimal
 
@@ -358,8 +359,9 @@ def plan_visits(
 
 
 def _optimised(planner: _Planner, *, weights: "PlannerWeights", seconds: float) -> Plan:
+    deadline = time.perf_counter() + seconds
     greedy = planner.fork().plan()
-    optimiser = Optimiser(planner, weights=weights, time_limit=seconds)
+    optimiser = Optimiser(planner, weights=weights, deadline=deadline)
     counts = optimiser.count(greedy.visits)
     scoring = optimiser.scoring
     greedy_rows = [row for row in greedy if not row.pinned]
