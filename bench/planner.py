@@ -91,6 +91,7 @@ def main() -> int:
     bounds = [0, 0]
     wall = {"greedy": 0.0, "optimiser": 0.0}
     chosen = {"optimiser": 0, "greedy": 0}
+    statuses = {}
     for icb in icbs:
         bound, asking = requested_upper_bound(_Planner(icb=icb, year=year, today=today))
         bounds[0] += bound
@@ -104,6 +105,7 @@ def main() -> int:
         wall["greedy"] += greedy_seconds
         wall["optimiser"] += seconds
         chosen[plan.method] += 1
+        statuses[plan.solver_status] = statuses.get(plan.solver_status, 0) + 1
         if rows["greedy"] == []:
             print(header)
         for name, totals, took in (("greedy", plan.greedy_totals, greedy_seconds), ("optimiser", plan.totals, seconds)):
@@ -167,6 +169,7 @@ def main() -> int:
         )
     print(f"requested % at most (capacity bound): {100 * bounds[0] / bounds[1] if bounds[1] else 100:.1f}")
     print(f"plans kept: optimiser {chosen['optimiser']}, greedy {chosen['greedy']}")
+    print("the solver's searches ended: " + ", ".join(f"{name} {count}" for name, count in sorted(statuses.items())))
     return 0
 
 

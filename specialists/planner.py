@@ -86,6 +86,7 @@ class Plan:
     totals: "PlanTotals | None" = None
     greedy_totals: "PlanTotals | None" = None
     method: str = "greedy"  # which planner's rows these are: "optimiser" or "greedy"
+    solver_status: str = ""  # how the optimiser's search ended (OPTIMAL, FEASIBLE, UNKNOWN), when it ran
 
     def __iter__(self):
         return iter(self.visits)
@@ -366,6 +367,7 @@ def _optimised(planner: _Planner, *, weights: "PlannerWeights", seconds: float) 
     scoring = optimiser.scoring
     greedy_rows = [row for row in greedy if not row.pinned]
     greedy.totals = greedy.greedy_totals = scoring.totals(greedy_rows, greedy.unplanned_days)
+    greedy.solver_status = optimiser.status
     if counts is None:
         return greedy
     rows = [
@@ -390,6 +392,7 @@ def _optimised(planner: _Planner, *, weights: "PlannerWeights", seconds: float) 
         totals=scoring.totals(rows, unplanned_days),
         greedy_totals=greedy.greedy_totals,
         method="optimiser",
+        solver_status=optimiser.status,
     )
 
 
