@@ -70,8 +70,11 @@ def main() -> int:
 
     import datetime
 
+    from django.db.models import F
+
     from icbs.models import ICB
-    from schools.models import ProgrammeYear
+    from schools.models import Enrolment, ProgrammeYear
+    from specialists.optimiser import recommended_slots
     from specialists.planner import _Planner, plan_visits
 
     year = ProgrammeYear.objects.order_by("-starts_on").first()
@@ -92,6 +95,7 @@ def main() -> int:
     wall = {"greedy": 0.0, "optimiser": 0.0}
     chosen = {"optimiser": 0, "greedy": 0}
     statuses = {}
+    recommending = []
     for icb in icbs:
         bound, asking = requested_upper_bound(_Planner(icb=icb, year=year, today=today))
         bounds[0] += bound
@@ -105,6 +109,17 @@ def main() -> int:
         wall["greedy"] += greedy_seconds
         wall["optimiser"] += seconds
         chosen[plan.method] += 1
+        # The allocation form's recommended visits for the ICB's first school with days left.
+        school = (
+            Enrolment.objects.filter(icb=icb, programme_year=year, allocated_days__lt=F("quota_days"))
+            .select_related("school", "programme_year")
+            .order_by("school__name")
+            .first()
+        )
+        if school is not None:
+            started = time.perf_counter()
+            recommended_slots(enrolment=school, today=today)
+            recommending.append(time.perf_counter() - started)
         statuses[plan.solver_status] = statuses.get(plan.solver_status, 0) + 1
         if rows["greedy"] == []:
             print(header)
@@ -168,6 +183,11 @@ def main() -> int:
             f"{targets.get(measure, '')}"
         )
     print(f"requested % at most (capacity bound): {100 * bounds[0] / bounds[1] if bounds[1] else 100:.1f}")
+    if recommending:
+        print(
+            f"recommended visits for a school: slowest {max(recommending):.3f} s, "
+            f"mean {statistics.mean(recommending):.3f} s (target under 1 s)"
+        )
     print(f"plans kept: optimiser {chosen['optimiser']}, greedy {chosen['greedy']}")
     print("the solver's searches ended: " + ", ".join(f"{name} {count}" for name, count in sorted(statuses.items())))
     return 0

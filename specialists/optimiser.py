@@ -21,7 +21,9 @@ from ortools.sat.python import cp_model
 
 from pins.kernel.disciplines import Discipline
 from pins.kernel.units import HALF_DAY
-from specialists.models import SESSION_DAYS, Session
+from schools.models import BlackoutPeriod, ClosureDate, SelfAssessment
+from schools.selectors import holidays_of
+from specialists.models import SESSION_DAYS, Capacity, Session, Unavailability, Visit
 from specialists.rules import BookingCalendar
 
 # The specialists of a discipline the model considers for a school, nearest first: the rest are too far away
@@ -573,3 +575,139 @@ class Optimiser:
                 if candidate in joint[day] and calendar.is_free(day, candidate):
                     return day, candidate
         return None
+
+
+@dataclasses.dataclass(frozen=True)
+class RecommendedSlot:
+    """A visit to suggest for one school on the allocation and reschedule forms, with why it ranks where it does."""
+
+    specialist: object
+    date: datetime.date
+    session: Session
+    why: str
+    score: int
+
+
+def recommended_slots(
+    *,
+    enrolment,
+    today: datetime.date,
+    session: Session | None = None,
+    ignoring=None,
+    count: int = 5,
+    weights: PlannerWeights | None = None,
+) -> list[RecommendedSlot]:
+    """The best `count` (specialist, date, session) for the school by the planner's own scoring: for each of the
+    ICB's specialists with capacity left and each term, the first date `BookingCalendar` allows. `session` is
+    the visit's when rescheduling (`ignoring` it, so its own slot and days are free); otherwise a full day while
+    the school has one left. A fixed handful of queries, whatever the ICB's size."""
+    weights = weights or PlannerWeights.configured()
+    year, school = enrolment.programme_year, enrolment.school
+    first_day = max(today + datetime.timedelta(days=1), year.starts_on)
+    terms = terms_of(year, first_day)
+    if not terms:
+        return []
+    freed = ignoring.days if ignoring is not None else Decimal(0)
+    left = enrolment.quota_days - enrolment.allocated_days + freed
+    if session is None:
+        session = Session.FULL_DAY if left >= 1 else Session.MORNING
+    needed = SESSION_DAYS[session]
+    if left < needed:
+        return []
+    capacities = list(
+        Capacity.objects.filter(
+            programme_year=year, specialist__icb_id=enrolment.icb_id, specialist__active=True
+        ).select_related("specialist")
+    )
+    specialists = [capacity.specialist for capacity in capacities]
+    bookings = Visit.objects.booked().filter(specialist__in=specialists, date__gte=first_day)
+    if ignoring is not None:
+        bookings = bookings.exclude(pk=ignoring.pk)
+    booked = defaultdict(list)
+    for visit in bookings.select_related("enrolment__school", "specialist"):
+        booked[visit.specialist_id].append(visit)
+    absences = defaultdict(list)
+    for absence in Unavailability.objects.filter(specialist__in=specialists, ends_on__gte=first_day):
+        absences[absence.specialist_id].append(absence)
+    blackouts = list(BlackoutPeriod.objects.filter(programme_year=year))
+    closures = list(ClosureDate.objects.filter(school=school, ends_on__gte=first_day))
+    holidays = holidays_of(school=school, year=year)
+    assessment = SelfAssessment.objects.filter(enrolment=enrolment, stage=SelfAssessment.Stage.START).first()
+    wanted = set(assessment.wanted_disciplines) if assessment else set()
+    had = Visit.objects.booked().filter(enrolment=enrolment)
+    if ignoring is not None:
+        had = had.exclude(pk=ignoring.pk)
+    seen = set(had.values_list("specialist__discipline", flat=True))
+    school_terms = {
+        term_index(terms, visit.date) for visits in booked.values() for visit in visits if visit.enrolment == enrolment
+    }
+
+    # Utilisation in half-days, with the visit being moved given back.
+    used = {c.specialist_id: int(c.allocated_days * 2) for c in capacities}
+    if ignoring is not None and ignoring.specialist_id in used:
+        used[ignoring.specialist_id] -= int(ignoring.days * 2)
+    own = {c.specialist_id: int(c.days * 2) for c in capacities}
+    everyone = sum(own.values())
+    mean = 100 * sum(used.values()) / everyone if everyone else 0
+    half_days = int(needed * 2)
+
+    def gap(pk, extra=0) -> float:
+        return abs(100 * (used[pk] + extra) / own[pk] - mean) if own[pk] else 0
+
+    candidates = []
+    for specialist in specialists:
+        pk = specialist.pk
+        if own[pk] - used[pk] < half_days:
+            continue
+        requested = specialist.discipline in wanted
+        new = specialist.discipline not in seen
+        km = km_between(specialist, school)
+        base = (
+            half_days * (weights.half_day_planned + (weights.half_day_requested if requested else 0))
+            + (weights.discipline_new + (weights.requested_discipline_new if requested else 0) if new else 0)
+            - weights.per_visit
+            - weights.per_km_per_visit * round(km)
+            - round(weights.utilisation_point_from_mean * (gap(pk, half_days) - gap(pk)))
+        )
+        calendar = BookingCalendar.from_loaded(
+            enrolment=enrolment,
+            specialist=specialist,
+            blackouts=blackouts,
+            closures=closures,
+            holidays=holidays,
+            unavailable=absences[pk],
+            bookings=booked[pk],
+            today=today,
+        )
+        sessions = [session] if session == Session.FULL_DAY else [Session.MORNING, Session.AFTERNOON]
+        for number, term in enumerate(terms):
+            found = _first_free_in(calendar, term, sessions)
+            if found is None:
+                continue
+            day, chosen = found
+            new_term = number not in school_terms
+            score = base + (weights.term_with_visit if new_term else 0)
+            candidates.append((score, day, specialist, chosen, requested, new, km, term, new_term))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2].full_name, c[3]))
+    return [
+        RecommendedSlot(specialist, day, chosen, _slot_why(specialist, requested, new, km, term, new_term), score)
+        for score, day, specialist, chosen, requested, new, km, term, new_term in candidates[:count]
+    ]
+
+
+def _first_free_in(calendar, term: Term, sessions) -> tuple[datetime.date, Session] | None:
+    day = term.first
+    while day <= term.last:
+        for session in sessions:
+            if day.weekday() < 5 and calendar.is_free(day, session):
+                return day, session
+        day += datetime.timedelta(days=1)
+    return None
+
+
+def _slot_why(specialist, requested, new, km, term, new_term) -> str:
+    discipline = specialist.get_discipline_display().lower()
+    parts = ["asked for " + discipline if requested else ("new to the school" if new else f"more {discipline}")]
+    parts.append(f"{km:.0f} km away" if km else "distance not known")
+    parts.append(f"first free date in the {term.name} term" + (", a term with no visit yet" if new_term else ""))
+    return "; ".join(parts)
