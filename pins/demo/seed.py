@@ -616,8 +616,8 @@ class _DemoPlan:
     ) -> None:
         """A start self-assessment for most schools, rating each domain and asking for one to three disciplines.
         A cohort asks for what its ICB offers: each discipline is drawn in proportion to the days its specialists
-        give, so the requests are ones the ICB's capacity can meet (uniform draws would ask one specialist of a
-        discipline for several times their days)."""
+        give. (Drawn uniformly, the ICBs' capacity would still allow 99.8% of the days left at asking schools in a
+        requested discipline, against 100% so: bench/planner.py prints the bound.)"""
         offered: dict[str, Decimal] = {}
         for specialist, capacity in zip(specialists, capacities, strict=True):
             offered[specialist.discipline] = offered.get(specialist.discipline, Decimal(0)) + capacity.days
