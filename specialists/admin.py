@@ -13,6 +13,7 @@ from specialists.models import (
     ChangeRequest,
     Notice,
     Outcome,
+    PlannerWeights,
     Reminder,
     Specialist,
     Unavailability,
@@ -213,3 +214,11 @@ class NoticeAdmin(ReadOnly, admin.ModelAdmin):
     search_fields = ["recipient", "subject"]
     date_hierarchy = "created_at"
     list_select_related = ["visit__enrolment__school", "visit__specialist"]
+
+
+@admin.register(PlannerWeights)
+class PlannerWeightsAdmin(admin.ModelAdmin):
+    """The programme admin's weights for "Suggest visits": one row, edited here; deleting it restores the defaults."""
+
+    def has_add_permission(self, request):
+        return not PlannerWeights.objects.exists()

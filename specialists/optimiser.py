@@ -16,49 +16,19 @@ import time
 from collections import defaultdict
 from decimal import Decimal
 
-from django.conf import settings
 from ortools.sat.python import cp_model
 
 from pins.kernel.disciplines import Discipline
 from pins.kernel.units import HALF_DAY
 from schools.models import BlackoutPeriod, ClosureDate, SelfAssessment
 from schools.selectors import holidays_of
-from specialists.models import SESSION_DAYS, Capacity, Session, Unavailability, Visit
+from specialists.models import SESSION_DAYS, Capacity, PlannerWeights, Session, Unavailability, Visit
 from specialists.rules import BookingCalendar
 
 # The specialists of a discipline the model considers for a school, nearest first: the rest are too far away
 # to win on travel, and leaving them out keeps the model small enough to solve in about a second.
 NEAREST_PER_DISCIPLINE = 4
 SOLVER_SEED = 1
-
-
-@dataclasses.dataclass(frozen=True)
-class PlannerWeights:
-    """What the optimiser weighs, each in points of its score; coverage dominates, then requests, then the rest.
-    The programme admin changes them through the PINS_PLANNER_WEIGHTS setting (a JSON object of these names)."""
-
-    # Every half-day planned is a half-day of support a school is owed: this outweighs everything else together.
-    half_day_planned: int = 1000
-    # A half-day in a discipline the school asked for in its start self-assessment.
-    half_day_requested: int = 50
-    # Once per requested discipline the school has not had yet: a request met, not just more of it.
-    requested_discipline_new: int = 60
-    # Once per discipline new to the school: breadth, as a tie-breaker (at 60 it trades requests for breadth).
-    discipline_new: int = 10
-    # Per kilometre, straight line from the specialist's base to the school, per visit: travel is time lost.
-    per_km_per_visit: int = 1
-    # Per visit: fewer, fuller days are easier for a school to release its staff for.
-    per_visit: int = 30
-    # Once per term a school has a visit in: schools find visits spread across the year easiest.
-    term_with_visit: int = 30
-    # Per visit above a term's share of the school days left, across the ICB: no pile-up before Christmas.
-    visit_above_term_share: int = 10
-    # Per percentage point of a specialist's utilisation away from the ICB's mean: even workloads.
-    utilisation_point_from_mean: int = 2
-
-    @classmethod
-    def configured(cls) -> "PlannerWeights":
-        return cls(**getattr(settings, "PINS_PLANNER_WEIGHTS", {}))
 
 
 @dataclasses.dataclass(frozen=True)

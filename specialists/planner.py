@@ -23,8 +23,17 @@ from pins.kernel.disciplines import Discipline
 from pins.kernel.units import FULL_DAY, HALF_DAY
 from schools.models import BlackoutPeriod, ClosureDate, Enrolment, ProgrammeYear, SelfAssessment
 from schools.selectors import holidays_of_schools
-from specialists.models import SESSION_DAYS, SESSION_SLOTS, Capacity, Session, Specialist, Unavailability, Visit
-from specialists.optimiser import Counts, Optimiser, PlannerWeights, PlanTotals
+from specialists.models import (
+    SESSION_DAYS,
+    SESSION_SLOTS,
+    Capacity,
+    PlannerWeights,
+    Session,
+    Specialist,
+    Unavailability,
+    Visit,
+)
+from specialists.optimiser import Counts, Optimiser, PlanTotals
 from specialists.rules import BookingCalendar
 
 # How many days past a target date to look for a free one before trying another specialist.

@@ -5,6 +5,7 @@ from specialists.models.calendar_feed import CalendarFeed
 from specialists.models.change_request import ChangeRequest
 from specialists.models.notice import Notice
 from specialists.models.outcome import Activity, Outcome
+from specialists.models.planning import PlannerWeights
 from specialists.models.reminder import Reminder
 from specialists.models.specialist import Capacity, Specialist, SpecialistQuerySet, Unavailability
 from specialists.models.visit import SESSION_DAYS, SESSION_SLOTS, Session, Visit, VisitQuerySet
@@ -19,6 +20,7 @@ __all__ = [
     "Discipline",
     "Notice",
     "Outcome",
+    "PlannerWeights",
     "Reminder",
     "Session",
     "Specialist",

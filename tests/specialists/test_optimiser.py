@@ -2,7 +2,6 @@
 days it cannot place named with their cause, the same plan for the same data, the greedy plan when time runs
 out, and the plan a coordinator would make (requests, travel, terms)."""
 
-import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -10,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from schools.models import SelfAssessment
-from specialists.models import SESSION_SLOTS, Capacity, Discipline, Session
-from specialists.optimiser import PlannerWeights, terms_of
+from specialists.models import SESSION_SLOTS, Capacity, Discipline, PlannerWeights, Session
+from specialists.optimiser import terms_of
 from specialists.planner import NO_CAPACITY, NO_DATE, ProposedVisit, plan_visits
 from specialists.rules import BookingCalendar
 from tests.factories import CapacityFactory, SpecialistFactory, UnavailabilityFactory, VisitFactory
@@ -201,12 +200,16 @@ def test_the_page_shows_the_plan_beside_the_greedys_and_why_each_row(coordinator
     assert "asked for speech and language therapy; speech and language therapist with time in the" in page.text
 
 
-def test_the_weights_are_the_programme_admins_to_change(icb, settings):  # noqa: F811
-    assert PlannerWeights.configured() == PlannerWeights()
-    settings.PINS_PLANNER_WEIGHTS = {"half_day_requested": 0, "requested_discipline_new": 0}
-    assert PlannerWeights.configured() == dataclasses.replace(
-        PlannerWeights(), half_day_requested=0, requested_discipline_new=0
-    )
-    with pytest.raises(TypeError):
-        settings.PINS_PLANNER_WEIGHTS = {"no_such_weight": 1}
-        PlannerWeights.configured()
+def test_the_weights_are_the_programme_admins_to_change(icb):  # noqa: F811
+    """With requests weighed at nothing, a school that asked for two disciplines gets its days wherever they
+    cost least."""
+    assert PlannerWeights.configured().pk == 1 and PlannerWeights.configured()._state.adding  # the defaults
+    asked = {"speech_and_language_therapy", "mental_health"}
+    plan = plan_visits(icb=icb["icb"], year=icb["year"], today=TODAY)
+    assert {row.specialist.discipline for row in plan if row.enrolment == icb["schools"][1]} == asked
+
+    PlannerWeights.objects.create(half_day_requested=0, requested_discipline_new=0, discipline_new=0)
+    plan = plan_visits(icb=icb["icb"], year=icb["year"], today=TODAY)
+
+    assert PlannerWeights.configured().half_day_requested == 0
+    assert {row.specialist.discipline for row in plan if row.enrolment == icb["schools"][1]} != asked
