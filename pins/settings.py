@@ -192,6 +192,9 @@ PINS_RETENTION_YEARS = env.int("PINS_RETENTION_YEARS", default=7)
 
 # Visits are reminded of this many days before (to the school's SENCOs and the specialist), each once per version.
 PINS_VISIT_REMINDER_DAYS = tuple(env.list("PINS_VISIT_REMINDER_DAYS", cast=int, default=[7, 1]))
+# "Suggest visits": how long the optimiser may take for an ICB before it keeps the best plan found (or the greedy
+# plan). Its weights are the programme admin's, in the Django admin (specialists.models.PlannerWeights).
+PINS_PLANNER_SECONDS = env.float("PINS_PLANNER_SECONDS", default=5.0)
 
 # A stuck task is stopped: the soft limit raises inside it, the hard limit ends the worker process. Both stay
 # under pins.kernel.mail.CLAIM_LEASE, so an e-mail claimed by a task still running is never taken over and sent twice.

@@ -14,6 +14,7 @@ from specialists.models import (
     Notice,
     OpenVisitsChange,
     Outcome,
+    PlannerWeights,
     Reminder,
     Specialist,
     Unavailability,
@@ -225,3 +226,11 @@ class OpenVisitsChangeAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["programme_year"]
     search_fields = ["icb__name"]
     list_select_related = ["icb", "programme_year"]
+
+
+@admin.register(PlannerWeights)
+class PlannerWeightsAdmin(admin.ModelAdmin):
+    """The programme admin's weights for "Suggest visits": one row, edited here; deleting it restores the defaults."""
+
+    def has_add_permission(self, request):
+        return not PlannerWeights.objects.exists()

@@ -7,11 +7,14 @@ self-assessment, fills in disciplines the school has not seen yet, keeps every s
 of the year. It is greedy and deterministic, not an optimiser: the same data gives the same plan.
 """
 
+import copy
 import dataclasses
 import datetime
+import time
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -20,7 +23,17 @@ from pins.kernel.disciplines import Discipline
 from pins.kernel.units import FULL_DAY, HALF_DAY
 from schools.models import BlackoutPeriod, ClosureDate, Enrolment, ProgrammeYear, SelfAssessment
 from schools.selectors import holidays_of_schools
-from specialists.models import SESSION_DAYS, SESSION_SLOTS, Capacity, Session, Specialist, Unavailability, Visit
+from specialists.models import (
+    SESSION_DAYS,
+    SESSION_SLOTS,
+    Capacity,
+    PlannerWeights,
+    Session,
+    Specialist,
+    Unavailability,
+    Visit,
+)
+from specialists.optimiser import Counts, Optimiser, PlanTotals
 from specialists.rules import BookingCalendar
 
 # How many days past a target date to look for a free one before trying another specialist.
@@ -78,6 +91,11 @@ class Plan:
 
     visits: list
     unplanned: list[UnplannedDays] = dataclasses.field(default_factory=list)
+    # The plan's measures and the greedy plan's, side by side for the coordinator (the optimiser fills them).
+    totals: "PlanTotals | None" = None
+    greedy_totals: "PlanTotals | None" = None
+    method: str = "greedy"  # which planner's rows these are: "optimiser" or "greedy"
+    solver_status: str = ""  # how the optimiser's search ended (OPTIMAL, FEASIBLE, UNKNOWN), when it ran
 
     def __iter__(self):
         return iter(self.visits)
@@ -101,6 +119,7 @@ class ProposedVisit:
     session: Session
     reason: str  # a key of REASONS
     pinned: bool = False
+    note: str = ""  # why this specialist and term, when the optimiser chose them
 
     @property
     def purpose(self) -> str:
@@ -109,7 +128,8 @@ class ProposedVisit:
     @property
     def why(self) -> str:
         discipline = self.specialist.get_discipline_display().lower()
-        return REASONS[self.reason].format(school=self.enrolment.school.name, discipline=discipline)
+        why = REASONS[self.reason].format(school=self.enrolment.school.name, discipline=discipline)
+        return f"{why}; {self.note}" if self.note else why
 
     @property
     def token(self) -> str:
@@ -156,12 +176,13 @@ class _Planner:
             .values_list("enrolment_id", "specialist__discipline")
         ):
             self.seen[enrolment_id].add(discipline)
-        self.capacity_left = {
-            specialist_id: days - allocated
-            for specialist_id, days, allocated in Capacity.objects.filter(
-                programme_year=year, specialist__icb=icb, specialist__active=True
-            ).values_list("specialist_id", "days", "allocated_days")
-        }
+        capacities = list(
+            Capacity.objects.filter(programme_year=year, specialist__icb=icb, specialist__active=True).values_list(
+                "specialist_id", "days", "allocated_days"
+            )
+        )
+        self.capacity_days = {specialist_id: days for specialist_id, days, _ in capacities}
+        self.capacity_left = {specialist_id: days - allocated for specialist_id, days, allocated in capacities}
         self.specialists = list(Specialist.objects.filter(pk__in=self.capacity_left).order_by("full_name"))
         self.blackouts = list(BlackoutPeriod.objects.filter(programme_year=year))
         self.closures = defaultdict(list)
@@ -186,6 +207,19 @@ class _Planner:
             self._hold(row.enrolment, row.specialist, row.date, row.session, row.specialist.discipline)
             self.planned_days[row.enrolment.pk] += SESSION_DAYS[row.session]
             self.pinned.append(dataclasses.replace(row, pinned=True))
+        # What each school has had or will have before this plan's own rows: a discipline "new" to it is not here.
+        self.seen_before = {pk: frozenset(disciplines) for pk, disciplines in self.seen.items()}
+        self.seen_before = defaultdict(frozenset, self.seen_before)
+
+    def fork(self) -> "_Planner":
+        """A copy to plan on, sharing what was loaded but with its own diary, capacities and plan."""
+        twin = copy.copy(self)
+        twin.capacity_left = dict(self.capacity_left)
+        twin.bookings = defaultdict(list, {pk: list(visits) for pk, visits in self.bookings.items()})
+        twin.seen = defaultdict(set, {pk: set(disciplines) for pk, disciplines in self.seen.items()})
+        twin.planned_days = defaultdict(Decimal, self.planned_days)
+        twin.unplanned = []
+        return twin
 
     def _hold(self, enrolment, specialist, day, session, discipline) -> None:
         """Count a planned row against the specialist's diary and capacity, so later rows plan around it."""
@@ -212,6 +246,12 @@ class _Planner:
             today=self.today,
         )
         return [problem.message for problem in calendar.problems(row.date, row.session)]
+
+    def reason_for(self, enrolment: Enrolment, discipline: str) -> str:
+        """Why a discipline for the school, as a key of REASONS."""
+        if discipline in self.wanted.get(enrolment.pk, ()):
+            return "asked"
+        return "more" if discipline in self.seen_before[enrolment.pk] else "new"
 
     def _disciplines_for(self, enrolment: Enrolment) -> list[tuple[str, str]]:
         """The disciplines to offer the school, in order, each with its reason (a key of REASONS)."""
@@ -304,11 +344,65 @@ class _Planner:
         return None
 
 
-def plan_visits(*, icb: ICB, year: ProgrammeYear, today: datetime.date | None = None, pinned=()) -> Plan:
+def plan_visits(
+    *,
+    icb: ICB,
+    year: ProgrammeYear,
+    today: datetime.date | None = None,
+    pinned=(),
+    optimise: bool = True,
+    weights: "PlannerWeights | None" = None,
+    seconds: float | None = None,
+) -> Plan:
     """A plan for every enrolled school of the ICB with days left, keeping the `pinned` rows (the coordinator's,
     checked first with `pinned_problems`): a fixed handful of queries to load the ICB's calendars, then all the
-    planning in memory."""
-    return _Planner(icb=icb, year=year, today=today or timezone.localdate(), pinned=pinned).plan()
+    planning in memory. The optimiser plans unless `optimise` is off; it is given `seconds` (the
+    PINS_PLANNER_SECONDS setting) and keeps the greedy plan when it finds nothing better."""
+    planner = _Planner(icb=icb, year=year, today=today or timezone.localdate(), pinned=pinned)
+    if not optimise:
+        return planner.plan()
+    return _optimised(
+        planner,
+        weights=weights or PlannerWeights.configured(),
+        seconds=settings.PINS_PLANNER_SECONDS if seconds is None else seconds,
+    )
+
+
+def _optimised(planner: _Planner, *, weights: "PlannerWeights", seconds: float) -> Plan:
+    deadline = time.perf_counter() + seconds
+    greedy = planner.fork().plan()
+    optimiser = Optimiser(planner, weights=weights, deadline=deadline)
+    counts = optimiser.count(greedy.visits)
+    scoring = optimiser.scoring
+    greedy_rows = [row for row in greedy if not row.pinned]
+    greedy.totals = greedy.greedy_totals = scoring.totals(greedy_rows, greedy.unplanned_days)
+    greedy.solver_status = optimiser.status
+    if counts is None:
+        return greedy
+    rows = [
+        ProposedVisit(
+            enrolment, specialist, day, session, planner.reason_for(enrolment, specialist.discipline), note=note
+        )
+        for enrolment, specialist, day, session, note in optimiser.date(counts)
+    ]
+    planned = defaultdict(Decimal)
+    for row in rows:
+        planned[row.enrolment.pk] += SESSION_DAYS[row.session]
+    for enrolment in planner.enrolments:
+        left = enrolment.quota_days - enrolment.allocated_days - planner.planned_days[enrolment.pk]
+        if left - planned[enrolment.pk] > 0:
+            planner._give_up(enrolment, left - planned[enrolment.pk], planner._disciplines_for(enrolment))
+    unplanned_days = sum((row.days for row in planner.unplanned), Decimal("0.0"))
+    if scoring.score(Counts.of(rows, optimiser.terms)) < scoring.score(Counts.of(greedy_rows, optimiser.terms)):
+        return greedy
+    return Plan(
+        list(planner.pinned) + rows,
+        planner.unplanned,
+        totals=scoring.totals(rows, unplanned_days),
+        greedy_totals=greedy.greedy_totals,
+        method="optimiser",
+        solver_status=optimiser.status,
+    )
 
 
 def pinned_problems(

@@ -245,3 +245,39 @@ def visit_when(visit: Visit) -> str:
     """When a visit is, in words that read well whatever its session: never "a afternoon visit"."""
     day = visit.date
     return f"{SESSION_IN_A_SENTENCE[visit.session]} {day:%A} {day.day} {day:%B %Y}"
+
+
+def plan_comparison(ours, greedy) -> list[tuple[str, str, str]]:
+    """(measure, this plan, the simple greedy plan) for the coordinator to weigh the suggestion: `PlanTotals`."""
+
+    def terms(totals) -> str:
+        return ", ".join(f"{name} {visits}" for name, visits, _ in totals.visits_by_term)
+
+    def shares(totals) -> str:
+        return ", ".join(f"{name} {share}%" for name, _, share in totals.visits_by_term)
+
+    return [
+        (
+            "Days planned",
+            f"{days_number(ours.days_planned)} of {days_number(ours.days_plannable)}",
+            f"{days_number(greedy.days_planned)} of {days_number(greedy.days_plannable)}",
+        ),
+        (
+            "Days in a discipline the school asked for",
+            f"{ours.requested_share:.0%}",
+            f"{greedy.requested_share:.0%}",
+        ),
+        (
+            "Schools given none of what they asked for",
+            f"{ours.schools_without_request} of {ours.schools_asking}",
+            f"{greedy.schools_without_request} of {greedy.schools_asking}",
+        ),
+        ("Travel, straight line", f"{ours.km:,.0f} km", f"{greedy.km:,.0f} km"),
+        ("Travel a visit", f"{ours.km_per_visit:.1f} km", f"{greedy.km_per_visit:.1f} km"),
+        (f"Visits a term (school days left: {shares(ours)})", terms(ours), terms(greedy)),
+        (
+            "Workload spread (how uneven specialists' use of their days is; lower is more even)",
+            f"{ours.utilisation_spread:.2f}",
+            f"{greedy.utilisation_spread:.2f}",
+        ),
+    ]

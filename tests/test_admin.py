@@ -42,6 +42,7 @@ from specialists.models import (
     Notice,
     OpenVisitsChange,
     Outcome,
+    PlannerWeights,
     Reminder,
     Unavailability,
     Visit,
@@ -188,6 +189,7 @@ FACTORIES = {
     "icbs.ledgerentry": lambda: payment_record(
         award=_funded_award(), amount_pence=100, idempotency_key=uuid.uuid4().hex, by=None
     ),
+    "specialists.plannerweights": lambda: PlannerWeights.objects.get_or_create(pk=1)[0],  # one row at most
     # allauth's, replaced by ours so that its secrets never show.
     "mfa.authenticator": lambda: TOTP.activate(factories.UserFactory(), generate_totp_secret()).instance,
 }
@@ -210,6 +212,7 @@ ALLOWED = {
     "schools.blackoutperiod": (True, True, True),
     "accounts.user": (True, True, False),  # deleting would drop memberships with no AccessEvent
     "specialists.unavailability": (True, False, True),  # added through its service, which refuses booked days
+    "specialists.plannerweights": (False, True, True),  # one row: added once (here it exists), deleted for defaults
 }
 
 

@@ -36,10 +36,14 @@ from schools.models import (
     BlackoutPeriod,
     ClosureDate,
     Cohort,
+    Domain,
     Enrolment,
     ProgrammeYear,
+    Rating,
     School,
     SchoolHoliday,
+    SelfAssessment,
+    SelfAssessmentRating,
     SencoMembership,
 )
 from schools.services import progress_changes_fold
@@ -56,6 +60,8 @@ SCHOOLS_PER_ICB = 40  # as in year 1 of the programme
 AUTHORITIES_WITH_OWN_TERM_DATES = 2  # the first authority of the first two ICBs sets its own term dates
 CONTINUING_SHARE = Decimal("0.75")  # 30 of every 40 schools continue from last year, 10 are new
 QUOTA_DAYS = Decimal("5.0")
+# Most schools have done their start self-assessment by the autumn; each asks for one to three disciplines.
+ASSESSED_SHARE = 0.9
 MAX_SCALE = 20  # England has about 16,800 primary schools: scale 10
 BATCH_SIZE = 2000
 # The history triggers paused while the demo writes visits and outcomes with their past events (pins.kernel.history).
@@ -345,6 +351,7 @@ class _DemoPlan:
         self.capacities: list[Capacity] = []
         self.unavailabilities: list[Unavailability] = []
         self.visits: list[PlannedVisit] = []
+        self.self_assessments: list[tuple[Enrolment, list[str], dict]] = []  # (enrolment, wanted, ratings)
         self.staff_names: list[str] = []
         self.users: list[User] = []
         self._lineages = _lineages(icbs)
@@ -415,6 +422,12 @@ class _DemoPlan:
             closures, absences = len(self.closure_dates), len(self.unavailabilities)
             self._plan_schools(rng, people, icb=icb, urns=urns[number * per_icb : (number + 1) * per_icb])
             next_specialist_id = self._plan_specialists(rng, people, icb=icb, first_id=next_specialist_id)
+            self._plan_self_assessments(
+                random.Random(f"pins-demo:{self.seed}:{icb.ods_code}:self-assessments"),
+                enrolments=self.enrolments[enrolments:],
+                capacities=self.capacities[specialists:],
+                specialists=self.specialists[specialists:],
+            )
             closed: dict[int, list[ClosureDate]] = {}
             for closure in self.closure_dates[closures:]:
                 closed.setdefault(closure.school_id, []).append(closure)
@@ -600,6 +613,30 @@ class _DemoPlan:
                 )
         return first_id + count
 
+    def _plan_self_assessments(
+        self, rng: random.Random, *, enrolments: list[Enrolment], capacities: list[Capacity], specialists
+    ) -> None:
+        """A start self-assessment for most schools, rating each domain and asking for one to three disciplines.
+        A cohort asks for what its ICB offers: each discipline is drawn in proportion to the days its specialists
+        give. (Drawn uniformly, the ICBs' capacity would still allow 99.8% of the days left at asking schools in a
+        requested discipline, against 100% so: bench/planner.py prints the bound.)"""
+        offered: dict[str, Decimal] = {}
+        for specialist, capacity in zip(specialists, capacities, strict=True):
+            offered[specialist.discipline] = offered.get(specialist.discipline, Decimal(0)) + capacity.days
+        disciplines = sorted(offered)
+        for enrolment in enrolments:
+            if rng.random() >= ASSESSED_SHARE:
+                continue
+            choices, weights, wanted = list(disciplines), [float(offered[d]) for d in disciplines], []
+            for _ in range(rng.randint(1, 3)):
+                picked = rng.choices(range(len(choices)), weights=weights)[0]
+                wanted.append(choices.pop(picked))
+                weights.pop(picked)
+            ratings = {
+                domain: rng.choice([Rating.NOT_STARTED, Rating.EMERGING, Rating.DEVELOPING]) for domain in Domain
+            }
+            self.self_assessments.append((enrolment, wanted, ratings))
+
     def _area(self, icb: ICB) -> tuple[int, int, int, int] | None:
         """The box an ICB's schools lie in; a successor covers its predecessors' boxes."""
         boxes = [box(self._areas[code]) for code in self._lineages[icb.ods_code] if code in self._areas]
@@ -678,6 +715,7 @@ class _DemoPlan:
                 cursor.execute(sql)
         Capacity.objects.bulk_create(self.capacities, batch_size=BATCH_SIZE)
         Unavailability.objects.bulk_create(self.unavailabilities, batch_size=BATCH_SIZE)
+        self._write_self_assessments(sencos=sencos)
         outcomes = self._write_visits(
             coordinators={icb.ods_code: user for icb, user in coordinators.items()},
             sencos=sencos,
@@ -704,6 +742,26 @@ class _DemoPlan:
             users=len(self.users),
             visits=len(self.visits),
             outcomes=outcomes,
+        )
+
+    def _write_self_assessments(self, *, sencos: dict[int, User]) -> None:
+        assessments = [
+            SelfAssessment(
+                enrolment=enrolment,
+                stage=SelfAssessment.Stage.START,
+                wanted_disciplines=wanted,
+                completed_by=sencos[enrolment.school.urn],
+            )
+            for enrolment, wanted, _ in self.self_assessments
+        ]
+        SelfAssessment.objects.bulk_create(assessments, batch_size=BATCH_SIZE)
+        SelfAssessmentRating.objects.bulk_create(
+            (
+                SelfAssessmentRating(assessment=assessment, domain=domain, rating=rating)
+                for assessment, (_, _, ratings) in zip(assessments, self.self_assessments, strict=True)
+                for domain, rating in ratings.items()
+            ),
+            batch_size=BATCH_SIZE,
         )
 
     def _write_visits(

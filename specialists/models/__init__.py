@@ -6,6 +6,7 @@ from specialists.models.change_request import ChangeRequest
 from specialists.models.notice import Notice
 from specialists.models.open_visits import OpenVisitsChange
 from specialists.models.outcome import Activity, Outcome
+from specialists.models.planning import PlannerWeights
 from specialists.models.reminder import Reminder
 from specialists.models.specialist import Capacity, Specialist, SpecialistQuerySet, Unavailability
 from specialists.models.visit import SESSION_DAYS, SESSION_SLOTS, Session, Visit, VisitQuerySet
@@ -21,6 +22,7 @@ __all__ = [
     "Notice",
     "OpenVisitsChange",
     "Outcome",
+    "PlannerWeights",
     "Reminder",
     "Session",
     "Specialist",

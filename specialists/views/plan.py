@@ -13,6 +13,7 @@ from pins.kernel.errors import RuleBroken
 from specialists.forms import PlanRow, plan_rows
 from specialists.models import Session
 from specialists.planner import pinned_problems, plan_visits
+from specialists.presenters import plan_comparison
 from specialists.services import plan_book
 
 RESULT_KEY = "plan-result"
@@ -20,6 +21,9 @@ RESULT_KEY = "plan-result"
 
 def _page(request, context, rows, problems=()):
     specialists = sorted(context["icb"].specialists.filter(active=True), key=lambda s: (s.discipline, s.full_name))
+    proposals = context.get("proposals")
+    if proposals is not None and proposals.totals and proposals.greedy_totals:
+        context = {**context, "comparison": plan_comparison(proposals.totals, proposals.greedy_totals)}
     return render(
         request,
         "specialists/plan/plan.html",

@@ -27,6 +27,7 @@ from specialists.forms import (
 )
 from specialists.models import Session
 from specialists.needs import visit_messages
+from specialists.optimiser import recommended_slots
 from specialists.presenters import NeedsProfile, VisitActions, VisitHistory, visit_when
 from specialists.rules import long_date, next_free_dates
 from specialists.selectors import reschedule_offers, school_briefing
@@ -112,6 +113,11 @@ def allocate(request, ods_code):
             )
     chosen = form.data.get("enrolment") if form.is_bound else form.initial.get("enrolment")
     needs = starting_self_assessment(enrolments=enrolments, enrolment_id=chosen)
+    recommended = []
+    if request.method == "GET" and str(chosen or "").isdigit():
+        enrolment = enrolments.filter(pk=chosen).select_related("school", "programme_year").first()
+        if enrolment is not None:
+            recommended = recommended_slots(enrolment=enrolment, today=timezone.localdate())
     return render(
         request,
         "specialists/visits/allocate.html",
@@ -122,6 +128,8 @@ def allocate(request, ods_code):
             "free_dates": free_dates,
             "searched": "find" in request.GET,
             "needs": NeedsProfile(needs) if needs else None,
+            "recommended": recommended,
+            "chosen": chosen,
         },
     )
 
@@ -233,6 +241,11 @@ def reschedule(request, visit_id):
             "now": visit_when(visit),
             "open_request": open_request,
             "offers": reschedule_offers(visit=visit, today=timezone.localdate()) if visit.is_open else [],
+            "recommended": recommended_slots(
+                enrolment=visit.enrolment, today=timezone.localdate(), session=visit.session, ignoring=visit
+            )
+            if visit.is_open
+            else [],
         },
     )
 
