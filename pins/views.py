@@ -54,21 +54,27 @@ class NeedsYou:
         # A school's or an ICB's visits are reached through their enrolments, so those lists are planned whole.
         if access.senco_school_urns:
             visits = access.visits().filter(enrolment__school_id__in=access.senco_school_urns)
-            found.to_confirm = needs.first_rows(needs.visits_to_confirm(visits, today=today), plan_whole_list=True)
-            found.school_requests = needs.first_rows(needs.change_requests_open(visits))
+            found.to_confirm = needs.first_rows(
+                needs.as_listed(needs.visits_to_confirm(visits, today=today)), plan_whole_list=True
+            )
+            found.school_requests = needs.first_rows(needs.requests_as_listed(needs.change_requests_open(visits)))
         if access.coordinated_icb_ids:
             visits = access.visits().filter(enrolment__icb_id__in=access.coordinated_icb_ids)
-            found.icb_requests = needs.first_rows(needs.change_requests_open(visits))
-            found.unconfirmed = needs.first_rows(needs.visits_unconfirmed(visits, now=now), plan_whole_list=True)
-            found.overdue = needs.first_rows(needs.outcomes_overdue(visits, today=today), plan_whole_list=True)
+            found.icb_requests = needs.first_rows(needs.requests_as_listed(needs.change_requests_open(visits)))
+            found.unconfirmed = needs.first_rows(
+                needs.as_listed(needs.visits_unconfirmed(visits, now=now)), plan_whole_list=True
+            )
+            found.overdue = needs.first_rows(
+                needs.as_listed(needs.outcomes_overdue(visits, today=today)), plan_whole_list=True
+            )
             year = programme_year_for(today=today)
             if year is not None:
                 enrolments = access.enrolments().filter(icb_id__in=access.coordinated_icb_ids)
                 found.behind = needs.first_rows(needs.schools_behind(enrolments, year=year, today=today))
         if access.specialist_id:
             visits = access.visits().filter(specialist_id=access.specialist_id)
-            found.to_record = needs.first_rows(needs.outcomes_to_record(visits, today=today))
-            found.coming_up = needs.first_rows(needs.next_visits(visits, today=today))
+            found.to_record = needs.first_rows(needs.as_listed(needs.outcomes_to_record(visits, today=today)))
+            found.coming_up = needs.first_rows(needs.as_listed(needs.next_visits(visits, today=today)))
         return found
 
     @property
