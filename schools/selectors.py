@@ -23,14 +23,20 @@ from schools.models import (
 
 
 def programme_year_for(*, label: str | None = None, today: datetime.date | None = None) -> ProgrammeYear | None:
-    """The programme year with this label; without one, the year containing today, else the latest."""
+    """The programme year with this label; without one, the year containing today, else the latest. One query."""
+    return programme_year_chosen(list(all_programme_years()), label=label, today=today)
+
+
+def programme_year_chosen(
+    years: list[ProgrammeYear], *, label: str | None = None, today: datetime.date | None = None
+) -> ProgrammeYear | None:
+    """`programme_year_for`'s choice from every programme year, the latest first (`all_programme_years`), for a
+    page that lists the years as well and so reads them once."""
     if label:
-        return ProgrammeYear.objects.filter(label=label).first()
+        return next((year for year in years if year.label == label), None)
     today = today or timezone.localdate()
-    return (
-        ProgrammeYear.objects.filter(starts_on__lte=today, ends_on__gte=today).first()
-        or ProgrammeYear.objects.order_by("-starts_on").first()
-    )
+    current = next((year for year in years if year.starts_on <= today <= year.ends_on), None)
+    return current or (years[0] if years else None)
 
 
 @dataclasses.dataclass(frozen=True)

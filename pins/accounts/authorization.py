@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404
 from icbs.models import ICB, Award, Claim, CoordinatorMembership, ForumLeadMembership, FundingPot, ParentCarerForum
 from pins.accounts.models import StaffMembership
 from schools.models import Enrolment, ProgrammeYear, School, SencoMembership
-from schools.selectors import programme_year_for
+from schools.selectors import programme_year_chosen, programme_year_for
 from specialists.models import Specialist, Visit
 
 
@@ -407,9 +407,10 @@ def claim_for(request, claim_id: int) -> Claim:
     )
 
 
-def programme_year_or_404(label: str | None) -> ProgrammeYear:
-    """The programme year asked for by its label, or the current one; every signed-in person may see the years."""
-    year = programme_year_for(label=label)
+def programme_year_or_404(label: str | None, *, among: list[ProgrammeYear] | None = None) -> ProgrammeYear:
+    """The programme year asked for by its label, or the current one; every signed-in person may see the years.
+    `among`: every year, already read for a page that lists them."""
+    year = programme_year_for(label=label) if among is None else programme_year_chosen(among, label=label)
     if year is None:
         raise Http404("No such programme year")
     return year

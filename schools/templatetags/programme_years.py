@@ -8,7 +8,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/year_switcher.html", takes_context=True)
-def year_switcher(context, year):
-    """A GET form back to the same page with another year; nothing when there is only the one. One query."""
-    years = list(all_programme_years().values_list("label", flat=True))
+def year_switcher(context, year, years=None):
+    """A GET form back to the same page with another year; nothing when there is only the one. One query, unless
+    the page passes the years' labels it has already read."""
+    if years is None:
+        years = list(all_programme_years().values_list("label", flat=True))
     return {"year": year, "years": years if len(years) > 1 else [], "action": context["request"].path}

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from pins.accounts.authorization import Permission, icb_for, programme_year_or_404
 from pins.kernel.paging import page_with_count
-from schools.selectors import local_authorities_of_enrolled_schools
+from schools.selectors import all_programme_years, local_authorities_of_enrolled_schools
 from specialists.filters import EnrolmentFilter
 from specialists.presenters import school_rows, specialist_rows
 from specialists.selectors import (
@@ -29,7 +29,8 @@ NOT_HELD_PER_PAGE = 10
 def icb_overview(request, ods_code):
     icb = icb_for(request, ods_code)
     request.access.require(Permission.VIEW_ICB, icb=icb)
-    year = programme_year_or_404(request.GET.get("year"))
+    years = list(all_programme_years())  # once, for the year shown and the year switcher
+    year = programme_year_or_404(request.GET.get("year"), among=years)
     enrolments = icb_enrolments(icb=icb, programme_year=year)
     local_authorities = local_authorities_of_enrolled_schools(icb=icb, programme_year=year)
     school_filter = EnrolmentFilter(request.GET or None, queryset=enrolments, local_authorities=local_authorities)
@@ -42,6 +43,7 @@ def icb_overview(request, ods_code):
         {
             "icb": icb,
             "year": year,
+            "years": [each.label for each in years],
             "totals": totals,
             "filter": school_filter,
             "form": school_filter.form,
@@ -70,7 +72,8 @@ def icb_specialists_page(request, ods_code):
     coordinators open most, renders one long list rather than two."""
     icb = icb_for(request, ods_code)
     request.access.require(Permission.VIEW_ICB, icb=icb)
-    year = programme_year_or_404(request.GET.get("year"))
+    years = list(all_programme_years())  # once, for the year shown and the year switcher
+    year = programme_year_or_404(request.GET.get("year"), among=years)
     specialists = page_with_count(
         icb_specialists(icb=icb, programme_year=year),
         per_page=SPECIALISTS_PER_PAGE,
@@ -82,6 +85,7 @@ def icb_specialists_page(request, ods_code):
         {
             "icb": icb,
             "year": year,
+            "years": [each.label for each in years],
             "page": specialists,
             "specialist_rows": specialist_rows(specialists),
             "can_manage_specialists": request.access.can(Permission.MANAGE_ICB_SPECIALISTS, icb=icb),
