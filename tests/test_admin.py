@@ -18,6 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from icbs.funding import payment_record
 from icbs.models import CoordinatorMembership, ForumLeadMembership
@@ -530,4 +531,4 @@ def test_a_schools_history_page_shows_each_change_with_who_made_it_however_it_wa
     assert (page.status_code, refused.status_code) == (200, 403)
     assert "Old Name Primary School &rarr; New Name Primary School" in html
     assert f"ICB: {before} &rarr; {after}" in html
-    assert f"{admin_user.get_full_name()}</td>" in html and "Changed (GIAS import)" in html
+    assert f"{escape(admin_user.get_full_name())}</td>" in html and "Changed (GIAS import)" in html
