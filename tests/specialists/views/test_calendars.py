@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from specialists.models import CalendarFeed
 from specialists.services import (
@@ -53,7 +54,7 @@ def test_coordinators_see_the_addresses_working_for_their_icb_from_the_access_pa
     assert "<title>Calendar addresses – Alpha – PINS programme</title>" in page.text
     assert page.text.count("Alpha Primary School (school)") == 1
     assert "Ada Alpha (specialist)" in page.text
-    assert world["senco_a"].full_name in page.text and "25 Nov 2026" in page.text
+    assert escape(world["senco_a"].full_name) in page.text and "25 Nov 2026" in page.text
     assert "Beta Primary School" not in page.text
     assert page.text.count("Stop<span") == 2
 
