@@ -226,9 +226,10 @@ SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="pins.support@example.org")
 
 # Users, sign-in and sessions
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's, each reading the person's roles with the person (pins/accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "pins.accounts.backends.ModelBackend",
+    "pins.accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from icbs.models import ICB, Award, Claim, CoordinatorMembership, ForumLeadMembership, FundingPot, ParentCarerForum
-from pins.accounts.models import StaffMembership
+from pins.accounts.models import StaffMembership, User
 from schools.models import Enrolment, ProgrammeYear, School, SencoMembership
 from schools.selectors import programme_year_chosen, programme_year_for
 from specialists.models import Specialist, Visit
@@ -132,23 +132,39 @@ STAFF_ROLES = {
 # request cost more than running it.
 MEMBERSHIPS = ("staff_roles", "coordinated", "predecessors", "school_urns", "specialist_id", "forum_ids")
 _COORDINATORS, _ICBS = CoordinatorMembership._meta.db_table, ICB._meta.db_table
-MEMBERSHIPS_SQL = f"""
-SELECT
-    ARRAY(SELECT role FROM {StaffMembership._meta.db_table} WHERE user_id = %(user)s),
-    ARRAY(
+_MEMBERSHIP_COLUMNS = (
+    f"ARRAY(SELECT role FROM {StaffMembership._meta.db_table} WHERE user_id = %(user)s)",
+    f"""ARRAY(
         SELECT ARRAY[icb.id::text, icb.ods_code, icb.name]
         FROM {_ICBS} icb JOIN {_COORDINATORS} coordinator ON coordinator.icb_id = icb.id
         WHERE coordinator.user_id = %(user)s ORDER BY icb.name
-    ),
-    ARRAY(
+    )""",
+    f"""ARRAY(
         SELECT predecessor.id
         FROM {_ICBS} predecessor JOIN {_COORDINATORS} coordinator ON coordinator.icb_id = predecessor.successor_id
         WHERE coordinator.user_id = %(user)s
-    ),
-    ARRAY(SELECT school_id FROM {SencoMembership._meta.db_table} WHERE user_id = %(user)s),
-    (SELECT id FROM {Specialist._meta.db_table} WHERE user_id = %(user)s),
-    ARRAY(SELECT forum_id FROM {ForumLeadMembership._meta.db_table} WHERE user_id = %(user)s)
-"""
+    )""",
+    f"ARRAY(SELECT school_id FROM {SencoMembership._meta.db_table} WHERE user_id = %(user)s)",
+    f"(SELECT id FROM {Specialist._meta.db_table} WHERE user_id = %(user)s)",
+    f"ARRAY(SELECT forum_id FROM {ForumLeadMembership._meta.db_table} WHERE user_id = %(user)s)",
+)
+MEMBERSHIPS_SQL = "SELECT " + ",\n    ".join(_MEMBERSHIP_COLUMNS)
+# The signed-in person with their memberships, for the authentication backends (pins/accounts/backends.py): the
+# user and the roles are read on every request, so they are read together.
+_LOADED_AS = "memberships_"
+_LOADED_COLUMNS = ", ".join(
+    f"{column} AS {_LOADED_AS}{name}" for name, column in zip(MEMBERSHIPS, _MEMBERSHIP_COLUMNS, strict=True)
+)
+USER_WITH_MEMBERSHIPS_SQL = (
+    f'SELECT "user".*, {_LOADED_COLUMNS} FROM {User._meta.db_table} "user" WHERE "user".id = %(user)s'
+)
+
+
+def memberships_loaded_with(user) -> dict | None:
+    """The memberships read with the user by USER_WITH_MEMBERSHIPS_SQL, or None if the user was read otherwise."""
+    if not hasattr(user, f"{_LOADED_AS}{MEMBERSHIPS[0]}"):
+        return None
+    return {name: getattr(user, f"{_LOADED_AS}{name}") for name in MEMBERSHIPS}
 
 
 class RequestAccess:
@@ -169,6 +185,9 @@ class RequestAccess:
                 "specialist_id": None,
                 "forum_ids": [],
             }
+        loaded = memberships_loaded_with(self.user)
+        if loaded is not None:
+            return loaded
         with connection.cursor() as cursor:
             cursor.execute(MEMBERSHIPS_SQL, {"user": self.user.pk})
             return dict(zip(MEMBERSHIPS, cursor.fetchone(), strict=True))

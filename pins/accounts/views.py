@@ -288,7 +288,7 @@ def accept_invitation(request, token):
             show_rule_broken(form, error)
         else:
             if signed_in is None:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="pins.accounts.backends.ModelBackend")
             messages.success(request, f"You now have access as {invitation.get_role_display()} for {invitation.target}")
             return redirect("home")
     has_account = signed_in is None and services.invitation_has_account(invitation)
