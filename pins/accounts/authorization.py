@@ -397,10 +397,16 @@ def school_for(request, urn: int) -> School:
     return get_object_or_404(request.access.schools().select_related("icb", "local_authority"), urn=urn)
 
 
-def visit_for(request, visit_id: int) -> Visit:
+def visit_for(request, visit_id: int, *, with_related: tuple[str, ...] = ()) -> Visit:
+    """The visit, if the person may see it, with its school, ICB, year and specialist (and `with_related`) read
+    in the same query."""
     return get_object_or_404(
         request.access.visits().select_related(
-            "enrolment__school__local_authority", "enrolment__icb", "enrolment__programme_year", "specialist__icb"
+            "enrolment__school__local_authority",
+            "enrolment__icb",
+            "enrolment__programme_year",
+            "specialist__icb",
+            *with_related,
         ),
         pk=visit_id,
     )

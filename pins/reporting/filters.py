@@ -27,11 +27,12 @@ class ProgressFilter(django_filters.FilterSet):
         model = ICB
         fields = ["year", "region", "behind", "sort"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, years: list[ProgrammeYear], **kwargs):
+        """`years`: every programme year, the latest first, read once by the view for the choice and the year shown."""
         super().__init__(*args, **kwargs)
-        years = list(ProgrammeYear.objects.values_list("label", flat=True))
-        self.filters["year"].extra["choices"] = [(label, label) for label in years]
-        self.form.fields["year"].choices = [(label, label) for label in years]
+        labels = [year.label for year in years]
+        self.filters["year"].extra["choices"] = [(label, label) for label in labels]
+        self.form.fields["year"].choices = [(label, label) for label in labels]
         self.form.fields["region"].widget.choices = [("", "All regions"), *Region.objects.values_list("pk", "name")]
         self.form.fields["region"].error_messages["invalid_choice"] = "Choose a region from the list"
         self.form.fields["year"].error_messages["invalid_choice"] = "Choose a programme year from the list"

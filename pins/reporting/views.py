@@ -25,16 +25,17 @@ from pins.reporting.forms import FreeTextReviewForm, NationalSearchForm, PlanMil
 from pins.reporting.progress import MEASURES, delivery_by_week, national_progress, progress_shown, progress_total
 from pins.reporting.reviews import REVIEWABLE
 from pins.reporting.search import national_search
-from schools.selectors import programme_year_for
+from schools.selectors import all_programme_years, programme_year_chosen, programme_year_for
 from schools.services import plan_milestone_remove, plan_milestone_set
 
 DOWNLOADS_PER_PAGE = 50
 
 
 def _chosen(request):
-    progress_filter = ProgressFilter(request.GET or None, queryset=request.access.icbs())
+    years = list(all_programme_years())  # once, for the choice of year and the year shown
+    progress_filter = ProgressFilter(request.GET or None, queryset=request.access.icbs(), years=years)
     data = progress_filter.form.cleaned_data if progress_filter.is_valid() else {}
-    year = programme_year_for(label=data.get("year"))
+    year = programme_year_chosen(years, label=data.get("year"))
     if year is None:
         raise Http404("No programme year has been set up")
     progress = national_progress(year=year)

@@ -6,13 +6,13 @@ import datetime
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from pins.accounts.authorization import Permission, icb_for, specialist_for
 from pins.kernel.forms import GovukDateField, GovukDateInput
 from pins.kernel.paging import page_with_count
+from pins.kernel.urls import reverse_remembered
 from schools.selectors import holiday_on, holidays_of_schools, programme_year_for
 from specialists.presenters import schedule_cell
 from specialists.selectors import icb_visits, visits_between
@@ -134,15 +134,26 @@ def icb_schedule(request, ods_code):
     year = programme_year_for(today=start)
     visits = visits_between(visits=icb_visits(icb), start=start, end=end)
     if rows_of == "schools":
-        owners = icb.enrolments.filter(programme_year=year).select_related("school").order_by("school__name")
+        # Only what a row shows and its holidays need (the school's URN, name and local authority).
+        owners = (
+            icb.enrolments.filter(programme_year=year)
+            .select_related("school")
+            .only("icb", "school__name", "school__local_authority_id")
+            .order_by("school__name")
+        )
         page = page_with_count(owners, per_page=ROWS_PER_PAGE, number=request.GET.get("page"))
         key = "enrolment_id"
-        rows = [(owner.pk, owner.school.name, reverse("schools:detail", args=[owner.school.urn])) for owner in page]
+        rows = [
+            (owner.pk, owner.school.name, reverse_remembered("schools:detail", args=[owner.school_id]))
+            for owner in page
+        ]
     else:
-        owners = icb.specialists.order_by("full_name")
+        owners = icb.specialists.only("icb", "full_name").order_by("full_name")
         page = page_with_count(owners, per_page=ROWS_PER_PAGE, number=request.GET.get("page"))
         key = "specialist_id"
-        rows = [(owner.pk, owner.full_name, reverse("specialists:schedule", args=[owner.pk])) for owner in page]
+        rows = [
+            (owner.pk, owner.full_name, reverse_remembered("specialists:schedule", args=[owner.pk])) for owner in page
+        ]
     # Each school's holidays that year, in one query, to mark its days off in its row.
     holidays: dict[int, list] = {}
     if rows_of == "schools" and year is not None:
@@ -150,7 +161,10 @@ def icb_schedule(request, ods_code):
         holidays = {owner.pk: by_school[owner.school_id] for owner in page}
     wanted = {row_id for row_id, _, _ in rows}
     by_cell: dict[tuple[int, datetime.date], list[dict]] = {}
-    for visit in visits.filter(**{f"{key}__in": wanted}):
+    shown = visits.filter(**{f"{key}__in": wanted}).only(
+        "date", "session", "status", "enrolment__school__name", "specialist__full_name"
+    )
+    for visit in shown:
         by_cell.setdefault((getattr(visit, key), visit.date), []).append(schedule_cell(visit, rows_of=rows_of))
 
     return render(

@@ -137,7 +137,7 @@ def allocate(request, ods_code):
 @login_required
 @require_http_methods(["GET"])
 def visit_detail(request, visit_id):
-    visit = visit_for(request, visit_id)
+    visit = visit_for(request, visit_id, with_related=("outcome",))
     open_request = visit.change_requests.filter(resolved_at__isnull=True).select_related("requested_by").first()
     briefing = school_briefing(visit)
     return render(
