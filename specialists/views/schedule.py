@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from pins.accounts.authorization import Permission, icb_for, specialist_for
@@ -14,7 +15,7 @@ from pins.kernel.forms import GovukDateField, GovukDateInput
 from pins.kernel.paging import page_with_count
 from pins.kernel.urls import reverse_remembered
 from schools.selectors import holiday_on, holidays_of_schools, programme_year_for
-from specialists.presenters import schedule_cell
+from specialists.presenters import schedule_cell, schedule_cells_html
 from specialists.selectors import icb_visits, visits_between
 
 ROWS_PER_PAGE = 40
@@ -97,6 +98,10 @@ class Row:
     label: str
     url: str
     cells: list[Cell]
+
+    @property
+    def cells_html(self) -> SafeString:
+        return schedule_cells_html(self.cells)
 
 
 def _period(view: str, day: datetime.date) -> tuple[datetime.date, datetime.date, list[datetime.date]]:
