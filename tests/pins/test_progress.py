@@ -1,6 +1,7 @@
 """National progress for programme staff: figures, filters, charts and exports."""
 
 import csv
+import dataclasses
 import datetime
 import io
 import zipfile
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from icbs.models import ICB
 from icbs.services import reference_data_load
-from pins.reporting.progress import delivery_by_week, national_progress
+from pins.reporting.progress import ProgressShown, delivery_by_week, national_progress
 from schools.models import PlanMilestone
 from specialists.models import Visit
 from specialists.services import visit_confirm, visit_record_outcome
@@ -245,3 +246,31 @@ def test_the_table_shows_each_icbs_figures(staff, world):
         "0% (1 overdue)",  # of 5 past visits none has an outcome record; the proposed one is overdue
         "0 schools",
     ]
+
+
+def test_a_row_of_the_national_table_is_written_escaped_with_its_shortfalls_and_without_a_link_for_an_evaluator():
+    row = ProgressShown(
+        name="NHS Bath & North East Somerset <ICB>",
+        url="",
+        region="South West",
+        behind_plan=True,
+        shortfalls=["Allocated 10% of days, 25% expected by now", "Delivered <5%"],
+        schools="40 of 40",
+        allocated="120 of 200",
+        confirmed="80",
+        delivered="1,000.5",
+        delivered_percent=12,
+        first_visit_percent=50,
+        outcomes="–",
+        behind_on_meetings="1 school",
+    )
+
+    html = row.html
+
+    assert "<a " not in html and "NHS Bath &amp; North East Somerset &lt;ICB&gt;<br>" in html
+    assert '<strong class="govuk-tag govuk-tag--orange">Behind plan</strong>' in html
+    assert '<br><span class="govuk-body-s">Delivered &lt;5%</span>' in html
+    assert "1,000.5 <span" in html and "(12%)" in html
+    linked = dataclasses.replace(row, url="/icbs/QHM/?year=2026/27", behind_plan=False)
+    assert '<a class="govuk-link" href="/icbs/QHM/?year=2026/27">NHS Bath &amp;' in linked.html
+    assert "Behind plan" not in linked.html
