@@ -20,7 +20,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from icbs.models import ICB
-from schools.models import Enrolment, ProgrammeYear, ProgressChange, SelfAssessment, SencoMembership
+from schools.models import (
+    Enrolment,
+    ProgrammeYear,
+    ProgressChange,
+    SelfAssessment,
+    SelfAssessmentRating,
+    SencoMembership,
+)
 from schools.selectors import schools_met_through_column, with_parent_carer_progress
 from specialists.models import SESSION_DAYS, CalendarFeed, ChangeRequest, Specialist, Visit
 from specialists.rules import next_free_dates
@@ -262,7 +269,8 @@ def school_briefing(visit: Visit) -> SchoolBriefing:
     assessment = (
         SelfAssessment.objects.filter(enrolment_id=visit.enrolment_id, stage=SelfAssessment.Stage.START)
         .select_related("enrolment__school")
-        .prefetch_related("ratings")
+        # Ordered by domain alone: the ratings' default order, by assessment, joins through to the enrolment's.
+        .prefetch_related(Prefetch("ratings", queryset=SelfAssessmentRating.objects.order_by("domain")))
         .first()
     )
     sencos = [

@@ -137,7 +137,12 @@ def allocate(request, ods_code):
 @login_required
 @require_http_methods(["GET"])
 def visit_detail(request, visit_id):
-    visit = visit_for(request, visit_id, with_related=("outcome",))
+    # What the page shows: the school and where it is, the year for the school's link, the specialist, the outcome.
+    visit = visit_for(
+        request,
+        visit_id,
+        related=("enrolment__school__local_authority", "enrolment__programme_year", "specialist", "outcome"),
+    )
     open_request = visit.change_requests.filter(resolved_at__isnull=True).select_related("requested_by").first()
     briefing = school_briefing(visit)
     return render(
