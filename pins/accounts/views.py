@@ -19,6 +19,7 @@ from pins.accounts.forms import (
     InviteSpecialistForm,
 )
 from pins.accounts.models import Invitation
+from pins.accounts.presenters import senco_rows_html, specialist_rows_html
 from pins.accounts.selectors import (
     icb_access_overview,
     icb_coordinators,
@@ -63,6 +64,12 @@ def icb_access(request, ods_code):
             "icb": icb,
             **overview,
             **pages,
+            "senco_rows": senco_rows_html(
+                pages["sencos"], ods_code=icb.ods_code, may_remove=may_manage[Invitation.Role.SENCO]
+            ),
+            "specialist_rows": specialist_rows_html(
+                pages["specialists"], ods_code=icb.ods_code, may_remove=may_manage[Invitation.Role.SENCO]
+            ),
             "invitation_rows": [(invitation, may_manage[invitation.role]) for invitation in pages["invitations"]],
             "can_manage_coordinators": may_manage[Invitation.Role.COORDINATOR],
             "can_manage_access": may_manage[Invitation.Role.SENCO],
