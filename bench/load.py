@@ -66,6 +66,7 @@ class Page:
     path: str
     email: str
     cookie: str = ""
+    target: bool = True  # one of issue 13's pages, held to LEAST_SHARE and MOST_P90_MS
 
 
 @dataclasses.dataclass
@@ -147,7 +148,7 @@ def _pages() -> list[Page]:
         Page("national progress", "/progress/", DFE_EMAIL),
         Page("people with access", f"/icbs/{icb.ods_code}/access/", coordinator),
         # Where every coordinator lands after signing in: what needs them across the ICB.
-        Page("coordinator's home", "/", coordinator),
+        Page("coordinator's home", "/", coordinator, target=False),
     ]
 
 
@@ -287,17 +288,22 @@ def main() -> int:
             shares[name][c] = run.requests_per_second / beside
             print(
                 f"{name if c == CONNECTIONS[0] else '':<20}{c:>12}{run.requests_per_second:>10.1f}"
-                f"{shares[name][c]:>8.1%}{run.p50_ms:>9.1f}{run.p90_ms:>9.1f}{run.p99_ms:>9.1f}"
+                f"{shares[name][c]:>8.2%}{run.p50_ms:>9.1f}{run.p90_ms:>9.1f}{run.p99_ms:>9.1f}"
             )
     busy = CONNECTIONS[-1]
     short = [
-        name for name, runs in results.items() if shares[name][busy] < LEAST_SHARE or runs[busy].p90_ms > MOST_P90_MS
+        page.name
+        for page in pages
+        if shares[page.name][busy] < LEAST_SHARE or results[page.name][busy].p90_ms > MOST_P90_MS
     ]
+    held = [page.name for page in pages if page.target and page.name in short]
     print(
         f"\nA page's share is of the hello world's runs just before and after it. With {busy} connections, every "
-        f"page at least {LEAST_SHARE:.0%} of the hello world's throughput and p90 at most {MOST_P90_MS} ms: "
-        f"{'yes' if not short else 'no: ' + ', '.join(short)}"
+        f"page of issue 13 at least {LEAST_SHARE:.0%} of the hello world's throughput and p90 at most "
+        f"{MOST_P90_MS} ms: {'yes' if not held else 'no: ' + ', '.join(held)}"
     )
+    if extra := [name for name in short if name not in held]:
+        print(f"Measured too, below that: {', '.join(extra)}")
     return 0
 
 
