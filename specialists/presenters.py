@@ -245,6 +245,40 @@ def school_rows(enrolments, *, year, allocate_url: str) -> list[dict]:
     ]
 
 
+def school_rows_html(rows: list[dict], *, can_allocate: bool) -> SafeString:
+    """The schools table's rows (from `school_rows`) as the page writes them, every value escaped: written here, as
+    the schedule's cells are, since the table is most of the ICB page's template work."""
+    escaped = conditional_escape
+    written = []
+    for row in rows:
+        status = escaped(row["status"])
+        if row["meetings_behind"]:
+            status += '<br><strong class="govuk-tag govuk-tag--orange">Parent meetings behind</strong>'
+        allocate = ""
+        if can_allocate:
+            link = ""
+            if row["allocate_url"]:
+                link = (
+                    f'<a class="govuk-link" href="{escaped(row["allocate_url"])}">Allocate'
+                    f'<span class="govuk-visually-hidden"> a visit to {escaped(row["name"])}</span></a>'
+                )
+            allocate = f'<td class="govuk-table__cell">{link}</td>'
+        numeric = '<td class="govuk-table__cell govuk-table__cell--numeric"'
+        written.append(
+            '<tr class="govuk-table__row">'
+            '<th scope="row" class="govuk-table__header govuk-!-font-weight-regular">'
+            f'<a class="govuk-link" href="{escaped(row["url"])}">{escaped(row["name"])}</a><br>'
+            f'<span class="govuk-hint govuk-!-font-size-16">URN {escaped(row["urn"])} · '
+            f"{escaped(row['support'])}</span>"
+            f'</th><td class="govuk-table__cell">{escaped(row["local_authority"])}</td>'
+            f'<td class="govuk-table__cell">{status}</td>'
+            f"{numeric}>{escaped(row['allocated'])}</td>{numeric}>{escaped(row['confirmed'])}</td>"
+            f"{numeric}>{escaped(row['delivered'])}</td>"
+            f'{numeric} data-remaining="{escaped(row["urn"])}">{escaped(row["remaining"])}</td>{allocate}</tr>'
+        )
+    return mark_safe("\n".join(written))  # every value is escaped
+
+
 def specialist_rows(specialists) -> list[dict]:
     """The specialists table's rows on the ICB page, worked out as the schools' are."""
     return [

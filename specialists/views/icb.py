@@ -9,7 +9,7 @@ from pins.accounts.authorization import Permission, icb_for, programme_year_or_4
 from pins.kernel.paging import page_with_count
 from schools.selectors import all_programme_years, local_authorities_of_enrolled_schools
 from specialists.filters import EnrolmentFilter
-from specialists.presenters import school_rows, specialist_rows
+from specialists.presenters import school_rows, school_rows_html, specialist_rows
 from specialists.selectors import (
     icb_enrolments,
     icb_specialists,
@@ -37,6 +37,8 @@ def icb_overview(request, ods_code):
     page = page_with_count(school_filter.qs, per_page=SCHOOLS_PER_PAGE, number=request.GET.get("page"))
     totals = icb_totals(icb=icb, programme_year=year)
     change_requests = open_change_requests(icb=icb)
+    can_allocate = request.access.can(Permission.ALLOCATE_VISITS, icb=icb)
+    rows = school_rows(page, year=year, allocate_url=reverse("visits:allocate", args=[icb.ods_code]))
     return render(
         request,
         "specialists/icb/overview.html",
@@ -48,7 +50,8 @@ def icb_overview(request, ods_code):
             "filter": school_filter,
             "form": school_filter.form,
             "page": page,
-            "school_rows": school_rows(page, year=year, allocate_url=reverse("visits:allocate", args=[icb.ods_code])),
+            "school_rows": rows,
+            "school_rows_html": school_rows_html(rows, can_allocate=can_allocate),
             "change_requests": page_with_count(
                 change_requests, per_page=CHANGE_REQUESTS_PER_PAGE, number=request.GET.get("change_requests_page")
             ),
@@ -58,7 +61,7 @@ def icb_overview(request, ods_code):
                 number=request.GET.get("not_held_page"),
             ),
             "behind_on_parent_carers": totals.behind_on_parent_carers,
-            "can_allocate": request.access.can(Permission.ALLOCATE_VISITS, icb=icb),
+            "can_allocate": can_allocate,
             "can_manage_schools": request.access.can(Permission.MANAGE_ICB_SCHOOLS, icb=icb),
             "can_manage_term_dates": request.access.can(Permission.MANAGE_TERM_DATES, icb=icb),
         },
