@@ -523,17 +523,7 @@ class Optimiser:
         return f"{who} {km} km away, with time in the {term} term ({nearer} less time to spare)"
 
     def _first_free(self, enrolment, specialist, session, target, term, taken):
-        planner = self.planner
-        calendar = BookingCalendar.from_loaded(
-            enrolment=enrolment,
-            specialist=specialist,
-            blackouts=planner.blackouts,
-            closures=planner.closures[enrolment.school_id],
-            holidays=planner.holidays[enrolment.school_id],
-            unavailable=planner.unavailable[specialist.pk],
-            bookings=planner.bookings[specialist.pk],
-            today=planner.today,
-        )
+        calendar = self.planner.calendar_for(enrolment, specialist)
         joint = self.slots.joint(specialist.pk, enrolment.pk)
         in_term = sorted(
             (day for day in joint if term.first <= day <= term.last),

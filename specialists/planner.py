@@ -231,20 +231,24 @@ class _Planner:
             self.capacity_left[specialist.pk] -= planned.days
         self.seen[enrolment.pk].add(discipline)
 
+    def calendar_for(self, enrolment: Enrolment, specialist: Specialist) -> BookingCalendar:
+        """The booking rules for this school and specialist, from what the planner loaded."""
+        return BookingCalendar.from_loaded(
+            enrolment=enrolment,
+            specialist=specialist,
+            blackouts=self.blackouts,
+            closures=self.closures[enrolment.school_id],
+            holidays=self.holidays[enrolment.school_id],
+            unavailable=self.unavailable[specialist.pk],
+            bookings=self.bookings[specialist.pk],
+            today=self.today,
+        )
+
     def problems(self, row: "ProposedVisit") -> list[str]:
         """Every rule a row (one the coordinator edited or pinned) breaks, against what is booked and held."""
         if row.enrolment.school_id not in self.holidays:
             return [f"{row.enrolment.school.name} has no days left to allocate"]
-        calendar = BookingCalendar.from_loaded(
-            enrolment=row.enrolment,
-            specialist=row.specialist,
-            blackouts=self.blackouts,
-            closures=self.closures[row.enrolment.school_id],
-            holidays=self.holidays[row.enrolment.school_id],
-            unavailable=self.unavailable[row.specialist.pk],
-            bookings=self.bookings[row.specialist.pk],
-            today=self.today,
-        )
+        calendar = self.calendar_for(row.enrolment, row.specialist)
         return [problem.message for problem in calendar.problems(row.date, row.session)]
 
     def reason_for(self, enrolment: Enrolment, discipline: str) -> str:
@@ -265,16 +269,7 @@ class _Planner:
 
     def _free_slot(self, enrolment, specialist, sessions, target: datetime.date, days: int = SEARCH_DAYS):
         """The first day from `target` (within `days`) on which one of `sessions` is free, and that session."""
-        calendar = BookingCalendar.from_loaded(
-            enrolment=enrolment,
-            specialist=specialist,
-            blackouts=self.blackouts,
-            closures=self.closures[enrolment.school_id],
-            holidays=self.holidays[enrolment.school_id],
-            unavailable=self.unavailable[specialist.pk],
-            bookings=self.bookings[specialist.pk],
-            today=self.today,
-        )
+        calendar = self.calendar_for(enrolment, specialist)
         day = target
         last = min(target + datetime.timedelta(days=days), self.year.ends_on)
         while day <= last:
