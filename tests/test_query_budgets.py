@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from pins.accounts.models import Invitation
 from pins.accounts.services import invitation_send
+from pins.kernel.prepared import refused_reads
 from schools.models import Enrolment, ParentCarerMeeting
 from schools.services import enrolment_change_status
 from specialists.models import ChangeRequest, Outcome, Session, Visit
@@ -130,6 +131,8 @@ def test_a_page_costs_at_most_12_queries_whatever_the_size(page, client, world, 
 
     assert response.status_code == 200
     assert _tables(busy) == _tables(small)
+    # Every prepared read the page ran kept its SQL (pins.kernel.prepared): none fell back to compiling it.
+    assert {name: why for name, why in refused_reads().items() if not name.startswith("tests.")} == {}
 
 
 def _tables(queries) -> list[str]:

@@ -78,8 +78,9 @@ class StaffMembership(models.Model):
 
 
 class InvitationQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now())
+    def pending(self, *, now=None):
+        now = timezone.now() if now is None else now
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now)
 
 
 class Invitation(models.Model):

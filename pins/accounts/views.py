@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pins.accounts import services
@@ -21,6 +22,7 @@ from pins.accounts.forms import (
 from pins.accounts.models import Invitation
 from pins.accounts.presenters import senco_rows_html, specialist_rows_html
 from pins.accounts.selectors import (
+    forum_leads_listed,
     icb_access_overview,
     icb_coordinators,
     icb_forum_leads,
@@ -33,7 +35,6 @@ from pins.kernel.paging import page_with_count
 from pins.kernel.uploads import upload_page
 
 PEOPLE_PER_PAGE = 25
-FORUM_LEADS_SHOWN = 200  # a few forums per ICB, a lead or two each
 
 # Which permission gives each kind of access.
 INVITING_PERMISSION = {
@@ -49,7 +50,7 @@ INVITING_PERMISSION = {
 def icb_access(request, ods_code):
     icb = icb_for(request, ods_code)
     request.access.require(Permission.VIEW_ICB, icb=icb)
-    overview = icb_access_overview(icb)
+    overview = icb_access_overview(icb, now=timezone.now())
     # Each long list has its own page parameter, so paging one leaves the others where they were.
     pages = {
         name: page_with_count(overview[name], per_page=PEOPLE_PER_PAGE, number=request.GET.get(f"{name}_page"))
@@ -73,7 +74,7 @@ def icb_access(request, ods_code):
             "invitation_rows": [(invitation, may_manage[invitation.role]) for invitation in pages["invitations"]],
             "can_manage_coordinators": may_manage[Invitation.Role.COORDINATOR],
             "can_manage_access": may_manage[Invitation.Role.SENCO],
-            "forum_leads": list(icb_forum_leads(icb)[:FORUM_LEADS_SHOWN]),
+            "forum_leads": forum_leads_listed(icb_id=icb.pk),
             "can_manage_forum_leads": may_manage[Invitation.Role.FORUM_LEAD],
         },
     )

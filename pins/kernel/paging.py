@@ -3,6 +3,8 @@
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
+from pins.kernel.prepared import BoundRead
+
 
 def with_list_total(rows: QuerySet, name: str) -> QuerySet:
     """`rows`, each annotated `name` with the number of rows in the whole list (a window count).
@@ -14,19 +16,37 @@ def with_list_total(rows: QuerySet, name: str) -> QuerySet:
     return rows.annotate(**{name: Window(Count("pk"))}).filter(**{f"{name}__gt": 0})
 
 
-def page_with_count(rows: QuerySet, *, per_page: int, number) -> Page:
+# A prepared read keeps the SQL of its first pages; pages past these, rarely asked for, are compiled each time.
+MOST_PAGES_KEPT = 10
+
+
+def _with_row_count(rows: QuerySet) -> QuerySet:
+    return rows.annotate(rows_in_list=Window(Count("pk")))
+
+
+def page_with_count(rows: QuerySet | BoundRead, *, per_page: int, number) -> Page:
     """The page numbered `number` (as typed in the address), its rows counting the whole list beside them (a
     window count). A number that is not a page gives the first page, one past the end the last, as
     Paginator.get_page does; only those cost more queries. (A list PostgreSQL plans badly under the LIMIT: see
-    `with_list_total`, or give it an index of its own, as the visits that did not take place have.)"""
+    `with_list_total`, or give it an index of its own, as the visits that did not take place have.) A prepared
+    read (pins.kernel.prepared) keeps the SQL of each page it has shown."""
     try:
         number = max(int(number), 1)
     except (TypeError, ValueError):
         number = 1
     start = (number - 1) * per_page
-    page = list(rows.annotate(rows_in_list=Window(Count("pk")))[start : start + per_page])
-    paginator = Paginator(rows, per_page)
-    if not page and number > 1:
-        return paginator.get_page(number)
+    if isinstance(rows, BoundRead) and number > MOST_PAGES_KEPT:
+        rows = rows.built()
+    if isinstance(rows, BoundRead):
+        sliced = lambda built: _with_row_count(built)[start : start + per_page]  # noqa: E731
+        page = list(rows.queryset(("page", start, per_page), sliced))
+        if not page and number > 1:
+            return Paginator(rows.built(), per_page).get_page(number)
+        paginator = Paginator((), per_page)
+    else:
+        page = list(_with_row_count(rows)[start : start + per_page])
+        paginator = Paginator(rows, per_page)
+        if not page and number > 1:
+            return paginator.get_page(number)
     paginator.count = page[0].rows_in_list if page else 0  # a cached property, set from the window count
     return Page(page, number, paginator)
