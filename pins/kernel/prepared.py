@@ -14,11 +14,13 @@ iterables, so rows come back as the same model instances, related rows and annot
     sencos_of_icb.bound(icb_id=icb.pk)       # for pins.kernel.paging.page_with_count, which pages it
 
 Parameters are keyword-only and annotated: int, str, datetime.date and datetime.datetime are values in the SQL; a
-bool, or a value that is None, picks a shape (the function may branch on them). A function must take every value
-that changes from its parameters: whatever else it reads (today's date, a setting) is kept with the SQL. When the
-two compilations show a value outside the parameters (the SQL differs, or a parameter reaches it changed, as
-`contains` wraps it in %), the read is not prepared and every call runs through the ORM as usual: slower, never
-wrong. `prepared_read.refusals` says which and why, and a test holds the service's reads to having none.
+frozenset of one of those is a set of values for IN (its size picks a shape: the function may test it for
+emptiness, but must use its members only in IN); a bool, or a value that is None, picks a shape (the function may
+branch on them). A function must take every value that changes from its parameters: whatever else it reads (today's
+date, a setting) is kept with the SQL. When the two compilations show a value outside the parameters (the SQL
+differs, or a parameter reaches it changed, as `contains` wraps it in %), the read is not prepared and every call
+runs through the ORM as usual: slower, never wrong. `prepared_read.refusals` says which and why, and a test holds
+the service's reads to having none.
 
 A prepared queryset is run as it is: narrowing, slicing or counting it raises, because it holds the stand-ins.
 Shape what is needed inside the function, or ask `.bound(...).built()` for the ORM's own queryset.
@@ -29,7 +31,9 @@ import dataclasses
 import datetime
 import functools
 import inspect
+import itertools
 import threading
+import typing
 from collections.abc import Callable, Hashable
 
 from django.core.exceptions import EmptyResultSet
@@ -69,7 +73,8 @@ class _Prepared:
     compiler: object  # its compiler after as_sql: what Django's iterables read besides the rows
     sql: str
     params: tuple
-    slots: tuple[tuple[int, str], ...]  # (position in params, parameter name)
+    # (position in params, parameter name, which member of a set, the type the ORM passed the value on as)
+    slots: tuple[tuple[int, str, int | None, type], ...]
 
 
 class _PreparedQuery(Query):
@@ -97,9 +102,13 @@ class PreparedRead:
         self._kinds: dict[str, type] = {}
         for name, parameter in inspect.signature(build).parameters.items():
             kind = inspect.get_annotations(build, eval_str=True).get(name)
-            if parameter.kind is not inspect.Parameter.KEYWORD_ONLY or kind not in (*_STAND_INS, *_SHAPE_KINDS):
+            known = kind in (*_STAND_INS, *_SHAPE_KINDS) or (
+                typing.get_origin(kind) is frozenset and typing.get_args(kind)[0] in _STAND_INS
+            )
+            if parameter.kind is not inspect.Parameter.KEYWORD_ONLY or not known:
                 raise TypeError(
-                    f"{build.__qualname__}: {name} must be keyword-only and int, str, date, datetime or bool"
+                    f"{build.__qualname__}: {name} must be keyword-only and int, str, date, datetime or bool, "
+                    "or a frozenset of one of the first four"
                 )
             self._kinds[name] = kind
         self._prepared: dict[Hashable, _Prepared | str] = {}
@@ -120,8 +129,11 @@ class PreparedRead:
         return {shape: why for shape, why in self._prepared.items() if isinstance(why, str)}
 
     def _shape_of(self, values: dict) -> tuple:
+        """What picks the SQL: the bools, which values are None, and how many each set holds."""
         return tuple(
-            (name, values[name]) if kind in _SHAPE_KINDS or values[name] is None else name
+            (name, values[name])
+            if kind in _SHAPE_KINDS or values[name] is None
+            else ((name, len(values[name])) if typing.get_origin(kind) is frozenset else name)
             for name, kind in self._kinds.items()
         )
 
@@ -136,20 +148,27 @@ class PreparedRead:
             built = self._build(**values)
             return shape(built) if shape else built
         params = list(prepared.params)
-        for position, name in prepared.slots:
-            params[position] = values[name]
+        members = {name: sorted(value) for name, value in values.items() if isinstance(value, frozenset)}
+        for position, name, member, passed_as in prepared.slots:
+            value = values[name] if member is None else members[name][member]
+            params[position] = value if type(value) is passed_as else passed_as(value)
         return _queryset_running(prepared, tuple(params))
 
     def _prepare(self, values: dict, shape) -> "_Prepared | str":
         compiled = []
         for stand_in in (0, 1):
-            named, arguments = {}, {}
-            for n, (name, kind) in enumerate(self._kinds.items()):
+            named, arguments, made = {}, {}, itertools.count()
+            for name, kind in self._kinds.items():
                 if kind in _SHAPE_KINDS or values[name] is None:
                     arguments[name] = values[name]
+                elif typing.get_origin(kind) is frozenset:  # each member a stand-in of its own, for IN
+                    member_kind = typing.get_args(kind)[0]
+                    members = [_STAND_INS[member_kind][stand_in](next(made)) for _ in values[name]]
+                    arguments[name] = frozenset(members)
+                    named.update({value: (name, index, member_kind) for index, value in enumerate(members)})
                 else:
-                    arguments[name] = _STAND_INS[kind][stand_in](n)
-                    named[(kind, arguments[name])] = name
+                    arguments[name] = _STAND_INS[kind][stand_in](next(made))
+                    named[arguments[name]] = (name, None, kind)
             queryset = self._build(**arguments)
             if shape:
                 queryset = shape(queryset)
@@ -165,18 +184,25 @@ class PreparedRead:
         slots = []
         for position, (value, other) in enumerate(zip(params, other_params, strict=True)):
             name, other_name = _stand_in_named(named, value), _stand_in_named(other_named, other)
-            if name is not None and other_name == name:
-                slots.append((position, name))
+            # A set's members may come out in another order in the second compilation: IN does not mind which.
+            if name is not None and other_name is not None and other_name[0] == name[0]:
+                # The value as the ORM passed it on (psycopg's Int4 for a member of IN, say), to pass ours on alike.
+                slots.append((position, *name, type(value)))
             elif value != other or name is not None:
                 return f"parameter {position + 1} of its SQL is derived from a value, not the value itself"
         return _Prepared(template=template, compiler=compiler, sql=sql, params=params, slots=tuple(slots))
 
 
-def _stand_in_named(named: dict, value) -> str | None:
+def _stand_in_named(named: dict, value) -> tuple[str, int | None] | None:
     try:
-        return named.get((type(value), value))
-    except TypeError:  # an unhashable parameter (a list for IN, say) is no stand-in
+        found = named.get(value)
+    except TypeError:  # an unhashable parameter (a list, say) is no stand-in
         return None
+    if found is None:
+        return None
+    name, member, kind = found
+    # A stand-in passes on as itself or as a subclass of its kind (psycopg's Int4 is an int).
+    return (name, member) if isinstance(value, kind) else None
 
 
 @dataclasses.dataclass(frozen=True)

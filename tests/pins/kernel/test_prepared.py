@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -40,6 +40,11 @@ def _named_like(*, text: str) -> QuerySet[School]:
 @prepared_read
 def _granted_before_now(*, icb_id: int) -> QuerySet[SencoMembership]:
     return SencoMembership.objects.filter(school__icb_id=icb_id, granted_at__lte=timezone.now()).order_by("pk")
+
+
+@prepared_read
+def _schools_seen(*, icb_ids: frozenset[int], urns: frozenset[int]) -> QuerySet[School]:
+    return School.objects.filter(Q(icb_id__in=icb_ids) | Q(urn__in=urns)).select_related("icb", "local_authority")
 
 
 def _shown(schools) -> list[tuple]:
@@ -138,6 +143,23 @@ def test_a_read_prepared_in_one_thread_runs_in_another():
     reader.join()
 
     assert found == _shown(_schools_in.bound(icb_id=icb.pk).built())
+
+
+def test_a_set_of_values_is_read_as_the_orm_reads_it_whatever_its_members(two_icbs):
+    first, second = two_icbs
+    other = SchoolFactory()
+    one_of_first = School.objects.filter(icb=first).first()
+    for icb_ids, urns in [
+        ({first.pk}, set()),
+        ({second.pk}, {other.pk}),
+        ({first.pk, second.pk}, {other.pk, one_of_first.pk}),  # a school in both
+        (set(), {other.pk}),
+        ({second.pk}, {one_of_first.pk}),  # the same sizes as an earlier call, other members
+    ]:
+        bound = _schools_seen.bound(icb_ids=frozenset(icb_ids), urns=frozenset(urns))
+        assert sorted(_shown(bound.queryset())) == sorted(_shown(bound.built()))
+    assert list(_schools_seen(icb_ids=frozenset(), urns=frozenset())) == []
+    assert _schools_seen.refusals == {((("icb_ids", 0), ("urns", 0)), None): "nothing to read in this shape"}
 
 
 def test_parameters_must_be_keyword_only_and_of_a_known_kind():
