@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 
 from icbs.models import ICB, Award, Claim, CoordinatorMembership, ForumLeadMembership, FundingPot, ParentCarerForum
 from pins.accounts.models import StaffMembership, User
+from pins.kernel.prepared import prepared_read
 from schools.models import Enrolment, ProgrammeYear, School, SencoMembership
 from schools.selectors import programme_year_chosen, programme_year_for
 from specialists.models import Specialist, Visit
@@ -167,7 +168,94 @@ def memberships_loaded_with(user) -> dict | None:
     return {name: getattr(user, f"{_LOADED_AS}{name}") for name in MEMBERSHIPS}
 
 
-class RequestAccess:
+class ScopedReads:
+    """The rows a person may read, from what they are: RequestAccess's, and Scope's for prepared reads."""
+
+    reads_everything: bool
+    coordinated_icb_ids: frozenset[int]
+    predecessor_icb_ids: frozenset[int]
+    senco_school_urns: frozenset[int]
+    specialist_id: int | None
+    led_forum_ids: frozenset[int]
+
+    # Querysets scoped from the start: never fetch and then check.
+
+    def icbs(self) -> QuerySet[ICB]:
+        if self.reads_everything:
+            return ICB.objects.all()
+        return ICB.objects.filter(pk__in=self.coordinated_icb_ids | self.predecessor_icb_ids)
+
+    def schools(self) -> QuerySet[School]:
+        if self.reads_everything:
+            return School.objects.all()
+        delivered_by_predecessors = Enrolment.objects.filter(icb_id__in=self.predecessor_icb_ids).values("school_id")
+        return School.objects.filter(
+            Q(icb_id__in=self.coordinated_icb_ids)
+            | Q(pk__in=self.senco_school_urns)
+            | (Q(pk__in=delivered_by_predecessors) if self.predecessor_icb_ids else Q(pk__in=[]))
+        )
+
+    def enrolments(self) -> QuerySet[Enrolment]:
+        if self.reads_everything:
+            return Enrolment.objects.all()
+        return Enrolment.objects.filter(
+            Q(icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids) | Q(school_id__in=self.senco_school_urns)
+        )
+
+    def visits(self) -> QuerySet[Visit]:
+        if self.reads_everything:
+            return Visit.objects.all()
+        own = Q(specialist_id=self.specialist_id) if self.specialist_id else Q(pk__in=[])
+        return Visit.objects.filter(
+            Q(enrolment__icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids)
+            | Q(enrolment__school_id__in=self.senco_school_urns)
+            | own
+        )
+
+    def specialists(self) -> QuerySet[Specialist]:
+        if self.reads_everything:
+            return Specialist.objects.all()
+        own = Q(pk=self.specialist_id) if self.specialist_id else Q(pk__in=[])
+        return Specialist.objects.filter(Q(icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids) | own)
+
+    # Parent carer forum funding: programme staff see all of it, a coordinator their ICBs' (and what their
+    # predecessors awarded), a forum lead their own forum's.
+
+    def funding_pots(self) -> QuerySet[FundingPot]:
+        if self.reads_everything:
+            return FundingPot.objects.all()
+        return FundingPot.objects.filter(icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids)
+
+    def forums(self) -> QuerySet[ParentCarerForum]:
+        if self.reads_everything:
+            return ParentCarerForum.objects.all()
+        in_icbs = ParentCarerForum.objects.none()
+        for icb in ICB.objects.filter(pk__in=self.coordinated_icb_ids):
+            in_icbs = in_icbs | ParentCarerForum.objects.in_icb(icb)
+        return ParentCarerForum.objects.filter(Q(pk__in=self.led_forum_ids) | Q(pk__in=in_icbs.values("pk")))
+
+    def awards(self) -> QuerySet[Award]:
+        if self.reads_everything:
+            return Award.objects.all()
+        return Award.objects.filter(
+            Q(pot__icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids) | Q(forum_id__in=self.led_forum_ids)
+        )
+
+    def claims(self) -> QuerySet[Claim]:
+        return Claim.objects.filter(award__in=self.awards().values("pk"))
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope(ScopedReads):
+    reads_everything: bool
+    coordinated_icb_ids: frozenset[int]
+    predecessor_icb_ids: frozenset[int]
+    senco_school_urns: frozenset[int]
+    specialist_id: int | None
+    led_forum_ids: frozenset[int]
+
+
+class RequestAccess(ScopedReads):
     """What the person making a request may see and do, loaded once per request as `request.access`."""
 
     def __init__(self, user):
@@ -321,82 +409,28 @@ class RequestAccess:
             Permission.MANAGE_SCHOOL_PROFILE, school=school
         )
 
-    # Querysets scoped from the start: never fetch and then check.
-
-    def icbs(self) -> QuerySet[ICB]:
-        if self.reads_everything:
-            return ICB.objects.all()
-        return ICB.objects.filter(pk__in=self.coordinated_icb_ids | self.predecessor_icb_ids)
-
-    def schools(self) -> QuerySet[School]:
-        if self.reads_everything:
-            return School.objects.all()
-        delivered_by_predecessors = Enrolment.objects.filter(icb_id__in=self.predecessor_icb_ids).values("school_id")
-        return School.objects.filter(
-            Q(icb_id__in=self.coordinated_icb_ids)
-            | Q(pk__in=self.senco_school_urns)
-            | (Q(pk__in=delivered_by_predecessors) if self.predecessor_icb_ids else Q(pk__in=[]))
+    @property
+    def scope(self) -> "Scope":
+        """What the person may read, as values: for reads prepared once per process (pins.kernel.prepared)."""
+        return Scope(
+            reads_everything=self.reads_everything,
+            coordinated_icb_ids=self.coordinated_icb_ids,
+            predecessor_icb_ids=self.predecessor_icb_ids,
+            senco_school_urns=self.senco_school_urns,
+            specialist_id=self.specialist_id,
+            led_forum_ids=self.led_forum_ids,
         )
-
-    def enrolments(self) -> QuerySet[Enrolment]:
-        if self.reads_everything:
-            return Enrolment.objects.all()
-        return Enrolment.objects.filter(
-            Q(icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids) | Q(school_id__in=self.senco_school_urns)
-        )
-
-    def visits(self) -> QuerySet[Visit]:
-        if self.reads_everything:
-            return Visit.objects.all()
-        own = Q(specialist_id=self.specialist_id) if self.specialist_id else Q(pk__in=[])
-        return Visit.objects.filter(
-            Q(enrolment__icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids)
-            | Q(enrolment__school_id__in=self.senco_school_urns)
-            | own
-        )
-
-    def specialists(self) -> QuerySet[Specialist]:
-        if self.reads_everything:
-            return Specialist.objects.all()
-        own = Q(pk=self.specialist_id) if self.specialist_id else Q(pk__in=[])
-        return Specialist.objects.filter(Q(icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids) | own)
-
-    # Parent carer forum funding: programme staff see all of it, a coordinator their ICBs' (and what their
-    # predecessors awarded), a forum lead their own forum's.
-
-    def funding_pots(self) -> QuerySet[FundingPot]:
-        if self.reads_everything:
-            return FundingPot.objects.all()
-        return FundingPot.objects.filter(icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids)
-
-    def forums(self) -> QuerySet[ParentCarerForum]:
-        if self.reads_everything:
-            return ParentCarerForum.objects.all()
-        in_icbs = ParentCarerForum.objects.none()
-        for icb in ICB.objects.filter(pk__in=self.coordinated_icb_ids):
-            in_icbs = in_icbs | ParentCarerForum.objects.in_icb(icb)
-        return ParentCarerForum.objects.filter(Q(pk__in=self.led_forum_ids) | Q(pk__in=in_icbs.values("pk")))
-
-    def awards(self) -> QuerySet[Award]:
-        if self.reads_everything:
-            return Award.objects.all()
-        return Award.objects.filter(
-            Q(pot__icb_id__in=self.coordinated_icb_ids | self.predecessor_icb_ids) | Q(forum_id__in=self.led_forum_ids)
-        )
-
-    def claims(self) -> QuerySet[Claim]:
-        return Claim.objects.filter(award__in=self.awards().values("pk"))
 
 
 # Scoped lookups for views: the row, if the person may see it, else a 404 whether or not it exists.
 
 
 def icb_for(request, ods_code: str) -> ICB:
-    return get_object_or_404(request.access.icbs().select_related("region", "successor"), ods_code=ods_code.upper())
+    return _the_one_or_404(_icb_seen(scope=request.access.scope, ods_code=ods_code.upper()))
 
 
 def school_for(request, urn: int) -> School:
-    return get_object_or_404(request.access.schools().select_related("icb", "local_authority"), urn=urn)
+    return _the_one_or_404(_school_seen(scope=request.access.scope, urn=urn))
 
 
 # What a visit's actions read of it, in the query that finds it.
@@ -406,11 +440,43 @@ VISIT_RELATED = ("enrolment__school__local_authority", "enrolment__icb", "enrolm
 def visit_for(request, visit_id: int, *, related: tuple[str, ...] = VISIT_RELATED) -> Visit:
     """The visit, if the person may see it, with `related` read in the same query. A page that reads less asks
     for less: every table joined costs PostgreSQL time to plan the join (about a millisecond for these)."""
-    return get_object_or_404(request.access.visits().select_related(*related), pk=visit_id)
+    seen = _visit_seen.bound(scope=request.access.scope, visit_id=visit_id)
+    return _the_one_or_404(seen.queryset(related, lambda visits: visits.select_related(*related)))
 
 
 def specialist_for(request, specialist_id: int) -> Specialist:
-    return get_object_or_404(request.access.specialists().select_related("icb"), pk=specialist_id)
+    return _the_one_or_404(_specialist_seen(scope=request.access.scope, specialist_id=specialist_id))
+
+
+# Their SQL is built once per process (pins.kernel.prepared): every page finds its row through one of them.
+
+
+@prepared_read
+def _icb_seen(*, scope: Scope, ods_code: str) -> QuerySet[ICB]:
+    return scope.icbs().select_related("region", "successor").filter(ods_code=ods_code)
+
+
+@prepared_read
+def _school_seen(*, scope: Scope, urn: int) -> QuerySet[School]:
+    return scope.schools().select_related("icb", "local_authority").filter(urn=urn)
+
+
+@prepared_read
+def _visit_seen(*, scope: Scope, visit_id: int) -> QuerySet[Visit]:
+    return scope.visits().filter(pk=visit_id)
+
+
+@prepared_read
+def _specialist_seen(*, scope: Scope, specialist_id: int) -> QuerySet[Specialist]:
+    return scope.specialists().select_related("icb").filter(pk=specialist_id)
+
+
+def _the_one_or_404(rows: QuerySet):
+    """The row found by its key, as get_object_or_404 gives it."""
+    found = list(rows)
+    if not found:
+        raise Http404(f"No {rows.model._meta.object_name} matches the given query.")
+    return found[0]
 
 
 def forum_for(request, forum_id: int) -> ParentCarerForum:

@@ -33,6 +33,7 @@ import functools
 import inspect
 import itertools
 import threading
+import types
 import typing
 from collections.abc import Callable, Hashable
 
@@ -95,22 +96,41 @@ class _PreparedQuery(Query):
         )
 
 
+def _kind_of(annotation, where: str):
+    """The kind of a parameter (or of a field of one): an optional value's kind is its value's."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        others = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        annotation = others[0] if len(others) == 1 else None
+    if annotation in (*_STAND_INS, *_SHAPE_KINDS) or (
+        typing.get_origin(annotation) is frozenset and typing.get_args(annotation)[0] in _STAND_INS
+    ):
+        return annotation
+    raise TypeError(
+        f"{where} must be int, str, date, datetime or bool, a frozenset of one of the first four, or a dataclass "
+        "of those"
+    )
+
+
 class PreparedRead:
     def __init__(self, build: Callable[..., QuerySet]):
         functools.update_wrapper(self, build)
         self._build = build
-        self._kinds: dict[str, type] = {}
+        self._kinds: dict[str, type] = {}  # each value by its flat name: "scope.specialist_id" for a field
+        self._groups: dict[str, tuple[type, tuple[str, ...]]] = {}  # dataclass parameters, with their fields
+        hints = typing.get_type_hints(build)
         for name, parameter in inspect.signature(build).parameters.items():
-            kind = inspect.get_annotations(build, eval_str=True).get(name)
-            known = kind in (*_STAND_INS, *_SHAPE_KINDS) or (
-                typing.get_origin(kind) is frozenset and typing.get_args(kind)[0] in _STAND_INS
-            )
-            if parameter.kind is not inspect.Parameter.KEYWORD_ONLY or not known:
-                raise TypeError(
-                    f"{build.__qualname__}: {name} must be keyword-only and int, str, date, datetime or bool, "
-                    "or a frozenset of one of the first four"
-                )
-            self._kinds[name] = kind
+            where = f"{build.__qualname__}: {name}"
+            if parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
+                raise TypeError(f"{where} must be keyword-only")
+            kind = hints.get(name)
+            if dataclasses.is_dataclass(kind):
+                fields = typing.get_type_hints(kind)
+                self._groups[name] = (kind, tuple(field.name for field in dataclasses.fields(kind)))
+                for field in self._groups[name][1]:
+                    self._kinds[f"{name}.{field}"] = _kind_of(fields[field], f"{where}.{field}")
+            else:
+                self._kinds[name] = _kind_of(kind, where)
+        self._parameters = frozenset(inspect.signature(build).parameters)
         self._prepared: dict[Hashable, _Prepared | str] = {}
         self._lock = threading.Lock()
         _EVERY_READ.append(self)
@@ -119,8 +139,8 @@ class PreparedRead:
         return self.bound(**values).queryset()
 
     def bound(self, **values) -> "BoundRead":
-        if values.keys() != self._kinds.keys():
-            raise TypeError(f"{self._build.__qualname__} takes {sorted(self._kinds)}, given {sorted(values)}")
+        if values.keys() != self._parameters:
+            raise TypeError(f"{self._build.__qualname__} takes {sorted(self._parameters)}, given {sorted(values)}")
         return BoundRead(self, values)
 
     @property
@@ -128,48 +148,64 @@ class PreparedRead:
         """The shapes run through the ORM uncached, and why."""
         return {shape: why for shape, why in self._prepared.items() if isinstance(why, str)}
 
-    def _shape_of(self, values: dict) -> tuple:
+    def _flat(self, values: dict) -> dict:
+        flat = {}
+        for name, value in values.items():
+            if name in self._groups:
+                flat.update({f"{name}.{field}": getattr(value, field) for field in self._groups[name][1]})
+            else:
+                flat[name] = value
+        return flat
+
+    def _arguments(self, flat: dict) -> dict:
+        arguments = {name: value for name, value in flat.items() if "." not in name}
+        for name, (group, fields) in self._groups.items():
+            arguments[name] = group(**{field: flat[f"{name}.{field}"] for field in fields})
+        return arguments
+
+    def _shape_of(self, flat: dict) -> tuple:
         """What picks the SQL: the bools, which values are None, and how many each set holds."""
         return tuple(
-            (name, values[name])
-            if kind in _SHAPE_KINDS or values[name] is None
-            else ((name, len(values[name])) if typing.get_origin(kind) is frozenset else name)
+            (name, flat[name])
+            if kind in _SHAPE_KINDS or flat[name] is None
+            else ((name, len(flat[name])) if typing.get_origin(kind) is frozenset else name)
             for name, kind in self._kinds.items()
         )
 
     def _run(self, values: dict, shape_key: Hashable, shape: Callable[[QuerySet], QuerySet] | None) -> QuerySet:
-        key = (self._shape_of(values), shape_key)
+        flat = self._flat(values)
+        key = (self._shape_of(flat), shape_key)
         prepared = self._prepared.get(key)
         if prepared is None:
             with self._lock:
                 if len(self._prepared) < MOST_SHAPES:
-                    prepared = self._prepared[key] = self._prepare(values, shape)
+                    prepared = self._prepared[key] = self._prepare(flat, shape)
         if not isinstance(prepared, _Prepared):
             built = self._build(**values)
             return shape(built) if shape else built
         params = list(prepared.params)
-        members = {name: sorted(value) for name, value in values.items() if isinstance(value, frozenset)}
+        members = {name: sorted(value) for name, value in flat.items() if isinstance(value, frozenset)}
         for position, name, member, passed_as in prepared.slots:
-            value = values[name] if member is None else members[name][member]
+            value = flat[name] if member is None else members[name][member]
             params[position] = value if type(value) is passed_as else passed_as(value)
         return _queryset_running(prepared, tuple(params))
 
-    def _prepare(self, values: dict, shape) -> "_Prepared | str":
+    def _prepare(self, flat: dict, shape) -> "_Prepared | str":
         compiled = []
         for stand_in in (0, 1):
             named, arguments, made = {}, {}, itertools.count()
             for name, kind in self._kinds.items():
-                if kind in _SHAPE_KINDS or values[name] is None:
-                    arguments[name] = values[name]
+                if kind in _SHAPE_KINDS or flat[name] is None:
+                    arguments[name] = flat[name]
                 elif typing.get_origin(kind) is frozenset:  # each member a stand-in of its own, for IN
                     member_kind = typing.get_args(kind)[0]
-                    members = [_STAND_INS[member_kind][stand_in](next(made)) for _ in values[name]]
+                    members = [_STAND_INS[member_kind][stand_in](next(made)) for _ in flat[name]]
                     arguments[name] = frozenset(members)
                     named.update({value: (name, index, member_kind) for index, value in enumerate(members)})
                 else:
                     arguments[name] = _STAND_INS[kind][stand_in](next(made))
                     named[arguments[name]] = (name, None, kind)
-            queryset = self._build(**arguments)
+            queryset = self._build(**self._arguments(arguments))
             if shape:
                 queryset = shape(queryset)
             compiler = queryset.query.get_compiler(using=queryset.db)
