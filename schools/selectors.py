@@ -9,10 +9,12 @@ from django.utils.text import capfirst
 
 from icbs.models import ICB, LocalAuthority
 from pins.kernel import history
+from pins.kernel.prepared import prepared_read
 from schools.models import (
     MET_THROUGH_COLUMNS,
     TERM_MONTHS,
     BlackoutPeriod,
+    ClosureDate,
     Cohort,
     Enrolment,
     ProgrammeYear,
@@ -24,7 +26,7 @@ from schools.models import (
 
 def programme_year_for(*, label: str | None = None, today: datetime.date | None = None) -> ProgrammeYear | None:
     """The programme year with this label; without one, the year containing today, else the latest. One query."""
-    return programme_year_chosen(list(all_programme_years()), label=label, today=today)
+    return programme_year_chosen(list(programme_years_listed()), label=label, today=today)
 
 
 def programme_year_chosen(
@@ -130,12 +132,11 @@ def holidays_of_schools(*, schools, year: ProgrammeYear) -> dict[int, list[Schoo
     schools need only their URN and `local_authority_id` loaded. Closure dates are not among them: the booking
     calendar keeps them on top, with their own message."""
     schools = list(schools)
-    urns = {school.pk for school in schools}
-    authorities = {school.local_authority_id for school in schools}
-    rows = SchoolHoliday.objects.filter(
-        Q(local_authority__isnull=True, school__isnull=True) | Q(local_authority__in=authorities) | Q(school__in=urns),
-        programme_year=year,
-    ).order_by("starts_on")
+    rows = _holidays_of_schools(
+        urns=frozenset(school.pk for school in schools),
+        authority_ids=frozenset(school.local_authority_id for school in schools if school.local_authority_id),
+        year_id=year.pk,
+    )
     default, by_authority, by_school = [], {}, {}
     for holiday in rows:
         if holiday.school_id is not None:
@@ -150,9 +151,27 @@ def holidays_of_schools(*, schools, year: ProgrammeYear) -> dict[int, list[Schoo
     }
 
 
+@prepared_read
+def _holidays_of_schools(
+    *, urns: frozenset[int], authority_ids: frozenset[int], year_id: int
+) -> QuerySet[SchoolHoliday]:
+    return SchoolHoliday.objects.filter(
+        Q(local_authority__isnull=True, school__isnull=True)
+        | Q(local_authority__in=authority_ids)
+        | Q(school__in=urns),
+        programme_year_id=year_id,
+    ).order_by("starts_on")
+
+
 def holidays_of(*, school: School, year: ProgrammeYear) -> list[SchoolHoliday]:
     """The school's holidays in the year, in date order (see `holidays_of_schools`): one query."""
     return holidays_of_schools(schools=[school], year=year)[school.pk]
+
+
+@prepared_read
+def closures_to_come(*, urn: int, today: datetime.date) -> QuerySet[ClosureDate]:
+    """A school's next closure dates, for its page."""
+    return ClosureDate.objects.filter(school_id=urn, ends_on__gte=today).order_by("starts_on")[:CLOSURES_SHOWN]
 
 
 def holiday_on(holidays: list[SchoolHoliday], day: datetime.date) -> SchoolHoliday | None:
@@ -196,9 +215,16 @@ def own_holidays_of_school(*, school: School) -> QuerySet[SchoolHoliday]:
     return SchoolHoliday.objects.filter(school=school)
 
 
+CLOSURES_SHOWN = 10
+
+
 def all_programme_years() -> QuerySet[ProgrammeYear]:
     """Every programme year, the latest first: every signed-in person may see them."""
     return ProgrammeYear.objects.order_by("-starts_on")
+
+
+# The years as nearly every page reads them, their SQL kept (pins.kernel.prepared).
+programme_years_listed = prepared_read(all_programme_years)
 
 
 def programme_years_for_setup() -> QuerySet[ProgrammeYear]:

@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from icbs.models import ICB
+from pins.kernel.prepared import prepared_read
 from schools.models import (
     Enrolment,
     ProgrammeYear,
@@ -156,11 +157,12 @@ def icb_visits(icb: ICB) -> QuerySet[Visit]:
     return Visit.objects.filter(enrolment__icb=icb)
 
 
-def school_visits(enrolment: Enrolment) -> QuerySet[Visit]:
+@prepared_read
+def school_visits(*, enrolment_id: int) -> QuerySet[Visit]:
     """An enrolment's visits in date order, each with its outcome and `open_requests` (the school's change requests
     still waiting for an answer): one query for the visits and one for the requests."""
     return (
-        Visit.objects.filter(enrolment=enrolment)
+        Visit.objects.filter(enrolment_id=enrolment_id)
         .select_related("specialist", "outcome")
         .prefetch_related(
             Prefetch(

@@ -21,8 +21,9 @@ from icbs.models import ICB, Award, Claim, CoordinatorMembership, ForumLeadMembe
 from pins.accounts.models import StaffMembership, User
 from pins.kernel.prepared import prepared_read
 from schools.models import Enrolment, ProgrammeYear, School, SencoMembership
-from schools.selectors import programme_year_chosen, programme_year_for
+from schools.selectors import programme_year_chosen, programme_year_for, with_self_assessment_done
 from specialists.models import Specialist, Visit
+from specialists.selectors import with_visit_days
 
 
 class Permission(enum.StrEnum):
@@ -448,6 +449,12 @@ def specialist_for(request, specialist_id: int) -> Specialist:
     return _the_one_or_404(_specialist_seen(scope=request.access.scope, specialist_id=specialist_id))
 
 
+def school_enrolments_for(request, urn: int) -> list[Enrolment]:
+    """A school's enrolments, every year's, as far as the person may see them, for its page: with their days and
+    whether the school has filled in its self-assessment."""
+    return list(_school_enrolments_seen(scope=request.access.scope, urn=urn))
+
+
 # Their SQL is built once per process (pins.kernel.prepared): every page finds its row through one of them.
 
 
@@ -469,6 +476,13 @@ def _visit_seen(*, scope: Scope, visit_id: int) -> QuerySet[Visit]:
 @prepared_read
 def _specialist_seen(*, scope: Scope, specialist_id: int) -> QuerySet[Specialist]:
     return scope.specialists().select_related("icb").filter(pk=specialist_id)
+
+
+@prepared_read
+def _school_enrolments_seen(*, scope: Scope, urn: int) -> QuerySet[Enrolment]:
+    return with_self_assessment_done(with_visit_days(scope.enrolments().filter(school_id=urn))).select_related(
+        "cohort", "icb", "programme_year"
+    )
 
 
 def _the_one_or_404(rows: QuerySet):

@@ -25,14 +25,14 @@ from pins.reporting.forms import FreeTextReviewForm, NationalSearchForm, PlanMil
 from pins.reporting.progress import MEASURES, delivery_by_week, national_progress, progress_shown, progress_total
 from pins.reporting.reviews import REVIEWABLE
 from pins.reporting.search import national_search
-from schools.selectors import all_programme_years, programme_year_chosen, programme_year_for
+from schools.selectors import programme_year_chosen, programme_year_for, programme_years_listed
 from schools.services import plan_milestone_remove, plan_milestone_set
 
 DOWNLOADS_PER_PAGE = 50
 
 
 def _chosen(request):
-    years = list(all_programme_years())  # once, for the choice of year and the year shown
+    years = list(programme_years_listed())  # once, for the choice of year and the year shown
     progress_filter = ProgressFilter(request.GET or None, queryset=request.access.icbs(), years=years)
     data = progress_filter.form.cleaned_data if progress_filter.is_valid() else {}
     year = programme_year_chosen(years, label=data.get("year"))

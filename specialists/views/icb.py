@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from pins.accounts.authorization import Permission, icb_for, programme_year_or_404
 from pins.kernel.paging import page_with_count
-from schools.selectors import all_programme_years, local_authorities_of_enrolled_schools
+from schools.selectors import local_authorities_of_enrolled_schools, programme_years_listed
 from specialists.filters import EnrolmentFilter
 from specialists.presenters import school_rows, school_rows_html, specialist_rows
 from specialists.selectors import (
@@ -29,7 +29,7 @@ NOT_HELD_PER_PAGE = 10
 def icb_overview(request, ods_code):
     icb = icb_for(request, ods_code)
     request.access.require(Permission.VIEW_ICB, icb=icb)
-    years = list(all_programme_years())  # once, for the year shown and the year switcher
+    years = list(programme_years_listed())  # once, for the year shown and the year switcher
     year = programme_year_or_404(request.GET.get("year"), among=years)
     enrolments = icb_enrolments(icb=icb, programme_year=year)
     local_authorities = local_authorities_of_enrolled_schools(icb=icb, programme_year=year)
@@ -75,7 +75,7 @@ def icb_specialists_page(request, ods_code):
     coordinators open most, renders one long list rather than two."""
     icb = icb_for(request, ods_code)
     request.access.require(Permission.VIEW_ICB, icb=icb)
-    years = list(all_programme_years())  # once, for the year shown and the year switcher
+    years = list(programme_years_listed())  # once, for the year shown and the year switcher
     year = programme_year_or_404(request.GET.get("year"), among=years)
     specialists = page_with_count(
         icb_specialists(icb=icb, programme_year=year),

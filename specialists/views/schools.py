@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pins.accounts.authorization import Permission, school_for
+from pins.accounts.authorization import Permission, school_enrolments_for, school_for
 from pins.kernel.errors import RuleBroken
 from pins.kernel.forms import show_rule_broken
-from schools.selectors import holidays_of, programme_year_for, with_self_assessment_done
+from schools.selectors import closures_to_come, holidays_of, programme_year_for
 from specialists.forms import ClosureDateForm
 from specialists.presenters import enrolment_history, with_school_page_actions
-from specialists.selectors import school_visits, with_visit_days
+from specialists.selectors import school_visits
 from specialists.services import closure_date_add, closure_date_remove
 
 ENROLMENT_HISTORY_SHOWN = 20
@@ -28,16 +28,12 @@ def school_detail(request, urn):
     access.require(Permission.VIEW_SCHOOL, school=school)
     year = programme_year_for(label=request.GET.get("year"))
     # Every year's enrolment in one query: the chosen year's is shown, the others are linked to.
-    enrolments = list(
-        with_self_assessment_done(with_visit_days(access.enrolments().filter(school=school))).select_related(
-            "cohort", "icb", "programme_year"
-        )
-    )
+    enrolments = school_enrolments_for(request, school.pk)
     enrolment = next((each for each in enrolments if year and each.programme_year_id == year.pk), None)
     today = timezone.localdate()
     can_allocate = enrolment is not None and access.can(Permission.ALLOCATE_VISITS, icb=enrolment.icb)
     visits = with_school_page_actions(
-        list(school_visits(enrolment)) if enrolment else [],
+        list(school_visits(enrolment_id=enrolment.pk)) if enrolment else [],
         can_confirm=access.can(Permission.CONFIRM_VISITS, school=school),
         can_request_change=access.can(Permission.REQUEST_VISIT_CHANGES, school=school),
         today=today,
@@ -52,7 +48,7 @@ def school_detail(request, urn):
             "other_enrolments": [each for each in enrolments if each is not enrolment],
             "upcoming": [visit for visit in visits if visit.date >= today],
             "past": [visit for visit in visits if visit.date < today],
-            "closures": school.closure_dates.filter(ends_on__gte=today).order_by("starts_on")[:10],
+            "closures": closures_to_come(urn=school.pk, today=today),
             "holidays": [holiday for holiday in holidays_of(school=school, year=year) if holiday.ends_on >= today]
             if year
             else [],
