@@ -1,6 +1,7 @@
 import calendar
 import dataclasses
 import datetime
+import typing
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.lookups import Exact
@@ -65,11 +66,20 @@ def ended_terms(year: ProgrammeYear, *, today: datetime.date | None = None) -> l
     return [term for term in terms_of(year) if term.ends_on < today]
 
 
+# How many of a year's terms have ended: what the SQL of a read of meetings missed depends on.
+TermsEnded = typing.Literal[0, 1, 2, 3]
+
+
 def with_parent_carer_progress(enrolments, *, year: ProgrammeYear, today: datetime.date | None = None):
     """Enrolments annotated `meetings_missing`: how many terms that have ended passed without a parent and
     carer meeting (a school with any is behind), from the terms the meetings trigger keeps on the enrolment."""
+    return with_meetings_missing(enrolments, terms_ended=len(ended_terms(year, today=today)))
+
+
+def with_meetings_missing(enrolments, *, terms_ended: TermsEnded):
+    """`with_parent_carer_progress` once it is known how many terms have ended."""
     missing = Value(0, output_field=IntegerField())
-    for index, _ in enumerate(ended_terms(year, today=today)):
+    for index in range(terms_ended):
         term = 1 << index  # the term's bit of `meeting_terms`, in TERM_MONTHS order, as terms_of lists them
         missing = missing + Case(When(Exact(F("meeting_terms").bitand(term), 0), then=1), default=0)
     return enrolments.annotate(meetings_missing=missing)
@@ -93,10 +103,16 @@ def with_enrolled_schools(icbs: QuerySet[ICB]) -> QuerySet[ICB]:
     )
 
 
-def local_authorities_of_enrolled_schools(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[LocalAuthority]:
+def local_authorities_of_enrolled_schools(*, icb_id: int, year_id: int) -> QuerySet[LocalAuthority]:
     """The local authorities of the schools the ICB enrolled in the year, by name: the ICB page's filter."""
-    schools = School.objects.filter(enrolments__icb=icb, enrolments__programme_year=programme_year)
+    schools = School.objects.filter(enrolments__icb_id=icb_id, enrolments__programme_year_id=year_id)
     return LocalAuthority.objects.filter(pk__in=schools.values("local_authority")).order_by("name")
+
+
+@prepared_read
+def local_authority_choices(*, icb_id: int, year_id: int) -> QuerySet:
+    """`local_authorities_of_enrolled_schools` as the filter lists them: (id, name, DfE code) rows."""
+    return local_authorities_of_enrolled_schools(icb_id=icb_id, year_id=year_id).values_list("pk", "name", "dfe_code")
 
 
 def bookable_enrolments(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[Enrolment]:

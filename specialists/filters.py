@@ -63,13 +63,15 @@ class EnrolmentFilter(django_filters.FilterSet):
         model = Enrolment
         fields = ["q", "local_authority", "remaining", "missing_discipline", "status", "parent_carers"]
 
-    def __init__(self, *args, local_authorities, **kwargs):
+    def __init__(self, *args, local_authorities, local_authority_rows=None, **kwargs):
+        """`local_authority_rows`, the (id, name, DfE code) of `local_authorities`, if read already."""
         super().__init__(*args, **kwargs)
         self.filters["local_authority"].queryset = local_authorities
+        if local_authority_rows is None:
+            local_authority_rows = local_authorities.values_list("pk", "name", "dfe_code")
         # Listed from rows of values, not model objects, as the form is on every visit to the ICB page.
         self._local_authority_choices = tuple(
-            (pk, f"{name} ({dfe_code})")
-            for pk, name, dfe_code in local_authorities.values_list("pk", "name", "dfe_code")
+            (pk, f"{name} ({dfe_code})") for pk, name, dfe_code in local_authority_rows
         )
         self.form.fields["local_authority"].widget.choices = [("", "Any"), *self._local_authority_choices]
         self.form.fields["q"].widget = forms.TextInput(attrs={"spellcheck": "false"})

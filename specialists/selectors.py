@@ -29,7 +29,7 @@ from schools.models import (
     SelfAssessmentRating,
     SencoMembership,
 )
-from schools.selectors import schools_met_through_column, with_parent_carer_progress
+from schools.selectors import TermsEnded, schools_met_through_column, with_meetings_missing
 from specialists.models import SESSION_DAYS, CalendarFeed, ChangeRequest, Specialist, Visit
 from specialists.rules import next_free_dates
 from specialists.services.calendar_feed import calendar_token_hash
@@ -46,11 +46,11 @@ def with_visit_days(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     )
 
 
-def icb_enrolments(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[Enrolment]:
-    """The ICB page's schools: only the columns its table shows, as a narrower query is quicker to compile and
-    its rows quicker to build, on the page coordinators open most."""
+def icb_enrolments(*, icb_id: int, year_id: int, terms_ended: TermsEnded) -> QuerySet[Enrolment]:
+    """The ICB page's schools: only the columns its table shows, as narrower rows are quicker to build, on the
+    page coordinators open most. Unfiltered, as mostly, it is `icb_enrolments_listed`."""
     enrolments = (
-        Enrolment.objects.filter(icb=icb, programme_year=programme_year)
+        Enrolment.objects.filter(icb_id=icb_id, programme_year_id=year_id)
         .select_related("school__local_authority")
         .only(
             "support",
@@ -63,12 +63,16 @@ def icb_enrolments(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[Enrol
             "school__local_authority__name",
         )
     )
-    return with_parent_carer_progress(with_visit_days(enrolments), year=programme_year).order_by("school__name")
+    return with_meetings_missing(with_visit_days(enrolments), terms_ended=terms_ended).order_by("school__name")
 
 
-def open_change_requests(*, icb: ICB) -> QuerySet[ChangeRequest]:
+icb_enrolments_listed = prepared_read(icb_enrolments)
+
+
+@prepared_read
+def open_change_requests(*, icb_id: int) -> QuerySet[ChangeRequest]:
     return (
-        ChangeRequest.objects.filter(resolved_at__isnull=True, visit__enrolment__icb=icb)
+        ChangeRequest.objects.filter(resolved_at__isnull=True, visit__enrolment__icb_id=icb_id)
         .select_related("visit__enrolment__school", "visit__specialist")
         .only(
             "reason",
@@ -236,10 +240,13 @@ def reschedule_offers(*, visit: Visit, today: datetime.date, per_specialist: int
     return offers
 
 
-def icb_visits_not_held(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[Visit]:
+@prepared_read
+def icb_visits_not_held(*, icb_id: int, year_id: int) -> QuerySet[Visit]:
     """The ICB's visits in the year that did not take place, the latest first, for its coordinators."""
     return (
-        Visit.objects.filter(status=Visit.Status.NOT_HELD, enrolment__icb=icb, enrolment__programme_year=programme_year)
+        Visit.objects.filter(
+            status=Visit.Status.NOT_HELD, enrolment__icb_id=icb_id, enrolment__programme_year_id=year_id
+        )
         .select_related("enrolment__school", "specialist")
         .only(
             "date",

@@ -15,12 +15,13 @@ iterables, so rows come back as the same model instances, related rows and annot
 
 Parameters are keyword-only and annotated: int, str, datetime.date and datetime.datetime are values in the SQL; a
 frozenset of one of those is a set of values for IN (its size picks a shape: the function may test it for
-emptiness, but must use its members only in IN); a bool, or a value that is None, picks a shape (the function may
-branch on them). A function must take every value that changes from its parameters: whatever else it reads (today's
-date, a setting) is kept with the SQL. When the two compilations show a value outside the parameters (the SQL
-differs, or a parameter reaches it changed, as `contains` wraps it in %), the read is not prepared and every call
-runs through the ORM as usual: slower, never wrong. `prepared_read.refusals` says which and why, and a test holds
-the service's reads to having none.
+emptiness, but must use its members only in IN); a bool or a Literal, or a value that is None, picks a shape (the
+function may branch on them, and on nothing else); a frozen dataclass of these is its fields. A function must take
+every value that changes from its parameters: whatever else it reads (today's date, a setting) is kept with the
+SQL, and what the SQL's form depends on (how many terms have ended, say) must come in as a Literal. When the two
+compilations show a value outside the parameters (the SQL differs, or a parameter reaches it changed, as `contains`
+wraps it in %), the read is not prepared and every call runs through the ORM as usual: slower, never wrong.
+`prepared_read.refusals` says which and why, and a test holds the service's reads to having none.
 
 A prepared queryset is run as it is: narrowing, slicing or counting it raises, because it holds the stand-ins.
 Shape what is needed inside the function, or ask `.bound(...).built()` for the ORM's own queryset.
@@ -101,14 +102,18 @@ def _kind_of(annotation, where: str):
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         others = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
         annotation = others[0] if len(others) == 1 else None
-    if annotation in (*_STAND_INS, *_SHAPE_KINDS) or (
-        typing.get_origin(annotation) is frozenset and typing.get_args(annotation)[0] in _STAND_INS
-    ):
+    if annotation in (*_STAND_INS, *_SHAPE_KINDS) or typing.get_origin(annotation) is typing.Literal:
+        return annotation
+    if typing.get_origin(annotation) is frozenset and typing.get_args(annotation)[0] in _STAND_INS:
         return annotation
     raise TypeError(
-        f"{where} must be int, str, date, datetime or bool, a frozenset of one of the first four, or a dataclass "
-        "of those"
+        f"{where} must be int, str, date, datetime, bool or a Literal, a frozenset of one of the first four, or a "
+        "dataclass of those"
     )
+
+
+def _picks_shape(kind) -> bool:
+    return kind in _SHAPE_KINDS or typing.get_origin(kind) is typing.Literal
 
 
 class PreparedRead:
@@ -167,7 +172,7 @@ class PreparedRead:
         """What picks the SQL: the bools, which values are None, and how many each set holds."""
         return tuple(
             (name, flat[name])
-            if kind in _SHAPE_KINDS or flat[name] is None
+            if _picks_shape(kind) or flat[name] is None
             else ((name, len(flat[name])) if typing.get_origin(kind) is frozenset else name)
             for name, kind in self._kinds.items()
         )
@@ -195,7 +200,7 @@ class PreparedRead:
         for stand_in in (0, 1):
             named, arguments, made = {}, {}, itertools.count()
             for name, kind in self._kinds.items():
-                if kind in _SHAPE_KINDS or flat[name] is None:
+                if _picks_shape(kind) or flat[name] is None:
                     arguments[name] = flat[name]
                 elif typing.get_origin(kind) is frozenset:  # each member a stand-in of its own, for IN
                     member_kind = typing.get_args(kind)[0]

@@ -7,11 +7,18 @@ from django.views.decorators.http import require_GET
 
 from pins.accounts.authorization import Permission, icb_for, programme_year_or_404
 from pins.kernel.paging import page_with_count
-from schools.selectors import local_authorities_of_enrolled_schools, programme_years_listed
+from schools.models import Enrolment
+from schools.selectors import (
+    ended_terms,
+    local_authorities_of_enrolled_schools,
+    local_authority_choices,
+    programme_years_listed,
+)
 from specialists.filters import EnrolmentFilter
 from specialists.presenters import school_rows, school_rows_html, specialist_rows
 from specialists.selectors import (
     icb_enrolments,
+    icb_enrolments_listed,
     icb_specialists,
     icb_totals,
     icb_visits_not_held,
@@ -31,12 +38,21 @@ def icb_overview(request, ods_code):
     request.access.require(Permission.VIEW_ICB, icb=icb)
     years = list(programme_years_listed())  # once, for the year shown and the year switcher
     year = programme_year_or_404(request.GET.get("year"), among=years)
-    enrolments = icb_enrolments(icb=icb, programme_year=year)
-    local_authorities = local_authorities_of_enrolled_schools(icb=icb, programme_year=year)
-    school_filter = EnrolmentFilter(request.GET or None, queryset=enrolments, local_authorities=local_authorities)
-    page = page_with_count(school_filter.qs, per_page=SCHOOLS_PER_PAGE, number=request.GET.get("page"))
+    schools = {"icb_id": icb.pk, "year_id": year.pk, "terms_ended": len(ended_terms(year))}
+    # Most visits filter nothing: their list is a prepared read (pins.kernel.prepared), its SQL built once.
+    filtering = any(request.GET.get(name) for name in EnrolmentFilter.base_filters)
+    school_filter = EnrolmentFilter(
+        request.GET or None,
+        queryset=icb_enrolments(**schools) if filtering else Enrolment.objects.none(),
+        local_authorities=local_authorities_of_enrolled_schools(icb_id=icb.pk, year_id=year.pk),
+        local_authority_rows=local_authority_choices(icb_id=icb.pk, year_id=year.pk),
+    )
+    page = page_with_count(
+        school_filter.qs if filtering else icb_enrolments_listed.bound(**schools),
+        per_page=SCHOOLS_PER_PAGE,
+        number=request.GET.get("page"),
+    )
     totals = icb_totals(icb=icb, programme_year=year)
-    change_requests = open_change_requests(icb=icb)
     can_allocate = request.access.can(Permission.ALLOCATE_VISITS, icb=icb)
     rows = school_rows(page, year=year, allocate_url=reverse("visits:allocate", args=[icb.ods_code]))
     return render(
@@ -53,10 +69,12 @@ def icb_overview(request, ods_code):
             "school_rows": rows,
             "school_rows_html": school_rows_html(rows, can_allocate=can_allocate),
             "change_requests": page_with_count(
-                change_requests, per_page=CHANGE_REQUESTS_PER_PAGE, number=request.GET.get("change_requests_page")
+                open_change_requests.bound(icb_id=icb.pk),
+                per_page=CHANGE_REQUESTS_PER_PAGE,
+                number=request.GET.get("change_requests_page"),
             ),
             "not_held": page_with_count(
-                icb_visits_not_held(icb=icb, programme_year=year),
+                icb_visits_not_held.bound(icb_id=icb.pk, year_id=year.pk),
                 per_page=NOT_HELD_PER_PAGE,
                 number=request.GET.get("not_held_page"),
             ),
