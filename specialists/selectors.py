@@ -156,7 +156,7 @@ def icb_calendar_feeds(*, icb: ICB) -> QuerySet[CalendarFeed]:
     )
 
 
-def icb_visits(icb: ICB) -> QuerySet[Visit]:
+def icb_visits(icb: ICB | int) -> QuerySet[Visit]:
     """Every visit to the ICB's enrolled schools, whatever the year."""
     return Visit.objects.filter(enrolment__icb=icb)
 

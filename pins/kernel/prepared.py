@@ -63,6 +63,7 @@ _SHAPE_KINDS = (bool,)
 
 
 _EVERY_READ: list["PreparedRead"] = []
+NOTHING_TO_READ = "nothing to read in this shape"
 
 
 class PreparedQueryIsFixed(TypeError):
@@ -151,7 +152,7 @@ class PreparedRead:
     @property
     def refusals(self) -> dict[Hashable, str]:
         """The shapes run through the ORM uncached, and why."""
-        return {shape: why for shape, why in self._prepared.items() if isinstance(why, str)}
+        return {shape: why for shape, why in self._prepared.items() if isinstance(why, str) and why != NOTHING_TO_READ}
 
     def _flat(self, values: dict) -> dict:
         flat = {}
@@ -216,8 +217,8 @@ class PreparedRead:
             compiler = queryset.query.get_compiler(using=queryset.db)
             try:
                 sql, params = compiler.as_sql()
-            except EmptyResultSet:
-                return "nothing to read in this shape"
+            except EmptyResultSet:  # IN an empty set, say: the ORM answers with no query at all
+                return NOTHING_TO_READ
             compiled.append((queryset, compiler, sql, tuple(params), named))
         (template, compiler, sql, params, named), (_, _, other_sql, other_params, other_named) = compiled
         if sql != other_sql or len(params) != len(other_params):

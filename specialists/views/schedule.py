@@ -5,16 +5,20 @@ import datetime
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
-from pins.accounts.authorization import Permission, icb_for, specialist_for
+from pins.accounts.authorization import Permission, Scope, icb_for, specialist_for
 from pins.kernel.forms import GovukDateField, GovukDateInput
 from pins.kernel.paging import page_with_count
+from pins.kernel.prepared import prepared_read
 from pins.kernel.urls import reverse_remembered
+from schools.models import Enrolment
 from schools.selectors import holiday_on, holidays_of_schools, programme_year_for
+from specialists.models import Specialist, Visit
 from specialists.presenters import schedule_cell, schedule_cells_html
 from specialists.selectors import icb_visits, visits_between
 
@@ -137,15 +141,8 @@ def icb_schedule(request, ods_code):
     next_start = start + step if view == "week" else end + step
 
     year = programme_year_for(today=start)
-    visits = visits_between(visits=icb_visits(icb), start=start, end=end)
     if rows_of == "schools":
-        # Only what a row shows and its holidays need (the school's URN, name and local authority).
-        owners = (
-            icb.enrolments.filter(programme_year=year)
-            .select_related("school")
-            .only("icb", "school__name", "school__local_authority_id")
-            .order_by("school__name")
-        )
+        owners = _schools_in_rows.bound(icb_id=icb.pk, year_id=year.pk if year else None)
         page = page_with_count(owners, per_page=ROWS_PER_PAGE, number=request.GET.get("page"))
         key = "enrolment_id"
         rows = [
@@ -153,8 +150,9 @@ def icb_schedule(request, ods_code):
             for owner in page
         ]
     else:
-        owners = icb.specialists.only("icb", "full_name").order_by("full_name")
-        page = page_with_count(owners, per_page=ROWS_PER_PAGE, number=request.GET.get("page"))
+        page = page_with_count(
+            _specialists_in_rows.bound(icb_id=icb.pk), per_page=ROWS_PER_PAGE, number=request.GET.get("page")
+        )
         key = "specialist_id"
         rows = [
             (owner.pk, owner.full_name, reverse_remembered("specialists:schedule", args=[owner.pk])) for owner in page
@@ -164,11 +162,9 @@ def icb_schedule(request, ods_code):
     if rows_of == "schools" and year is not None:
         by_school = holidays_of_schools(schools=[owner.school for owner in page], year=year)
         holidays = {owner.pk: by_school[owner.school_id] for owner in page}
-    wanted = {row_id for row_id, _, _ in rows}
+    wanted = frozenset(row_id for row_id, _, _ in rows)
     by_cell: dict[tuple[int, datetime.date], list[dict]] = {}
-    shown = visits.filter(**{f"{key}__in": wanted}).only(
-        "date", "session", "status", "enrolment__school__name", "specialist__full_name"
-    )
+    shown = _visits_in_cells(icb_id=icb.pk, start=start, end=end, rows=wanted, rows_are_schools=rows_of == "schools")
     for visit in shown:
         by_cell.setdefault((getattr(visit, key), visit.date), []).append(schedule_cell(visit, rows_of=rows_of))
 
@@ -199,25 +195,13 @@ def icb_schedule(request, ods_code):
 @require_GET
 def specialist_schedule(request, specialist_id):
     specialist = specialist_for(request, specialist_id)
-    today = timezone.localdate()
-    visits = (
-        request.access.visits()
-        .filter(specialist=specialist)
-        .select_related("enrolment__school", "outcome")
-        .order_by("date", "slot_start")
-    )
-    to_record = visits.open().filter(date__lt=today)
+    seen = {"scope": request.access.scope, "specialist_id": specialist.pk, "today": timezone.localdate()}
     # The visits coming up and the past ones, each paged by its own parameter.
     upcoming = page_with_count(
-        visits.booked().filter(date__gte=today).order_by("date", "slot_start", "pk"),
-        per_page=VISITS_PER_PAGE,
-        number=request.GET.get("upcoming_page"),
+        _visits_coming_up.bound(**seen), per_page=VISITS_PER_PAGE, number=request.GET.get("upcoming_page")
     )
-    recent = page_with_count(
-        visits.filter(date__lt=today).order_by("-date", "-slot_start", "-pk"),
-        per_page=VISITS_PER_PAGE,
-        number=request.GET.get("page"),
-    )
+    recent = page_with_count(_visits_past.bound(**seen), per_page=VISITS_PER_PAGE, number=request.GET.get("page"))
+    to_record = list(_visits_to_record(**seen))
     return render(
         request,
         "specialists/schedule/specialist.html",
@@ -231,3 +215,57 @@ def specialist_schedule(request, specialist_id):
             "can_record_leave": request.access.can(Permission.RECORD_LEAVE, specialist=specialist),
         },
     )
+
+
+# The schedule's reads, their SQL built once (pins.kernel.prepared).
+
+
+@prepared_read
+def _schools_in_rows(*, icb_id: int, year_id: int | None) -> QuerySet[Enrolment]:
+    """Only what a row shows and its holidays need (the school's URN, name and local authority)."""
+    return (
+        Enrolment.objects.filter(icb_id=icb_id, programme_year_id=year_id)
+        .select_related("school")
+        .only("icb", "school__name", "school__local_authority_id")
+        .order_by("school__name")
+    )
+
+
+@prepared_read
+def _specialists_in_rows(*, icb_id: int) -> QuerySet[Specialist]:
+    return Specialist.objects.filter(icb_id=icb_id).only("icb", "full_name").order_by("full_name")
+
+
+@prepared_read
+def _visits_in_cells(
+    *, icb_id: int, start: datetime.date, end: datetime.date, rows: frozenset[int], rows_are_schools: bool
+) -> QuerySet[Visit]:
+    """The period's visits in the rows shown: each row an enrolment or a specialist."""
+    in_rows = {"enrolment_id__in": rows} if rows_are_schools else {"specialist_id__in": rows}
+    return (
+        visits_between(visits=icb_visits(icb_id), start=start, end=end)
+        .filter(**in_rows)
+        .only("date", "session", "status", "enrolment__school__name", "specialist__full_name")
+    )
+
+
+# A specialist's page's reads, as far as the person may see them, their SQL built once (pins.kernel.prepared).
+
+
+def _visits_of(scope: Scope, specialist_id: int) -> QuerySet[Visit]:
+    return scope.visits().filter(specialist_id=specialist_id).select_related("enrolment__school", "outcome")
+
+
+@prepared_read
+def _visits_to_record(*, scope: Scope, specialist_id: int, today: datetime.date) -> QuerySet[Visit]:
+    return _visits_of(scope, specialist_id).open().filter(date__lt=today).order_by("date", "slot_start")
+
+
+@prepared_read
+def _visits_coming_up(*, scope: Scope, specialist_id: int, today: datetime.date) -> QuerySet[Visit]:
+    return _visits_of(scope, specialist_id).booked().filter(date__gte=today).order_by("date", "slot_start", "pk")
+
+
+@prepared_read
+def _visits_past(*, scope: Scope, specialist_id: int, today: datetime.date) -> QuerySet[Visit]:
+    return _visits_of(scope, specialist_id).filter(date__lt=today).order_by("-date", "-slot_start", "-pk")
