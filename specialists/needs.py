@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Window
 from django.utils import timezone
 
 from pins.kernel.paging import with_list_total
+from pins.kernel.prepared import prepared_read
 from schools.models import Enrolment, ProgrammeYear
 from schools.selectors import with_parent_carer_progress
 from specialists.models import ChangeRequest, Notice, Reminder, Visit
@@ -133,11 +134,16 @@ class Message:
     sent_at: datetime.datetime | None
 
 
+@prepared_read
+def _notices_of(*, visit_id: int) -> QuerySet[Notice]:
+    return Notice.objects.filter(visit_id=visit_id)
+
+
 def visit_messages(visit: Visit) -> list[Message]:
     """The notices and reminders about a visit, oldest first: two queries."""
     messages = [
         Message(notice.created_at, notice.get_change_display(), notice.recipient, notice.recipient_name, notice.sent_at)
-        for notice in visit.notices.all()
+        for notice in _notices_of(visit_id=visit.pk)
     ]
     reminders = Reminder.objects.filter(
         kind__in=[Reminder.Kind.VISIT_COMING_UP, Reminder.Kind.OUTCOME_OVERDUE],

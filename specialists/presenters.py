@@ -7,11 +7,11 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from pins.kernel.disciplines import Discipline
-from pins.kernel.history import with_who
 from pins.kernel.units import days_number
 from pins.kernel.urls import reverse_remembered
 from schools.models import Rating
 from specialists.models import Session, Visit
+from specialists.selectors import enrolment_history_events, visit_history_events
 
 # The fields a visit's timeline reports changes to, in the words the page uses.
 TRACKED = {
@@ -61,7 +61,7 @@ class VisitHistory:
     It reads the visit's history events, which the database writes for every change (pins.kernel.history)."""
 
     def __init__(self, visit: Visit):
-        self.records = list(with_who(visit.history_events.order_by("pgh_created_at", "pgh_id")))
+        self.records = list(visit_history_events(visit_id=visit.pk))
 
     def __iter__(self):
         previous = None
@@ -167,7 +167,7 @@ def with_school_page_actions(visits: list[Visit], *, can_confirm: bool, can_requ
 def enrolment_history(enrolment, *, shown: int) -> list:
     """The enrolment's latest history events, newest first, each with `who` made the change (None for the
     service itself), in one query."""
-    return list(with_who(enrolment.history_events.order_by("-pgh_created_at", "-pgh_id"))[:shown])
+    return list(enrolment_history_events(enrolment_id=enrolment.pk, shown=shown))
 
 
 class NeedsProfile:

@@ -3,6 +3,7 @@ number of schools, specialists or visits."""
 
 import dataclasses
 import datetime
+import typing
 from decimal import Decimal
 
 from django.db.models import (
@@ -20,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from icbs.models import ICB
+from pins.kernel.history import with_who
 from pins.kernel.prepared import prepared_read
 from schools.models import (
     Enrolment,
@@ -272,27 +274,63 @@ class SchoolBriefing:
 EARLIER_VISITS_SHOWN = 10
 
 
-def school_briefing(visit: Visit) -> SchoolBriefing:
-    """Four queries whatever the school's history: its start self-assessment, its SENCOs, and the outcomes of
-    its visits delivered before this one in the same enrolment (the latest first)."""
-    assessment = (
-        SelfAssessment.objects.filter(enrolment_id=visit.enrolment_id, stage=SelfAssessment.Stage.START)
+# The briefing's reads, their SQL built once (pins.kernel.prepared): the visit page is among the most used.
+
+
+@prepared_read
+def _start_assessment(*, enrolment_id: int) -> QuerySet[SelfAssessment]:
+    return (
+        SelfAssessment.objects.filter(enrolment_id=enrolment_id, stage=SelfAssessment.Stage.START)
         .select_related("enrolment__school")
         # Ordered by domain alone: the ratings' default order, by assessment, joins through to the enrolment's.
-        .prefetch_related(Prefetch("ratings", queryset=SelfAssessmentRating.objects.order_by("domain")))
-        .first()
+        .prefetch_related(Prefetch("ratings", queryset=SelfAssessmentRating.objects.order_by("domain")))[:1]
     )
-    sencos = [
-        (name or email, email)
-        for name, email in SencoMembership.objects.filter(school_id=visit.enrolment.school_id)
+
+
+@prepared_read
+def _senco_names(*, urn: int) -> QuerySet:
+    return (
+        SencoMembership.objects.filter(school_id=urn)
         .order_by("user__full_name", "user__email")
         .values_list("user__full_name", "user__email")
-    ]
-    earlier = list(
+    )
+
+
+@prepared_read
+def _visits_delivered_before(*, enrolment_id: int, before: datetime.date) -> QuerySet[Visit]:
+    return (
         Visit.objects.filter(
-            enrolment_id=visit.enrolment_id, status=Visit.Status.DELIVERED, date__lt=visit.date, outcome__isnull=False
+            enrolment_id=enrolment_id, status=Visit.Status.DELIVERED, date__lt=before, outcome__isnull=False
         )
         .select_related("specialist", "outcome")
         .order_by("-date", "-slot_start")[:EARLIER_VISITS_SHOWN]
     )
+
+
+@prepared_read
+def open_change_request(*, visit_id: int) -> QuerySet[ChangeRequest]:
+    """The visit's change request waiting for an answer, if any (there is at most one)."""
+    return ChangeRequest.objects.filter(visit_id=visit_id, resolved_at__isnull=True).select_related("requested_by")
+
+
+@prepared_read
+def visit_history_events(*, visit_id: int) -> QuerySet:
+    """A visit's history events, oldest first, each with who made the change."""
+    events = Visit.history_events.field.model.objects.filter(pgh_obj_id=visit_id)
+    return with_who(events.order_by("pgh_created_at", "pgh_id"))
+
+
+@prepared_read
+def enrolment_history_events(*, enrolment_id: int, shown: typing.Literal[20]) -> QuerySet:
+    """An enrolment's latest `shown` history events, newest first, each with who made the change."""
+    events = Enrolment.history_events.field.model.objects.filter(pgh_obj_id=enrolment_id)
+    return with_who(events.order_by("-pgh_created_at", "-pgh_id"))[:shown]
+
+
+def school_briefing(visit: Visit) -> SchoolBriefing:
+    """Four queries whatever the school's history: its start self-assessment, its SENCOs, and the outcomes of
+    its visits delivered before this one in the same enrolment (the latest first)."""
+    assessment = next(iter(_start_assessment(enrolment_id=visit.enrolment_id)), None)
+    sencos = [(name or email, email) for name, email in _senco_names(urn=visit.enrolment.school_id)]
+    earlier = list(_visits_delivered_before(enrolment_id=visit.enrolment_id, before=visit.date))
     return SchoolBriefing(start_assessment=assessment, sencos=sencos, earlier_visits=earlier)

@@ -30,7 +30,7 @@ from specialists.needs import visit_messages
 from specialists.optimiser import recommended_slots
 from specialists.presenters import NeedsProfile, VisitActions, VisitHistory, visit_when
 from specialists.rules import long_date, next_free_dates
-from specialists.selectors import reschedule_offers, school_briefing
+from specialists.selectors import open_change_request, reschedule_offers, school_briefing
 from specialists.services import (
     change_request_resolve,
     visit_allocate,
@@ -143,7 +143,7 @@ def visit_detail(request, visit_id):
         visit_id,
         related=("enrolment__school__local_authority", "enrolment__programme_year", "specialist", "outcome"),
     )
-    open_request = visit.change_requests.filter(resolved_at__isnull=True).select_related("requested_by").first()
+    open_request = next(iter(open_change_request(visit_id=visit.pk)), None)
     briefing = school_briefing(visit)
     return render(
         request,
@@ -236,7 +236,7 @@ def reschedule(request, visit_id):
                 "the school needs to confirm the new date",
             )
             return redirect("visits:detail", visit.pk)
-    open_request = visit.change_requests.filter(resolved_at__isnull=True).select_related("requested_by").first()
+    open_request = next(iter(open_change_request(visit_id=visit.pk)), None)
     return render(
         request,
         "specialists/visits/reschedule.html",
