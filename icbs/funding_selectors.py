@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, JSONObject
 
 from icbs.models import ICB, Award, Claim, ForumActivity, FundingPot, LedgerEntry, ParentCarerForum
+from pins.kernel.prepared import prepared_read
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,23 +93,29 @@ class ActivityAtSchool:
 ACTIVITIES_SHOWN = 20
 
 
-def school_forum_work(school) -> dict:
-    """For a school's page: the forums with approved awards for work with it, and the activities there. One
-    query: each forum carries its latest activities at the school as an array, as the school page already
-    runs close to its budget of queries."""
-    approved = Award.objects.filter(schools=school, status=Award.Status.APPROVED)
+@prepared_read
+def _forums_working_with(*, urn: int) -> QuerySet[ParentCarerForum]:
+    """The forums with approved awards for work with a school, each with its latest activities there."""
+    approved = Award.objects.filter(schools=urn, status=Award.Status.APPROVED)
     activities = (
-        ForumActivity.objects.filter(award__forum=OuterRef("pk"), award__status=Award.Status.APPROVED, schools=school)
+        ForumActivity.objects.filter(award__forum=OuterRef("pk"), award__status=Award.Status.APPROVED, schools=urn)
         .order_by("-happened_on", "-pk")
         .values(row=JSONObject(happened_on="happened_on", kind="kind", parents_reached="parents_reached"))[
             :ACTIVITIES_SHOWN
         ]
     )
-    forums = list(
+    return (
         ParentCarerForum.objects.filter(pk__in=approved.values("forum_id"))
         .annotate(activities_here=ArraySubquery(activities))
         .order_by("name")
     )
+
+
+def school_forum_work(school) -> dict:
+    """For a school's page: the forums with approved awards for work with it, and the activities there. One
+    query: each forum carries its latest activities at the school as an array, as the school page already
+    runs close to its budget of queries."""
+    forums = list(_forums_working_with(urn=school.pk))
     shown = sorted(
         (
             ActivityAtSchool(

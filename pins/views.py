@@ -1,4 +1,5 @@
 import dataclasses
+import datetime
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -6,9 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from pins.accounts.authorization import Permission, RequestAccess
+from pins.accounts.authorization import Permission, RequestAccess, Scope
+from pins.kernel.prepared import prepared_read
 from schools.models import Domain, Rating
-from schools.selectors import programme_year_for
+from schools.selectors import TermsEnded, ended_terms, programme_year_for
 from specialists import needs
 
 
@@ -49,32 +51,24 @@ class NeedsYou:
 
     @classmethod
     def of(cls, access: RequestAccess) -> "NeedsYou":
-        found, now = cls(), timezone.now()
+        found, now, scope = cls(), timezone.now(), access.scope
         today = timezone.localdate(now)
-        # A school's or an ICB's visits are reached through their enrolments, so those lists are planned whole.
         if access.senco_school_urns:
-            visits = access.visits().filter(enrolment__school_id__in=access.senco_school_urns)
-            found.to_confirm = needs.first_rows(
-                needs.as_listed(needs.visits_to_confirm(visits, today=today)), plan_whole_list=True
-            )
-            found.school_requests = needs.first_rows(needs.requests_as_listed(needs.change_requests_open(visits)))
+            found.to_confirm = needs.needing(_school_visits_to_confirm(scope=scope, today=today))
+            found.school_requests = needs.needing(_school_requests(scope=scope))
         if access.coordinated_icb_ids:
-            visits = access.visits().filter(enrolment__icb_id__in=access.coordinated_icb_ids)
-            found.icb_requests = needs.first_rows(needs.requests_as_listed(needs.change_requests_open(visits)))
-            found.unconfirmed = needs.first_rows(
-                needs.as_listed(needs.visits_unconfirmed(visits, now=now)), plan_whole_list=True
-            )
-            found.overdue = needs.first_rows(
-                needs.as_listed(needs.outcomes_overdue(visits, today=today)), plan_whole_list=True
-            )
+            found.icb_requests = needs.needing(_icb_requests(scope=scope))
+            week_ago = now - needs.UNCONFIRMED_AFTER
+            found.unconfirmed = needs.needing(_icb_visits_unconfirmed(scope=scope, today=today, week_ago=week_ago))
+            cutoff = today - datetime.timedelta(days=needs.OUTCOME_GRACE_DAYS)
+            found.overdue = needs.needing(_icb_outcomes_overdue(scope=scope, cutoff=cutoff))
             year = programme_year_for(today=today)
             if year is not None:
-                enrolments = access.enrolments().filter(icb_id__in=access.coordinated_icb_ids)
-                found.behind = needs.first_rows(needs.schools_behind(enrolments, year=year, today=today))
+                terms_ended = len(ended_terms(year, today=today))
+                found.behind = needs.needing(_icb_schools_behind(scope=scope, year_id=year.pk, terms_ended=terms_ended))
         if access.specialist_id:
-            visits = access.visits().filter(specialist_id=access.specialist_id)
-            found.to_record = needs.first_rows(needs.as_listed(needs.outcomes_to_record(visits, today=today)))
-            found.coming_up = needs.first_rows(needs.as_listed(needs.next_visits(visits, today=today)))
+            found.to_record = needs.needing(_outcomes_to_record(scope=scope, today=today))
+            found.coming_up = needs.needing(_next_visits(scope=scope, today=today))
         return found
 
     @property
@@ -110,3 +104,63 @@ def email_address(request):
     """allauth's page for adding e-mail addresses, replaced: an address is how someone was invited, so it
     changes only through a new invitation, never unverified by the account holder."""
     return render(request, "pins/email_address.html")
+
+
+# The "needs you" lists, each one query whose SQL is built once per process (pins.kernel.prepared). A school's or
+# an ICB's visits are reached through their enrolments, so those lists are planned whole.
+
+
+def _school_visits(scope: Scope):
+    return scope.visits().filter(enrolment__school_id__in=scope.senco_school_urns)
+
+
+def _icb_visits(scope: Scope):
+    return scope.visits().filter(enrolment__icb_id__in=scope.coordinated_icb_ids)
+
+
+def _specialist_visits(scope: Scope):
+    return scope.visits().filter(specialist_id=scope.specialist_id)
+
+
+@prepared_read
+def _school_visits_to_confirm(*, scope: Scope, today: datetime.date):
+    listed = needs.as_listed(needs.visits_to_confirm(_school_visits(scope), today=today))
+    return needs.listed_with_total(listed, plan_whole_list=True)
+
+
+@prepared_read
+def _school_requests(*, scope: Scope):
+    return needs.listed_with_total(needs.requests_as_listed(needs.change_requests_open(_school_visits(scope))))
+
+
+@prepared_read
+def _icb_requests(*, scope: Scope):
+    return needs.listed_with_total(needs.requests_as_listed(needs.change_requests_open(_icb_visits(scope))))
+
+
+@prepared_read
+def _icb_visits_unconfirmed(*, scope: Scope, today: datetime.date, week_ago: datetime.datetime):
+    listed = needs.as_listed(needs.visits_unconfirmed_as_of(_icb_visits(scope), today=today, week_ago=week_ago))
+    return needs.listed_with_total(listed, plan_whole_list=True)
+
+
+@prepared_read
+def _icb_outcomes_overdue(*, scope: Scope, cutoff: datetime.date):
+    listed = needs.as_listed(needs.outcomes_overdue_by(_icb_visits(scope), cutoff=cutoff))
+    return needs.listed_with_total(listed, plan_whole_list=True)
+
+
+@prepared_read
+def _icb_schools_behind(*, scope: Scope, year_id: int, terms_ended: TermsEnded):
+    enrolments = scope.enrolments().filter(icb_id__in=scope.coordinated_icb_ids)
+    return needs.listed_with_total(needs.schools_behind_in(enrolments, year_id=year_id, terms_ended=terms_ended))
+
+
+@prepared_read
+def _outcomes_to_record(*, scope: Scope, today: datetime.date):
+    return needs.listed_with_total(needs.as_listed(needs.outcomes_to_record(_specialist_visits(scope), today=today)))
+
+
+@prepared_read
+def _next_visits(*, scope: Scope, today: datetime.date):
+    return needs.listed_with_total(needs.as_listed(needs.next_visits(_specialist_visits(scope), today=today)))

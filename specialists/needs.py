@@ -11,7 +11,7 @@ from django.utils import timezone
 from pins.kernel.paging import with_list_total
 from pins.kernel.prepared import prepared_read
 from schools.models import Enrolment, ProgrammeYear
-from schools.selectors import with_parent_carer_progress
+from schools.selectors import TermsEnded, ended_terms, with_meetings_missing
 from specialists.models import ChangeRequest, Notice, Reminder, Visit
 
 LIST_LENGTH = 10  # rows each list shows; its total counts them all
@@ -37,8 +37,17 @@ class Needing:
 def first_rows(queryset: QuerySet, *, plan_whole_list: bool = False) -> Needing:
     """One query: the first LIST_LENGTH rows, each carrying the count of the whole list. `plan_whole_list` for
     visits filtered through their enrolment (a school's, an ICB's): see `pins.kernel.paging.with_list_total`."""
+    return needing(listed_with_total(queryset, plan_whole_list=plan_whole_list))
+
+
+def listed_with_total(queryset: QuerySet, *, plan_whole_list: bool = False) -> QuerySet:
+    """`first_rows`'s query, to be read by `needing` (a prepared read's, say)."""
     counted = with_list_total if plan_whole_list else _with_window_total
-    rows = list(counted(queryset, "list_total")[:LIST_LENGTH])
+    return counted(queryset, "list_total")[:LIST_LENGTH]
+
+
+def needing(listed) -> Needing:
+    rows = list(listed)
     return Needing(rows=rows, total=rows[0].list_total if rows else 0)
 
 
@@ -80,7 +89,11 @@ def visits_to_confirm(visits: QuerySet[Visit], *, today: datetime.date) -> Query
 def visits_unconfirmed(visits: QuerySet[Visit], *, now: datetime.datetime) -> QuerySet[Visit]:
     """Proposed visits still to come that the school has not confirmed within a week of their proposal: booked
     over a week ago, and not proposed again (moved, which asks the school to confirm again) since."""
-    today, week_ago = timezone.localdate(now), now - UNCONFIRMED_AFTER
+    return visits_unconfirmed_as_of(visits, today=timezone.localdate(now), week_ago=now - UNCONFIRMED_AFTER)
+
+
+def visits_unconfirmed_as_of(visits: QuerySet[Visit], *, today: datetime.date, week_ago: datetime.datetime):
+    """`visits_unconfirmed`, given today's date and the moment a week ago."""
     proposed_again = Notice.objects.filter(
         visit=OuterRef("pk"), change__in=[Notice.Change.PROPOSED, Notice.Change.MOVED], created_at__gte=week_ago
     )
@@ -90,7 +103,11 @@ def visits_unconfirmed(visits: QuerySet[Visit], *, now: datetime.datetime) -> Qu
 
 def outcomes_overdue(visits: QuerySet[Visit], *, today: datetime.date) -> QuerySet[Visit]:
     """Visits past their grace days with no outcome recorded, oldest first."""
-    cutoff = today - datetime.timedelta(days=OUTCOME_GRACE_DAYS)
+    return outcomes_overdue_by(visits, cutoff=today - datetime.timedelta(days=OUTCOME_GRACE_DAYS))
+
+
+def outcomes_overdue_by(visits: QuerySet[Visit], *, cutoff: datetime.date) -> QuerySet[Visit]:
+    """`outcomes_overdue`, given the last day whose visits are overdue."""
     return _visit_rows(visits.open().filter(date__lte=cutoff)).order_by("date", "slot_start")
 
 
@@ -114,9 +131,14 @@ def change_requests_open(visits: QuerySet[Visit]) -> QuerySet[ChangeRequest]:
 
 def schools_behind(enrolments: QuerySet[Enrolment], *, year: ProgrammeYear, today: datetime.date):
     """Enrolled schools of the year with a term ended without a parent and carer meeting, by name."""
-    enrolled = enrolments.filter(programme_year=year, status=Enrolment.Status.ENROLLED)
+    return schools_behind_in(enrolments, year_id=year.pk, terms_ended=len(ended_terms(year, today=today)))
+
+
+def schools_behind_in(enrolments: QuerySet[Enrolment], *, year_id: int, terms_ended: TermsEnded):
+    """`schools_behind`, given how many of the year's terms have ended."""
+    enrolled = enrolments.filter(programme_year_id=year_id, status=Enrolment.Status.ENROLLED)
     return (
-        with_parent_carer_progress(enrolled, year=year, today=today)
+        with_meetings_missing(enrolled, terms_ended=terms_ended)
         .filter(meetings_missing__gt=0)
         .select_related("school", "icb")
         .order_by("school__name", "pk")
