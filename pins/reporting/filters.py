@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 
 from icbs.models import ICB, Region
+from pins.kernel.prepared import prepared_read
 from schools.models import ProgrammeYear
 
 SORTS = {
@@ -33,10 +34,15 @@ class ProgressFilter(django_filters.FilterSet):
         labels = [year.label for year in years]
         self.filters["year"].extra["choices"] = [(label, label) for label in labels]
         self.form.fields["year"].choices = [(label, label) for label in labels]
-        self.form.fields["region"].widget.choices = [("", "All regions"), *Region.objects.values_list("pk", "name")]
+        self.form.fields["region"].widget.choices = [("", "All regions"), *_region_choices()]
         self.form.fields["region"].error_messages["invalid_choice"] = "Choose a region from the list"
         self.form.fields["year"].error_messages["invalid_choice"] = "Choose a programme year from the list"
         self.form.fields["sort"].error_messages["invalid_choice"] = "Choose one of the ways to sort"
 
     def keep(self, queryset, name, value):
         return queryset  # read by the view
+
+
+@prepared_read
+def _region_choices():
+    return Region.objects.values_list("pk", "name")

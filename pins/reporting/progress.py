@@ -15,15 +15,16 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from icbs.models import ICB, Region
+from pins.kernel.prepared import prepared_read
 from pins.kernel.units import figure
-from schools.models import PlanMilestone, ProgrammeYear, ProgressChange, WeeklyDelivery
-from schools.selectors import schools_met_through_column
+from schools.models import MET_THROUGH_COLUMNS, PlanMilestone, ProgrammeYear, ProgressChange, WeeklyDelivery
+from schools.selectors import TermsEnded, ended_terms, schools_met_through_column
 from specialists.models import OpenVisitsChange
 
 ZERO = Decimal("0")
@@ -170,7 +171,7 @@ class Shortfall:
 def expected_on(year: ProgrammeYear, on: datetime.date) -> Expected | None:
     """The trajectory's milestone for the last month that ended before `on`; None when none has."""
     passed = None
-    for milestone in PlanMilestone.objects.filter(programme_year=year).order_by("month"):
+    for milestone in _milestones(year_id=year.pk):
         ends = (milestone.month + datetime.timedelta(days=31)).replace(day=1)
         if ends <= on:
             passed = milestone
@@ -283,37 +284,14 @@ def national_progress(*, year: ProgrammeYear, on: datetime.date | None = None) -
     on = on or timezone.localdate()
     share = planned_share(year, on)
     # Schools behind on parent and carer meetings: those enrolled less those met in every term ended so far.
+    terms_ended = len(ended_terms(year, today=on))
     met_through = schools_met_through_column(year, today=on)
     by_enrolments = {
-        row["icb"]: row
-        for row in ProgressChange.objects.filter(programme_year=year)
-        .values("icb")
-        .annotate(
-            schools=Sum("schools"),
-            quota=Sum("quota_days"),
-            allocated=Sum("allocated_days"),
-            confirmed=Sum("confirmed_days"),
-            delivered=Sum("delivered_days"),
-            delivered_visits=Sum("visits_delivered"),
-            outcomes=Sum("outcomes_recorded"),
-            visited_schools=Sum("schools_visited"),
-            **({"met": Sum(met_through)} if met_through else {}),
-        )
-        .order_by()
-        if row["schools"]
+        row["icb"]: row for row in _figures_by_icb(year_id=year.pk, terms_ended=terms_ended) if row["schools"]
     }
-    overdue = dict(
-        OpenVisitsChange.objects.filter(programme_year=year, date__gte=year.starts_on, date__lt=on)
-        .values_list("icb")
-        .annotate(visits=Sum("visits"))
-        .order_by()
-    )
+    overdue = dict(_visits_overdue_by_icb(year_id=year.pk, starts_on=year.starts_on, on=on))
     expected = expected_on(year, on)
-    icbs = list(
-        ICB.objects.filter(Q(pk__in=by_enrolments) | Q(started_on__lte=year.ends_on, ended_on__isnull=True))
-        .select_related("region")
-        .order_by("region__name", "name")
-    )
+    icbs = list(_icbs_taking_part(enrolled_ids=frozenset(by_enrolments), ends_on=year.ends_on))
     targets = _targets(year, icbs)
     rows = []
     for icb in icbs:
@@ -357,7 +335,7 @@ def _targets(year: ProgrammeYear, icbs: list[ICB]) -> dict[int, int]:
     predecessors together (and theirs, through a chain of mergers), except those shown in their own right."""
     shown = {icb.pk for icb in icbs}
     predecessors = defaultdict(list)
-    for pk, successor in ICB.objects.filter(successor__isnull=False).values_list("pk", "successor"):
+    for pk, successor in _mergers():
         predecessors[successor].append(pk)
 
     def stands_for(pk: int) -> int:
@@ -396,11 +374,9 @@ def delivery_by_week(
     """Cumulative days delivered at the end of each week of the year, beside an even-spread plan; weeks after
     today have no delivered figure. One query, over the ICBs' kept weekly deliveries."""
     on = on or timezone.localdate()
-    delivered = WeeklyDelivery.objects.filter(programme_year=year)
-    if icbs is not None:
-        delivered = delivered.filter(icb__in=icbs)
     per_week = defaultdict(Decimal)
-    for row in delivered.values("week").annotate(days=Sum("delivered_days")).order_by():
+    icb_ids = None if icbs is None else frozenset(icb.pk for icb in icbs)
+    for row in _delivered_by_week(year_id=year.pk, icb_ids=icb_ids):
         per_week[row["week"]] = row["days"]
     weeks, total = [], ZERO
     week = year.starts_on - datetime.timedelta(days=year.starts_on.weekday())
@@ -416,3 +392,67 @@ def delivery_by_week(
         )
         week += datetime.timedelta(days=7)
     return weeks
+
+
+# The page's reads, their SQL built once per process (pins.kernel.prepared).
+
+
+@prepared_read
+def _figures_by_icb(*, year_id: int, terms_ended: TermsEnded):
+    """The kept figures added up by ICB, with those met in every term ended so far (see national_progress)."""
+    met_through = MET_THROUGH_COLUMNS[terms_ended - 1] if terms_ended else None
+    return (
+        ProgressChange.objects.filter(programme_year_id=year_id)
+        .values("icb")
+        .annotate(
+            schools=Sum("schools"),
+            quota=Sum("quota_days"),
+            allocated=Sum("allocated_days"),
+            confirmed=Sum("confirmed_days"),
+            delivered=Sum("delivered_days"),
+            delivered_visits=Sum("visits_delivered"),
+            outcomes=Sum("outcomes_recorded"),
+            visited_schools=Sum("schools_visited"),
+            **({"met": Sum(met_through)} if met_through else {}),
+        )
+        .order_by()
+    )
+
+
+@prepared_read
+def _visits_overdue_by_icb(*, year_id: int, starts_on: datetime.date, on: datetime.date):
+    return (
+        OpenVisitsChange.objects.filter(programme_year_id=year_id, date__gte=starts_on, date__lt=on)
+        .values_list("icb")
+        .annotate(visits=Sum("visits"))
+        .order_by()
+    )
+
+
+@prepared_read
+def _icbs_taking_part(*, enrolled_ids: frozenset[int], ends_on: datetime.date) -> QuerySet[ICB]:
+    """The ICBs with schools enrolled in the year, and those that exist during it."""
+    return (
+        ICB.objects.filter(Q(pk__in=enrolled_ids) | Q(started_on__lte=ends_on, ended_on__isnull=True))
+        .select_related("region")
+        .order_by("region__name", "name")
+    )
+
+
+@prepared_read
+def _milestones(*, year_id: int) -> QuerySet[PlanMilestone]:
+    return PlanMilestone.objects.filter(programme_year_id=year_id).order_by("month")
+
+
+@prepared_read
+def _mergers():
+    return ICB.objects.filter(successor__isnull=False).values_list("pk", "successor")
+
+
+@prepared_read
+def _delivered_by_week(*, year_id: int, icb_ids: frozenset[int] | None):
+    """Days delivered each week of the year, in these ICBs (None: in all)."""
+    delivered = WeeklyDelivery.objects.filter(programme_year_id=year_id)
+    if icb_ids is not None:
+        delivered = delivered.filter(icb_id__in=icb_ids)
+    return delivered.values("week").annotate(days=Sum("delivered_days")).order_by()
