@@ -20,8 +20,8 @@ def home(request):
     """Where each role starts: a person with several roles chooses where to go."""
     access = request.access
     context = {
-        "icbs": access.icbs().filter(pk__in=access.coordinated_icb_ids).select_related("region"),
-        "schools": access.schools().filter(pk__in=access.senco_school_urns).select_related("icb"),
+        "icbs": _icbs_coordinated(scope=access.scope),
+        "schools": _schools_of_senco(scope=access.scope),
         "specialist": access.specialist,
         "reads_everything": access.reads_everything,
         "reads_national_progress": access.can(Permission.VIEW_NATIONAL_PROGRESS),
@@ -108,6 +108,16 @@ def email_address(request):
 
 # The "needs you" lists, each one query whose SQL is built once per process (pins.kernel.prepared). A school's or
 # an ICB's visits are reached through their enrolments, so those lists are planned whole.
+
+
+@prepared_read
+def _icbs_coordinated(*, scope: Scope):
+    return scope.icbs().filter(pk__in=scope.coordinated_icb_ids).select_related("region")
+
+
+@prepared_read
+def _schools_of_senco(*, scope: Scope):
+    return scope.schools().filter(pk__in=scope.senco_school_urns).select_related("icb")
 
 
 def _school_visits(scope: Scope):

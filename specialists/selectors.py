@@ -24,6 +24,7 @@ from icbs.models import ICB
 from pins.kernel.history import with_who
 from pins.kernel.prepared import prepared_read
 from schools.models import (
+    MET_THROUGH_COLUMNS,
     Enrolment,
     ProgrammeYear,
     ProgressChange,
@@ -31,7 +32,7 @@ from schools.models import (
     SelfAssessmentRating,
     SencoMembership,
 )
-from schools.selectors import TermsEnded, schools_met_through_column, with_meetings_missing
+from schools.selectors import TermsEnded, ended_terms, with_meetings_missing
 from specialists.models import SESSION_DAYS, CalendarFeed, ChangeRequest, Specialist, Visit
 from specialists.rules import next_free_dates
 from specialists.services.calendar_feed import calendar_token_hash
@@ -111,17 +112,37 @@ class IcbTotals:
 def icb_totals(*, icb: ICB, programme_year: ProgrammeYear) -> IcbTotals:
     """The ICB's enrolled schools added up, with those behind on parent and carer meetings: one query over the
     rows the progress trigger keeps for it (docs/adr/0020), not over its schools."""
-    met_through = schools_met_through_column(programme_year)
-    figures = ProgressChange.objects.filter(icb=icb, programme_year=programme_year).aggregate(
-        schools=Coalesce(Sum("schools"), 0),
-        quota_days=Coalesce(Sum("quota_days"), ZERO),
-        allocated_days=Coalesce(Sum("allocated_days"), ZERO),
-        confirmed_days=Coalesce(Sum("confirmed_days"), ZERO),
-        delivered_days=Coalesce(Sum("delivered_days"), ZERO),
-        **({"met": Coalesce(Sum(met_through), 0)} if met_through else {}),
-    )
+    terms_ended = len(ended_terms(programme_year))
+    found = list(_icb_figures(icb_id=icb.pk, year_id=programme_year.pk, terms_ended=terms_ended))
+    figures = found[0] if found else dict(NO_FIGURES)
+    figures.pop("icb")
     met = figures.pop("met", figures["schools"])  # before any term has ended, no school is behind
     return IcbTotals(**figures, behind_on_parent_carers=figures["schools"] - met)
+
+
+# What the sums come to over no rows, as the database gives them.
+NO_FIGURES = {"icb": None, "schools": 0} | dict.fromkeys(
+    ("quota_days", "allocated_days", "confirmed_days", "delivered_days"), Decimal("0")
+)
+
+
+@prepared_read
+def _icb_figures(*, icb_id: int, year_id: int, terms_ended: TermsEnded):
+    """The ICB's kept figures added up: one row, or none before it has any."""
+    met_through = MET_THROUGH_COLUMNS[terms_ended - 1] if terms_ended else None
+    return (
+        ProgressChange.objects.filter(icb_id=icb_id, programme_year_id=year_id)
+        .values("icb")
+        .annotate(
+            schools=Coalesce(Sum("schools"), 0),
+            quota_days=Coalesce(Sum("quota_days"), ZERO),
+            allocated_days=Coalesce(Sum("allocated_days"), ZERO),
+            confirmed_days=Coalesce(Sum("confirmed_days"), ZERO),
+            delivered_days=Coalesce(Sum("delivered_days"), ZERO),
+            **({"met": Coalesce(Sum(met_through), 0)} if met_through else {}),
+        )
+        .order_by()
+    )
 
 
 def icb_specialists(*, icb: ICB, programme_year: ProgrammeYear) -> QuerySet[Specialist]:
