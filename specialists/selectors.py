@@ -169,6 +169,37 @@ def visits_between(*, visits: QuerySet[Visit], start: datetime.date, end: dateti
     )
 
 
+@prepared_read
+def schedule_school_rows(*, icb_id: int, year_id: int | None) -> QuerySet[Enrolment]:
+    """The ICB schedule's rows of schools: only what a row shows and its holidays need (the school's URN, name and
+    local authority)."""
+    return (
+        Enrolment.objects.filter(icb_id=icb_id, programme_year_id=year_id)
+        .select_related("school")
+        .only("icb", "school__name", "school__local_authority_id")
+        .order_by("school__name")
+    )
+
+
+@prepared_read
+def schedule_specialist_rows(*, icb_id: int) -> QuerySet[Specialist]:
+    """The ICB schedule's rows of specialists."""
+    return Specialist.objects.filter(icb_id=icb_id).only("icb", "full_name").order_by("full_name")
+
+
+@prepared_read
+def schedule_visits_in_cells(
+    *, icb_id: int, start: datetime.date, end: datetime.date, rows: frozenset[int], rows_are_schools: bool
+) -> QuerySet[Visit]:
+    """The ICB schedule's visits in the period, in the rows shown: each row an enrolment or a specialist."""
+    in_rows = {"enrolment_id__in": rows} if rows_are_schools else {"specialist_id__in": rows}
+    return (
+        visits_between(visits=icb_visits(icb_id), start=start, end=end)
+        .filter(**in_rows)
+        .only("date", "session", "status", "enrolment__school__name", "specialist__full_name")
+    )
+
+
 def icb_calendar_feeds(*, icb: ICB) -> QuerySet[CalendarFeed]:
     """The calendar addresses working now for the ICB's schools and specialists, newest first."""
     return (

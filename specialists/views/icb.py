@@ -7,7 +7,6 @@ from django.views.decorators.http import require_GET
 
 from pins.accounts.authorization import Permission, icb_for, programme_year_or_404
 from pins.kernel.paging import page_with_count
-from schools.models import Enrolment
 from schools.selectors import (
     ended_terms,
     local_authorities_of_enrolled_schools,
@@ -43,7 +42,7 @@ def icb_overview(request, ods_code):
     filtering = any(request.GET.get(name) for name in EnrolmentFilter.base_filters)
     school_filter = EnrolmentFilter(
         request.GET or None,
-        queryset=icb_enrolments(**schools) if filtering else Enrolment.objects.none(),
+        queryset=icb_enrolments(**schools) if filtering else None,  # None: the filter's own, never read
         local_authorities=local_authorities_of_enrolled_schools(icb_id=icb.pk, year_id=year.pk),
         local_authority_rows=local_authority_choices(icb_id=icb.pk, year_id=year.pk),
     )

@@ -16,11 +16,10 @@ from pins.kernel.forms import GovukDateField, GovukDateInput
 from pins.kernel.paging import page_with_count
 from pins.kernel.prepared import prepared_read
 from pins.kernel.urls import reverse_remembered
-from schools.models import Enrolment
 from schools.selectors import holiday_on, holidays_of_schools, programme_year_for
-from specialists.models import Specialist, Visit
+from specialists.models import Visit
 from specialists.presenters import schedule_cell, schedule_cells_html
-from specialists.selectors import icb_visits, visits_between
+from specialists.selectors import schedule_school_rows, schedule_specialist_rows, schedule_visits_in_cells
 
 ROWS_PER_PAGE = 40
 VISITS_PER_PAGE = 25
@@ -142,7 +141,7 @@ def icb_schedule(request, ods_code):
 
     year = programme_year_for(today=start)
     if rows_of == "schools":
-        owners = _schools_in_rows.bound(icb_id=icb.pk, year_id=year.pk if year else None)
+        owners = schedule_school_rows.bound(icb_id=icb.pk, year_id=year.pk if year else None)
         page = page_with_count(owners, per_page=ROWS_PER_PAGE, number=request.GET.get("page"))
         key = "enrolment_id"
         rows = [
@@ -151,7 +150,7 @@ def icb_schedule(request, ods_code):
         ]
     else:
         page = page_with_count(
-            _specialists_in_rows.bound(icb_id=icb.pk), per_page=ROWS_PER_PAGE, number=request.GET.get("page")
+            schedule_specialist_rows.bound(icb_id=icb.pk), per_page=ROWS_PER_PAGE, number=request.GET.get("page")
         )
         key = "specialist_id"
         rows = [
@@ -164,7 +163,9 @@ def icb_schedule(request, ods_code):
         holidays = {owner.pk: by_school[owner.school_id] for owner in page}
     wanted = frozenset(row_id for row_id, _, _ in rows)
     by_cell: dict[tuple[int, datetime.date], list[dict]] = {}
-    shown = _visits_in_cells(icb_id=icb.pk, start=start, end=end, rows=wanted, rows_are_schools=rows_of == "schools")
+    shown = schedule_visits_in_cells(
+        icb_id=icb.pk, start=start, end=end, rows=wanted, rows_are_schools=rows_of == "schools"
+    )
     for visit in shown:
         by_cell.setdefault((getattr(visit, key), visit.date), []).append(schedule_cell(visit, rows_of=rows_of))
 
@@ -214,38 +215,6 @@ def specialist_schedule(request, specialist_id):
             "can_record": request.access.can(Permission.RECORD_OUTCOMES, specialist=specialist),
             "can_record_leave": request.access.can(Permission.RECORD_LEAVE, specialist=specialist),
         },
-    )
-
-
-# The schedule's reads, their SQL built once (pins.kernel.prepared).
-
-
-@prepared_read
-def _schools_in_rows(*, icb_id: int, year_id: int | None) -> QuerySet[Enrolment]:
-    """Only what a row shows and its holidays need (the school's URN, name and local authority)."""
-    return (
-        Enrolment.objects.filter(icb_id=icb_id, programme_year_id=year_id)
-        .select_related("school")
-        .only("icb", "school__name", "school__local_authority_id")
-        .order_by("school__name")
-    )
-
-
-@prepared_read
-def _specialists_in_rows(*, icb_id: int) -> QuerySet[Specialist]:
-    return Specialist.objects.filter(icb_id=icb_id).only("icb", "full_name").order_by("full_name")
-
-
-@prepared_read
-def _visits_in_cells(
-    *, icb_id: int, start: datetime.date, end: datetime.date, rows: frozenset[int], rows_are_schools: bool
-) -> QuerySet[Visit]:
-    """The period's visits in the rows shown: each row an enrolment or a specialist."""
-    in_rows = {"enrolment_id__in": rows} if rows_are_schools else {"specialist_id__in": rows}
-    return (
-        visits_between(visits=icb_visits(icb_id), start=start, end=end)
-        .filter(**in_rows)
-        .only("date", "session", "status", "enrolment__school__name", "specialist__full_name")
     )
 
 
