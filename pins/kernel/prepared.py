@@ -190,7 +190,11 @@ class PreparedRead:
             built = self._build(**values)
             return shape(built) if shape else built
         params = list(prepared.params)
-        members = {name: sorted(value) for name, value in flat.items() if isinstance(value, frozenset)}
+        members = {
+            name: sorted(flat[name])
+            for name, kind in self._kinds.items()
+            if typing.get_origin(kind) is frozenset and flat[name] is not None
+        }
         for position, name, member, passed_as in prepared.slots:
             value = flat[name] if member is None else members[name][member]
             params[position] = value if type(value) is passed_as else passed_as(value)
