@@ -170,14 +170,8 @@ def memberships_loaded_with(user) -> dict | None:
 
 
 class ScopedReads:
-    """The rows a person may read, from what they are: RequestAccess's, and Scope's for prepared reads."""
-
-    reads_everything: bool
-    coordinated_icb_ids: frozenset[int]
-    predecessor_icb_ids: frozenset[int]
-    senco_school_urns: frozenset[int]
-    specialist_id: int | None
-    led_forum_ids: frozenset[int]
+    """The rows a person may read, from what they are (Scope's fields): RequestAccess's, and Scope's for prepared
+    reads."""
 
     # Querysets scoped from the start: never fetch and then check.
 
@@ -248,6 +242,8 @@ class ScopedReads:
 
 @dataclasses.dataclass(frozen=True)
 class Scope(ScopedReads):
+    """What a person may read, as values (`RequestAccess.scope`), for reads prepared once (pins.kernel.prepared)."""
+
     reads_everything: bool
     coordinated_icb_ids: frozenset[int]
     predecessor_icb_ids: frozenset[int]
