@@ -406,7 +406,7 @@ class RequestAccess(ScopedReads):
             Permission.MANAGE_SCHOOL_PROFILE, school=school
         )
 
-    @property
+    @cached_property
     def scope(self) -> "Scope":
         """What the person may read, as values: for reads prepared once per process (pins.kernel.prepared)."""
         return Scope(

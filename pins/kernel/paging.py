@@ -20,10 +20,6 @@ def with_list_total(rows: QuerySet, name: str) -> QuerySet:
 MOST_PAGES_KEPT = 10
 
 
-def _with_row_count(rows: QuerySet) -> QuerySet:
-    return rows.annotate(rows_in_list=Window(Count("pk")))
-
-
 def page_with_count(rows: QuerySet | BoundRead, *, per_page: int, number) -> Page:
     """The page numbered `number` (as typed in the address), its rows counting the whole list beside them (a
     window count). A number that is not a page gives the first page, one past the end the last, as
@@ -35,18 +31,17 @@ def page_with_count(rows: QuerySet | BoundRead, *, per_page: int, number) -> Pag
     except (TypeError, ValueError):
         number = 1
     start = (number - 1) * per_page
-    if isinstance(rows, BoundRead) and number > MOST_PAGES_KEPT:
-        rows = rows.built()
-    if isinstance(rows, BoundRead):
-        sliced = lambda built: _with_row_count(built)[start : start + per_page]  # noqa: E731
-        page = list(rows.queryset(("page", start, per_page), sliced))
-        if not page and number > 1:
-            return Paginator(rows.built(), per_page).get_page(number)
-        paginator = Paginator((), per_page)
+
+    def shown(whole: QuerySet) -> QuerySet:
+        return whole.annotate(rows_in_list=Window(Count("pk")))[start : start + per_page]
+
+    if isinstance(rows, BoundRead) and number <= MOST_PAGES_KEPT:
+        page, whole = list(rows.queryset(("page", start, per_page), shown)), rows.built
     else:
-        page = list(_with_row_count(rows)[start : start + per_page])
-        paginator = Paginator(rows, per_page)
-        if not page and number > 1:
-            return paginator.get_page(number)
+        rows = rows.built() if isinstance(rows, BoundRead) else rows
+        page, whole = list(shown(rows)), lambda: rows
+    if not page and number > 1:
+        return Paginator(whole(), per_page).get_page(number)
+    paginator = Paginator((), per_page)  # the page's rows are read; the list is only counted, below
     paginator.count = page[0].rows_in_list if page else 0  # a cached property, set from the window count
     return Page(page, number, paginator)
