@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from pins.accounts.authorization import Permission, RequestAccess, Scope
 from pins.kernel.prepared import prepared_read
 from schools.models import Domain, Rating
-from schools.selectors import TermsEnded, ended_terms, programme_year_for
+from schools.selectors import TermsEnded, programme_year_for, terms_ended
 from specialists import needs
 
 
@@ -58,14 +58,14 @@ class NeedsYou:
             found.school_requests = needs.needing(_school_requests(scope=scope))
         if access.coordinated_icb_ids:
             found.icb_requests = needs.needing(_icb_requests(scope=scope))
-            week_ago = now - needs.UNCONFIRMED_AFTER
+            week_ago = needs.unconfirmed_since(now)
             found.unconfirmed = needs.needing(_icb_visits_unconfirmed(scope=scope, today=today, week_ago=week_ago))
-            cutoff = today - datetime.timedelta(days=needs.OUTCOME_GRACE_DAYS)
+            cutoff = needs.overdue_cutoff(today)
             found.overdue = needs.needing(_icb_outcomes_overdue(scope=scope, cutoff=cutoff))
             year = programme_year_for(today=today)
             if year is not None:
-                terms_ended = len(ended_terms(year, today=today))
-                found.behind = needs.needing(_icb_schools_behind(scope=scope, year_id=year.pk, terms_ended=terms_ended))
+                ended = terms_ended(year, today=today)
+                found.behind = needs.needing(_icb_schools_behind(scope=scope, year_id=year.pk, terms_ended=ended))
         if access.specialist_id:
             found.to_record = needs.needing(_outcomes_to_record(scope=scope, today=today))
             found.coming_up = needs.needing(_next_visits(scope=scope, today=today))

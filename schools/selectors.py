@@ -70,10 +70,14 @@ def ended_terms(year: ProgrammeYear, *, today: datetime.date | None = None) -> l
 TermsEnded = typing.Literal[0, 1, 2, 3]
 
 
+def terms_ended(year: ProgrammeYear, *, today: datetime.date | None = None) -> TermsEnded:
+    return len(ended_terms(year, today=today))
+
+
 def with_parent_carer_progress(enrolments, *, year: ProgrammeYear, today: datetime.date | None = None):
     """Enrolments annotated `meetings_missing`: how many terms that have ended passed without a parent and
     carer meeting (a school with any is behind), from the terms the meetings trigger keeps on the enrolment."""
-    return with_meetings_missing(enrolments, terms_ended=len(ended_terms(year, today=today)))
+    return with_meetings_missing(enrolments, terms_ended=terms_ended(year, today=today))
 
 
 def with_meetings_missing(enrolments, *, terms_ended: TermsEnded):
@@ -88,10 +92,12 @@ def with_meetings_missing(enrolments, *, terms_ended: TermsEnded):
 def schools_met_through_column(year: ProgrammeYear, *, today: datetime.date | None = None) -> str | None:
     """The ProgressChange column counting the schools with a meeting in every term that has ended, or None while
     no term has: terms end in order, so those behind are the enrolled schools less these."""
-    ended = ended_terms(year, today=today)
-    if not ended:
-        return None
-    return MET_THROUGH_COLUMNS[len(ended) - 1]
+    return met_through_column(terms_ended(year, today=today))
+
+
+def met_through_column(ended: TermsEnded) -> str | None:
+    """`schools_met_through_column` once it is known how many terms have ended."""
+    return MET_THROUGH_COLUMNS[ended - 1] if ended else None
 
 
 def with_enrolled_schools(icbs: QuerySet[ICB]) -> QuerySet[ICB]:

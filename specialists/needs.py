@@ -11,7 +11,7 @@ from django.utils import timezone
 from pins.kernel.paging import with_list_total
 from pins.kernel.prepared import prepared_read
 from schools.models import Enrolment, ProgrammeYear
-from schools.selectors import TermsEnded, ended_terms, with_meetings_missing
+from schools.selectors import TermsEnded, terms_ended, with_meetings_missing
 from specialists.models import ChangeRequest, Notice, Reminder, Visit
 
 LIST_LENGTH = 10  # rows each list shows; its total counts them all
@@ -34,14 +34,10 @@ class Needing:
         return self.total > 0
 
 
-def first_rows(queryset: QuerySet, *, plan_whole_list: bool = False) -> Needing:
-    """One query: the first LIST_LENGTH rows, each carrying the count of the whole list. `plan_whole_list` for
-    visits filtered through their enrolment (a school's, an ICB's): see `pins.kernel.paging.with_list_total`."""
-    return needing(listed_with_total(queryset, plan_whole_list=plan_whole_list))
-
-
 def listed_with_total(queryset: QuerySet, *, plan_whole_list: bool = False) -> QuerySet:
-    """`first_rows`'s query, to be read by `needing` (a prepared read's, say)."""
+    """One query for a list: its first LIST_LENGTH rows, each carrying the count of the whole list, to be read by
+    `needing`. `plan_whole_list` for visits filtered through their enrolment (a school's, an ICB's): see
+    `pins.kernel.paging.with_list_total`."""
     counted = with_list_total if plan_whole_list else _with_window_total
     return counted(queryset, "list_total")[:LIST_LENGTH]
 
@@ -89,7 +85,12 @@ def visits_to_confirm(visits: QuerySet[Visit], *, today: datetime.date) -> Query
 def visits_unconfirmed(visits: QuerySet[Visit], *, now: datetime.datetime) -> QuerySet[Visit]:
     """Proposed visits still to come that the school has not confirmed within a week of their proposal: booked
     over a week ago, and not proposed again (moved, which asks the school to confirm again) since."""
-    return visits_unconfirmed_as_of(visits, today=timezone.localdate(now), week_ago=now - UNCONFIRMED_AFTER)
+    return visits_unconfirmed_as_of(visits, today=timezone.localdate(now), week_ago=unconfirmed_since(now))
+
+
+def unconfirmed_since(now: datetime.datetime) -> datetime.datetime:
+    """The moment before which a proposed visit still unconfirmed is chased."""
+    return now - UNCONFIRMED_AFTER
 
 
 def visits_unconfirmed_as_of(visits: QuerySet[Visit], *, today: datetime.date, week_ago: datetime.datetime):
@@ -103,7 +104,12 @@ def visits_unconfirmed_as_of(visits: QuerySet[Visit], *, today: datetime.date, w
 
 def outcomes_overdue(visits: QuerySet[Visit], *, today: datetime.date) -> QuerySet[Visit]:
     """Visits past their grace days with no outcome recorded, oldest first."""
-    return outcomes_overdue_by(visits, cutoff=today - datetime.timedelta(days=OUTCOME_GRACE_DAYS))
+    return outcomes_overdue_by(visits, cutoff=overdue_cutoff(today))
+
+
+def overdue_cutoff(today: datetime.date) -> datetime.date:
+    """The last day whose visits' outcomes are overdue today."""
+    return today - datetime.timedelta(days=OUTCOME_GRACE_DAYS)
 
 
 def outcomes_overdue_by(visits: QuerySet[Visit], *, cutoff: datetime.date) -> QuerySet[Visit]:
@@ -131,7 +137,7 @@ def change_requests_open(visits: QuerySet[Visit]) -> QuerySet[ChangeRequest]:
 
 def schools_behind(enrolments: QuerySet[Enrolment], *, year: ProgrammeYear, today: datetime.date):
     """Enrolled schools of the year with a term ended without a parent and carer meeting, by name."""
-    return schools_behind_in(enrolments, year_id=year.pk, terms_ended=len(ended_terms(year, today=today)))
+    return schools_behind_in(enrolments, year_id=year.pk, terms_ended=terms_ended(year, today=today))
 
 
 def schools_behind_in(enrolments: QuerySet[Enrolment], *, year_id: int, terms_ended: TermsEnded):

@@ -24,7 +24,6 @@ from icbs.models import ICB
 from pins.kernel.history import with_who
 from pins.kernel.prepared import prepared_read
 from schools.models import (
-    MET_THROUGH_COLUMNS,
     Enrolment,
     ProgrammeYear,
     ProgressChange,
@@ -32,7 +31,7 @@ from schools.models import (
     SelfAssessmentRating,
     SencoMembership,
 )
-from schools.selectors import TermsEnded, ended_terms, with_meetings_missing
+from schools.selectors import TermsEnded, met_through_column, terms_ended, with_meetings_missing
 from specialists.models import SESSION_DAYS, CalendarFeed, ChangeRequest, Specialist, Visit
 from specialists.rules import next_free_dates
 from specialists.services.calendar_feed import calendar_token_hash
@@ -112,8 +111,8 @@ class IcbTotals:
 def icb_totals(*, icb: ICB, programme_year: ProgrammeYear) -> IcbTotals:
     """The ICB's enrolled schools added up, with those behind on parent and carer meetings: one query over the
     rows the progress trigger keeps for it (docs/adr/0020), not over its schools."""
-    terms_ended = len(ended_terms(programme_year))
-    found = list(_icb_figures(icb_id=icb.pk, year_id=programme_year.pk, terms_ended=terms_ended))
+    ended = terms_ended(programme_year)
+    found = list(_icb_figures(icb_id=icb.pk, year_id=programme_year.pk, terms_ended=ended))
     figures = found[0] if found else dict(NO_FIGURES)
     figures.pop("icb")
     met = figures.pop("met", figures["schools"])  # before any term has ended, no school is behind
@@ -129,7 +128,7 @@ NO_FIGURES = {"icb": None, "schools": 0} | dict.fromkeys(
 @prepared_read
 def _icb_figures(*, icb_id: int, year_id: int, terms_ended: TermsEnded):
     """The ICB's kept figures added up: one row, or none before it has any."""
-    met_through = MET_THROUGH_COLUMNS[terms_ended - 1] if terms_ended else None
+    met_through = met_through_column(terms_ended)
     return (
         ProgressChange.objects.filter(icb_id=icb_id, programme_year_id=year_id)
         .values("icb")

@@ -23,8 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 from icbs.models import ICB, Region
 from pins.kernel.prepared import prepared_read
 from pins.kernel.units import figure
-from schools.models import MET_THROUGH_COLUMNS, PlanMilestone, ProgrammeYear, ProgressChange, WeeklyDelivery
-from schools.selectors import TermsEnded, ended_terms, schools_met_through_column
+from schools.models import PlanMilestone, ProgrammeYear, ProgressChange, WeeklyDelivery
+from schools.selectors import TermsEnded, met_through_column, terms_ended
 from specialists.models import OpenVisitsChange
 
 ZERO = Decimal("0")
@@ -284,11 +284,9 @@ def national_progress(*, year: ProgrammeYear, on: datetime.date | None = None) -
     on = on or timezone.localdate()
     share = planned_share(year, on)
     # Schools behind on parent and carer meetings: those enrolled less those met in every term ended so far.
-    terms_ended = len(ended_terms(year, today=on))
-    met_through = schools_met_through_column(year, today=on)
-    by_enrolments = {
-        row["icb"]: row for row in _figures_by_icb(year_id=year.pk, terms_ended=terms_ended) if row["schools"]
-    }
+    ended = terms_ended(year, today=on)
+    met_through = met_through_column(ended)
+    by_enrolments = {row["icb"]: row for row in _figures_by_icb(year_id=year.pk, terms_ended=ended) if row["schools"]}
     overdue = dict(_visits_overdue_by_icb(year_id=year.pk, starts_on=year.starts_on, on=on))
     expected = expected_on(year, on)
     icbs = list(_icbs_taking_part(enrolled_ids=frozenset(by_enrolments), ends_on=year.ends_on))
@@ -400,7 +398,7 @@ def delivery_by_week(
 @prepared_read
 def _figures_by_icb(*, year_id: int, terms_ended: TermsEnded):
     """The kept figures added up by ICB, with those met in every term ended so far (see national_progress)."""
-    met_through = MET_THROUGH_COLUMNS[terms_ended - 1] if terms_ended else None
+    met_through = met_through_column(terms_ended)
     return (
         ProgressChange.objects.filter(programme_year_id=year_id)
         .values("icb")

@@ -8,10 +8,10 @@ from django.views.decorators.http import require_GET
 from pins.accounts.authorization import Permission, icb_for, programme_year_or_404
 from pins.kernel.paging import page_with_count
 from schools.selectors import (
-    ended_terms,
     local_authorities_of_enrolled_schools,
     local_authority_choices,
     programme_years_listed,
+    terms_ended,
 )
 from specialists.filters import EnrolmentFilter
 from specialists.presenters import school_rows, school_rows_html, specialist_rows
@@ -37,7 +37,7 @@ def icb_overview(request, ods_code):
     request.access.require(Permission.VIEW_ICB, icb=icb)
     years = list(programme_years_listed())  # once, for the year shown and the year switcher
     year = programme_year_or_404(request.GET.get("year"), among=years)
-    schools = {"icb_id": icb.pk, "year_id": year.pk, "terms_ended": len(ended_terms(year))}
+    schools = {"icb_id": icb.pk, "year_id": year.pk, "terms_ended": terms_ended(year)}
     # Most visits filter nothing: their list is a prepared read (pins.kernel.prepared), its SQL built once.
     filtering = any(request.GET.get(name) for name in EnrolmentFilter.base_filters)
     school_filter = EnrolmentFilter(
